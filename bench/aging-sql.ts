@@ -1,0 +1,167 @@
+/**
+ * The open-item aging query, once per dialect, side by side so that a reviewer can diff them:
+ * the floor and the peer must compute exactly the same thing, or the timing comparison means
+ * nothing. The semantics (shared by arwatch's marts.fct_open_items, as specified for the bench):
+ *
+ * - as of D: documents count if document_date <= D, payments if payment_date <= D;
+ * - a payment, or a credit_note/write_off, is applied to the document it names only if that
+ *   document is an invoice or debit_note of the same customer dated <= D; otherwise it is
+ *   unapplied;
+ * - outstanding of an invoice/debit_note = amount - applied payments - applied credits;
+ * - unapplied payments (summed per payment_id) and unapplied credits are open items with a
+ *   negative outstanding, due on their own date;
+ * - due_date = coalesce(due_date, document_date + customer's credit_term_days, document_date);
+ * - days_past_due = D - due_date; buckets <=0 not_due, 1-30, 31-60, 61-90, 91-120, 121+;
+ * - rows with outstanding = 0 are dropped.
+ *
+ * The only differences between the two texts: DuckDB replaces the table in one statement, while
+ * PostgreSQL needs a DROP first; and DuckDB's DATE - DATE is a BIGINT, PostgreSQL's an integer,
+ * so both are cast to INTEGER to give the tables the same column types.
+ */
+
+/** Both engines take the same ISO date literal; validated so it can be inlined. */
+function dateLiteral(asOf: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`as-of date must be YYYY-MM-DD, got ${asOf}`);
+  return `DATE '${asOf}'`;
+}
+
+export const BUCKET_ORDER = ["not_due", "1-30", "31-60", "61-90", "91-120", "121+"] as const;
+
+export function duckdbAgingSql(asOf: string): string {
+  const D = dateLiteral(asOf);
+  return `
+create or replace table open_items as
+with docs as (
+  select * from invoices where document_date <= ${D}
+),
+targets as (
+  select document_id, customer_id from docs where document_type in ('invoice', 'debit_note')
+),
+pays as (
+  select p.payment_id, p.customer_id, p.payment_date, p.amount, p.document_id,
+         t.document_id is not null as applied
+    from payments p
+    left join targets t on t.document_id = p.document_id and t.customer_id = p.customer_id
+   where p.payment_date <= ${D}
+),
+credits as (
+  select c.document_id, c.customer_id, c.document_type, c.document_date, c.amount, c.applies_to,
+         t.document_id is not null as applied
+    from docs c
+    left join targets t on t.document_id = c.applies_to and t.customer_id = c.customer_id
+   where c.document_type in ('credit_note', 'write_off')
+),
+paid as (
+  select document_id, sum(amount) as amount from pays where applied group by document_id
+),
+credited as (
+  select applies_to as document_id, sum(amount) as amount from credits where applied group by applies_to
+),
+items as (
+  select d.document_id, d.customer_id, d.document_type, d.document_date,
+         coalesce(d.due_date, d.document_date + cu.credit_term_days, d.document_date) as due_date,
+         d.amount,
+         d.amount - coalesce(pd.amount, 0) - coalesce(cr.amount, 0) as outstanding_amount
+    from docs d
+    left join customers cu on cu.customer_id = d.customer_id
+    left join paid pd on pd.document_id = d.document_id
+    left join credited cr on cr.document_id = d.document_id
+   where d.document_type in ('invoice', 'debit_note')
+  union all
+  select payment_id, min(customer_id), 'payment', min(payment_date), min(payment_date),
+         sum(amount), -sum(amount)
+    from pays where not applied group by payment_id
+  union all
+  select document_id, customer_id, document_type, document_date, document_date, amount, -amount
+    from credits where not applied
+),
+aged as (
+  select *, cast(${D} - due_date as integer) as days_past_due from items where outstanding_amount <> 0
+)
+select document_id, customer_id, document_type, document_date, due_date,
+       cast(amount as decimal(18,2)) as amount,
+       cast(outstanding_amount as decimal(18,2)) as outstanding_amount,
+       days_past_due,
+       case when days_past_due <= 0 then 'not_due'
+            when days_past_due <= 30 then '1-30'
+            when days_past_due <= 60 then '31-60'
+            when days_past_due <= 90 then '61-90'
+            when days_past_due <= 120 then '91-120'
+            else '121+' end as aging_bucket
+  from aged`;
+}
+
+export function postgresAgingSql(asOf: string): string {
+  const D = dateLiteral(asOf);
+  return `
+drop table if exists open_items;
+create table open_items as
+with docs as (
+  select * from invoices where document_date <= ${D}
+),
+targets as (
+  select document_id, customer_id from docs where document_type in ('invoice', 'debit_note')
+),
+pays as (
+  select p.payment_id, p.customer_id, p.payment_date, p.amount, p.document_id,
+         t.document_id is not null as applied
+    from payments p
+    left join targets t on t.document_id = p.document_id and t.customer_id = p.customer_id
+   where p.payment_date <= ${D}
+),
+credits as (
+  select c.document_id, c.customer_id, c.document_type, c.document_date, c.amount, c.applies_to,
+         t.document_id is not null as applied
+    from docs c
+    left join targets t on t.document_id = c.applies_to and t.customer_id = c.customer_id
+   where c.document_type in ('credit_note', 'write_off')
+),
+paid as (
+  select document_id, sum(amount) as amount from pays where applied group by document_id
+),
+credited as (
+  select applies_to as document_id, sum(amount) as amount from credits where applied group by applies_to
+),
+items as (
+  select d.document_id, d.customer_id, d.document_type, d.document_date,
+         coalesce(d.due_date, d.document_date + cu.credit_term_days, d.document_date) as due_date,
+         d.amount,
+         d.amount - coalesce(pd.amount, 0) - coalesce(cr.amount, 0) as outstanding_amount
+    from docs d
+    left join customers cu on cu.customer_id = d.customer_id
+    left join paid pd on pd.document_id = d.document_id
+    left join credited cr on cr.document_id = d.document_id
+   where d.document_type in ('invoice', 'debit_note')
+  union all
+  select payment_id, min(customer_id), 'payment', min(payment_date), min(payment_date),
+         sum(amount), -sum(amount)
+    from pays where not applied group by payment_id
+  union all
+  select document_id, customer_id, document_type, document_date, document_date, amount, -amount
+    from credits where not applied
+),
+aged as (
+  select *, cast(${D} - due_date as integer) as days_past_due from items where outstanding_amount <> 0
+)
+select document_id, customer_id, document_type, document_date, due_date,
+       cast(amount as numeric(18,2)) as amount,
+       cast(outstanding_amount as numeric(18,2)) as outstanding_amount,
+       days_past_due,
+       case when days_past_due <= 0 then 'not_due'
+            when days_past_due <= 30 then '1-30'
+            when days_past_due <= 60 then '31-60'
+            when days_past_due <= 90 then '61-90'
+            when days_past_due <= 120 then '91-120'
+            else '121+' end as aging_bucket
+  from aged;`;
+}
+
+/**
+ * Per-bucket totals as exact text (decimal sums cast to text), so that the three engines can be
+ * compared to the cent without going through floating point.
+ */
+export const TOTALS_SQL = {
+  duckdb: "select aging_bucket, cast(sum(outstanding_amount) as varchar) as outstanding from open_items group by aging_bucket",
+  postgres: "select aging_bucket, sum(outstanding_amount)::text as outstanding from open_items group by aging_bucket",
+  arwatch: "select aging_bucket, sum(outstanding_amount) from marts.fct_open_items group by 1",
+} as const;

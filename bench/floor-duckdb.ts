@@ -1,0 +1,65 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { TOTALS_SQL, duckdbAgingSql } from "./aging-sql.ts";
+import { DUCKDB_TYPES, TABLE_NAMES, columnsOf, quoteIdent, quoteLiteral, type BenchTable } from "./tables.ts";
+
+/**
+ * The floor: the least work that answers the same question with the same engine arwatch uses.
+ * Typed read_csv into tables, one aging query, nothing else — no validation, no archive, no
+ * load log, no marts. arwatch's overhead is measured against this.
+ */
+export interface FloorResult {
+  loadMs: number;
+  agingMs: number;
+  rows: Record<BenchTable, number>;
+  openItems: number;
+  /** [bucket, outstanding as exact text] */
+  totals: [string, string][];
+  duckdbVersion: string;
+}
+
+export function duckdbReadCsv(table: BenchTable, csvPath: string): string {
+  const columns = columnsOf(table, csvPath)
+    .map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(DUCKDB_TYPES[c.kind])}`)
+    .join(", ");
+  // auto_detect off: the types are given, so DuckDB does not sample the file to guess them.
+  return `read_csv(${quoteLiteral(csvPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
+    escape = '"', dateformat = '%Y-%m-%d', columns = {${columns}})`;
+}
+
+export async function runFloor(extractsDir: string, dbPath: string, asOf: string): Promise<FloorResult> {
+  rmSync(dbPath, { force: true });
+  rmSync(`${dbPath}.wal`, { force: true });
+  const instance = await DuckDBInstance.create(dbPath, { autoinstall_known_extensions: "false" });
+  const db = await instance.connect();
+  try {
+    const versionRows = (await db.runAndReadAll("select version() as v")).getRowObjectsJson();
+    const duckdbVersion = String(versionRows[0]?.v ?? "unknown");
+
+    const loadStart = performance.now();
+    for (const table of TABLE_NAMES) {
+      await db.run(`create table ${quoteIdent(table)} as select * from ${duckdbReadCsv(table, join(extractsDir, `${table}.csv`))}`);
+    }
+    // Same durability as arwatch, whose transactions commit to the file: flush before stopping the clock.
+    await db.run("checkpoint");
+    const loadMs = performance.now() - loadStart;
+
+    const agingStart = performance.now();
+    await db.run(duckdbAgingSql(asOf));
+    await db.run("checkpoint");
+    const agingMs = performance.now() - agingStart;
+
+    const rows = {} as Record<BenchTable, number>;
+    for (const table of TABLE_NAMES) {
+      const r = (await db.runAndReadAll(`select count(*) as n from ${quoteIdent(table)}`)).getRowObjectsJson();
+      rows[table] = Number(r[0]?.n ?? 0);
+    }
+    const open = (await db.runAndReadAll("select count(*) as n from open_items")).getRowObjectsJson();
+    const totals = (await db.runAndReadAll(TOTALS_SQL.duckdb)).getRowsJson().map((r) => [String(r[0]), String(r[1])] as [string, string]);
+    return { loadMs, agingMs, rows, openItems: Number(open[0]?.n ?? 0), totals, duckdbVersion };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}

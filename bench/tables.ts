@@ -1,0 +1,98 @@
+import { closeSync, openSync, readSync } from "node:fs";
+
+/**
+ * The three extracts the floor and the peer load, with the type of every column they know.
+ * Both engines get the same explicit types (no sniffing), so that neither pays for inference
+ * and both parse amounts into exact decimals: the totals must agree to the cent.
+ */
+export type ColumnKind = "text" | "date" | "amount" | "days";
+
+export const BENCH_TABLES = {
+  invoices: {
+    document_id: "text",
+    customer_id: "text",
+    document_type: "text",
+    document_date: "date",
+    due_date: "date",
+    amount: "amount",
+    currency: "text",
+    applies_to: "text",
+  },
+  payments: {
+    payment_id: "text",
+    customer_id: "text",
+    payment_date: "date",
+    amount: "amount",
+    currency: "text",
+    document_id: "text",
+  },
+  customers: {
+    customer_id: "text",
+    customer_name: "text",
+    customer_group: "text",
+    team: "text",
+    collector: "text",
+    collector_email: "text",
+    credit_limit: "amount",
+    credit_term_days: "days",
+    currency: "text",
+    status: "text",
+  },
+} as const satisfies Record<string, Record<string, ColumnKind>>;
+
+export type BenchTable = keyof typeof BENCH_TABLES;
+export const TABLE_NAMES = Object.keys(BENCH_TABLES) as BenchTable[];
+
+export const DUCKDB_TYPES: Record<ColumnKind, string> = {
+  text: "VARCHAR",
+  date: "DATE",
+  amount: "DECIMAL(18,2)",
+  days: "INTEGER",
+};
+
+export const POSTGRES_TYPES: Record<ColumnKind, string> = {
+  text: "text",
+  date: "date",
+  amount: "numeric(18,2)",
+  days: "integer",
+};
+
+export interface Column {
+  name: string;
+  kind: ColumnKind;
+}
+
+/**
+ * The file's columns in header order, typed. Both read_csv(columns=…) and COPY (col, …) bind
+ * by position, so the header decides the order; a column we do not know is kept as text.
+ */
+export function columnsOf(table: BenchTable, csvPath: string): Column[] {
+  const known: Record<string, ColumnKind> = BENCH_TABLES[table];
+  const names = readHeader(csvPath);
+  const missing = Object.keys(known).filter((k) => !names.includes(k));
+  if (missing.length > 0) throw new Error(`${csvPath}: header lacks ${missing.join(", ")} (has: ${names.join(", ")})`);
+  return names.map((name) => ({ name, kind: known[name] ?? "text" }));
+}
+
+/** The first line only: the extracts are gigabytes at 10M invoices. */
+function readHeader(path: string): string[] {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(8192);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    const line = buffer.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
+    return line.split(",").map((h) => h.trim().replace(/^"(.*)"$/, "$1").trim().toLowerCase());
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A double-quoted identifier, valid in both DuckDB and PostgreSQL. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A single-quoted string literal, valid in both DuckDB and PostgreSQL (standard_conforming_strings). */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,147 @@
+import { existsSync, readdirSync } from "node:fs";
+import { Command, Option } from "commander";
+import { generateExtracts } from "../generate/generate.ts";
+import { ingest } from "../ingest/ingest.ts";
+import { IngestRejected } from "../ingest/report.ts";
+import { BuildFailed, buildModels, type BuildResult } from "../models/runner/build.ts";
+import { contextFrom, type Context, type GlobalOptions } from "./context.ts";
+import { parseIsoDate } from "./dates.ts";
+import { formatRows } from "./output-formats.ts";
+import { formatTable } from "./table-format.ts";
+import { summarize } from "./summary.ts";
+import { stderrLogger } from "./log.ts";
+import { DEFAULT_DB, openWarehouse } from "./warehouse.ts";
+
+const SAMPLE_DIR = "data/sample";
+
+function withGlobalOptions(command: Command): Command {
+  return command
+    .option("--db <file>", "the warehouse file", DEFAULT_DB)
+    .option("--config <file>", "the config file (default arwatch.config.yaml if present, else built-in defaults)")
+    .option("--as-of <YYYY-MM-DD>", "compute figures as of this date (default today)");
+}
+
+function positiveInt(name: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${name} must be a whole number of at least 1, not ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}
+
+async function withWarehouse<T>(ctx: Context, fn: (wh: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>, readOnly = false): Promise<T> {
+  if (readOnly && !existsSync(ctx.db)) throw new Error(`no warehouse at ${ctx.db}: run arwatch ingest and arwatch build first`);
+  const wh = await openWarehouse(ctx.db, { readOnly });
+  try {
+    return await fn(wh);
+  } finally {
+    wh.close();
+  }
+}
+
+async function runBuild(ctx: Context, wh: Awaited<ReturnType<typeof openWarehouse>>, select?: string): Promise<BuildResult> {
+  ctx.log.info(`building models as of ${ctx.asOf}`);
+  const started = performance.now();
+  const result = await buildModels(wh, { config: ctx.config, asOf: ctx.asOf, log: ctx.log, select });
+  ctx.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return result;
+}
+
+const program = new Command("arwatch")
+  .description("Watches accounts receivable: ledger extracts in, reconciled aging and credit exposure out.")
+  .showHelpAfterError(false)
+  .configureOutput({ outputError: () => {} })
+  .exitOverride();
+
+withGlobalOptions(
+  program
+    .command("generate")
+    .description("write realistic, deterministic sample extracts as CSV")
+    .requiredOption("--out <dir>", "the folder to write the extracts to")
+    .option("--customers <n>", "how many customers", positiveInt("--customers"), 300)
+    .option("--invoices <n>", "how many ledger documents", positiveInt("--invoices"), 6000)
+    .option("--seed <n>", "the random seed; the same seed gives the same files", positiveInt("--seed"), 1)
+    .option("--months <n>", "months of history", positiveInt("--months"), 24),
+).action(async (opts: GlobalOptions & { out: string; customers: number; invoices: number; seed: number; months: number }) => {
+  const ctx = contextFrom(opts);
+  await generateExtracts({ outDir: opts.out, customers: opts.customers, invoices: opts.invoices, seed: opts.seed, months: opts.months, asOf: ctx.asOf, currency: ctx.config.currency }, ctx.log);
+});
+
+withGlobalOptions(
+  program.command("ingest").description("load extracts (files or folders) into the warehouse, all or nothing").argument("<paths...>", "extract files or folders"),
+).action(async (paths: string[], opts: GlobalOptions) => {
+  const ctx = contextFrom(opts);
+  await withWarehouse(ctx, (wh) => ingest(wh, paths, { config: ctx.config, log: ctx.log, archiveDir: ctx.archiveDir }));
+});
+
+withGlobalOptions(
+  program.command("build").description("build the models as of the as-of date and run the data tests").option("--select <model>", "build only this model; model+ also builds everything downstream of it"),
+).action(async (opts: GlobalOptions & { select?: string }) => {
+  const ctx = contextFrom(opts);
+  await withWarehouse(ctx, async (wh) => {
+    const result = await runBuild(ctx, wh, opts.select);
+    if (!opts.select) process.stdout.write(`${await summarize(wh, ctx.config, result)}\n`);
+  });
+});
+
+withGlobalOptions(
+  program
+    .command("sql")
+    .description("run a read-only query on the warehouse")
+    .argument("<query>", "the SQL query")
+    .addOption(new Option("--format <format>", "output format").choices(["table", "csv", "json"]).default("table")),
+).action(async (query: string, opts: GlobalOptions & { format: "table" | "csv" | "json" }) => {
+  const ctx = contextFrom(opts);
+  await withWarehouse(
+    ctx,
+    async (wh) => {
+      const rows = await wh.all(query);
+      process.stdout.write(`${formatRows(rows, opts.format)}\n`);
+    },
+    true,
+  );
+});
+
+withGlobalOptions(
+  program
+    .command("run")
+    .description("the whole job: ingest the extracts, build the models, print the summary")
+    .argument("[paths...]", "extract files or folders")
+    .option("--sample", `use the bundled sample extracts in ${SAMPLE_DIR}, generating them if absent`),
+).action(async (paths: string[], opts: GlobalOptions & { sample?: boolean }) => {
+  const ctx = contextFrom(opts);
+  if (opts.sample) {
+    if (!existsSync(SAMPLE_DIR) || readdirSync(SAMPLE_DIR).length === 0) {
+      ctx.log.info(`generating sample extracts in ${SAMPLE_DIR}`);
+      await generateExtracts({ outDir: SAMPLE_DIR, customers: 300, invoices: 6000, seed: 1, months: 24, asOf: ctx.asOf, currency: ctx.config.currency }, ctx.log);
+    }
+    paths = [...paths, SAMPLE_DIR];
+  }
+  if (paths.length === 0) throw new Error("run: name extract files or folders, or use --sample");
+  await withWarehouse(ctx, async (wh) => {
+    await ingest(wh, paths, { config: ctx.config, log: ctx.log, archiveDir: ctx.archiveDir });
+    const result = await runBuild(ctx, wh);
+    process.stdout.write(`\n${await summarize(wh, ctx.config, result)}\n`);
+  });
+});
+
+
+
+function fail(message: string, details: string[] = []): never {
+  for (const d of details) process.stderr.write(`${d}\n`);
+  process.stderr.write(`arwatch: ${message}\n`);
+  process.exit(1);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error & { code?: string; exitCode?: number };
+  if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
+  if (err instanceof IngestRejected) fail(err.message, err.details);
+  if (err instanceof BuildFailed) {
+    const failed = err.result.tests.filter((t) => t.failures > 0 && t.test.severity === "error");
+    const details = failed.flatMap((t) => [`data test ${t.test.name} (${t.test.model}): ${t.test.description}; failing rows:`, formatTable(t.sample)]);
+    fail(`build failed, nothing was changed: ${err.message}`, details);
+  }
+  fail(err.message.replace(/^error: /, ""));
+}

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** Bucket bounds must rise strictly, or a day could fall in two buckets or none. */
+const bucketBounds = z
+  .array(z.number().int().positive())
+  .min(1)
+  .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), "bounds must be strictly increasing");
+
+export const configSchema = z
+  .object({
+    currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD, VND or THB").default("USD"),
+    aging: z
+      .object({
+        basis: z.enum(["due_date", "document_date"]).default("due_date"),
+        buckets: bucketBounds.default([30, 60, 90, 120]),
+      })
+      .strict()
+      .prefault({}),
+    badDebt: z
+      .object({ maxDebtAgeDays: z.number().int().nonnegative().default(180) })
+      .strict()
+      .prefault({}),
+    creditStatus: z
+      .object({ warnAt: z.number().positive().max(10).default(0.9) })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        dateFormats: z.array(z.string().min(2)).min(1).default(["%Y-%m-%d", "%d/%m/%Y"]),
+        archiveDir: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+export const DEFAULT_CONFIG_FILE = "arwatch.config.yaml";
+
+/** Deep-freezes so that no stage can change the configuration another stage reads. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses a config object; the error names the key, the value found and what was expected. */
+export function parseConfig(input: unknown, source = "config"): Config {
+  const result = configSchema.safeParse(input ?? {}, { reportInput: true });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    if (issue.code === "unrecognized_keys") {
+      const key = [...issue.path, issue.keys[0]].join(".");
+      throw new Error(`${source}: ${key}: unknown key (check its spelling against the README's config keys)`);
+    }
+    const key = issue.path.join(".") || "(top level)";
+    const found = issue.input === undefined ? "(missing)" : JSON.stringify(issue.input);
+    throw new Error(`${source}: ${key} = ${found}: ${issue.message}`);
+  }
+  return deepFreeze(result.data);
+}
+
+/** Loads the YAML file if given or present at the default path, else the built-in defaults. */
+export function loadConfig(file?: string): Config {
+  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!path) return parseConfig({}, "built-in defaults");
+  if (!existsSync(path)) throw new Error(`config file not found: ${path}`);
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`${path}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return parseConfig(doc, path);
+}
+
+/** Labels for bucket bounds: [30, 60] → not_due, 1-30, 31-60, 61+. */
+export function bucketLabels(bounds: readonly number[]): string[] {
+  const labels = ["not_due"];
+  let lower = 1;
+  for (const upper of bounds) {
+    labels.push(`${lower}-${upper}`);
+    lower = upper + 1;
+  }
+  labels.push(`${lower}+`);
+  return labels;
+}

@@ -1,0 +1,93 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+
+export const DEFAULT_DB = "data/warehouse.duckdb";
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+/** Rows as JSON-safe values: DECIMAL and BIGINT as exact strings, DATE as 'YYYY-MM-DD' (time-zone free). */
+export type Row = Record<string, unknown>;
+
+/**
+ * The warehouse connection. One connection per process, so that a transaction, a SET or a TEMP
+ * table carries over between the statements of a stage.
+ */
+export interface Warehouse {
+  readonly path: string;
+  run(sql: string, params?: Params): Promise<void>;
+  all<T = Row>(sql: string, params?: Params): Promise<T[]>;
+  /** Runs fn inside BEGIN … COMMIT; any error rolls everything back and is rethrown. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export interface OpenOptions {
+  readOnly?: boolean;
+}
+
+/** Opens (creating if needed) a DuckDB file, or ':memory:' for tests. */
+export async function openWarehouse(path: string, options: OpenOptions = {}): Promise<Warehouse> {
+  if (path !== ":memory:" && !path.startsWith("md:")) mkdirSync(dirname(path), { recursive: true });
+  const settings: Record<string, string> = {
+    // Offline machines: never try to download an extension.
+    autoinstall_known_extensions: "false",
+  };
+  if (options.readOnly) settings.access_mode = "READ_ONLY";
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, settings);
+  } catch (e) {
+    throw new Error(`cannot open warehouse ${path}: ${firstLine(e)}`);
+  }
+  const connection = await instance.connect();
+  return wrap(path, instance, connection);
+}
+
+function wrap(path: string, instance: DuckDBInstance, connection: DuckDBConnection): Warehouse {
+  const wh: Warehouse = {
+    path,
+    async run(sql, params) {
+      await connection.run(sql, params);
+    },
+    async all<T>(sql: string, params?: Params) {
+      const reader = await connection.runAndReadAll(sql, params);
+      return reader.getRowObjectsJson() as T[];
+    },
+    async transaction(fn) {
+      await connection.run("begin transaction");
+      try {
+        const result = await fn();
+        await connection.run("commit");
+        return result;
+      } catch (e) {
+        try {
+          await connection.run("rollback");
+        } catch {
+          // A failed COMMIT has already rolled back; the original error is the one to report.
+        }
+        throw e;
+      }
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  return wh;
+}
+
+/** The first line of an error's message: DuckDB errors carry multi-line context. */
+export function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split("\n")[0] ?? message;
+}
+
+/** Quotes an identifier for SQL; identifiers come from specs and model files, never from data. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal, for the few places DuckDB takes no parameter (a table function's path). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

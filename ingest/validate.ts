@@ -1,0 +1,209 @@
+import type { Config } from "../core/config.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+import { ident, literal } from "../core/warehouse.ts";
+import type { FileProblem, ReadResult } from "./read.ts";
+import type { ColumnSpec, EntitySpec } from "./specs.ts";
+
+/** How many example rows are shown for each kind of problem. */
+export const EXAMPLES_PER_PROBLEM = 5;
+
+/** An ERP header such as "Customer ID" names the column customer_id. */
+export function normaliseHeader(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+/** 1,234.56 or 1234.56 or -5: at most two decimals, so that nothing is rounded silently. */
+const AMOUNT_PATTERN = "[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,16})(\\.[0-9]{1,2})?";
+const EMAIL_PATTERN = "[^@\\s<>,;\"']+@[^@\\s<>,;\"']+\\.[^@\\s<>,;\"']+";
+
+function typedExpression(c: ColumnSpec, raw: string, config: Config): string {
+  switch (c.kind) {
+    case "text":
+      return raw;
+    case "date": {
+      const formats = `[${config.ingest.dateFormats.map(literal).join(", ")}]`;
+      return `try_strptime(${raw}, ${formats})::DATE`;
+    }
+    case "amount":
+      return `case when regexp_full_match(${raw}, ${literal(AMOUNT_PATTERN)}) then replace(${raw}, ',', '')::DECIMAL(18,2) end`;
+    case "days":
+      return `case when regexp_full_match(${raw}, '[0-9]{1,4}') then ${raw}::INTEGER end`;
+    case "enum": {
+      const values = c.values.map(literal).join(", ");
+      const fallback = c.default ? `when ${raw} is null then ${literal(c.default)}` : "";
+      return `case when lower(${raw}) in (${values}) then lower(${raw}) ${fallback} end`;
+    }
+    case "email":
+      return `case when regexp_full_match(${raw}, ${literal(EMAIL_PATTERN)}) then ${raw} end`;
+    case "currency":
+      return `upper(${raw})`;
+  }
+}
+
+function invalidReason(c: ColumnSpec, config: Config): string {
+  switch (c.kind) {
+    case "date":
+      return `not a real date (expected one of ${config.ingest.dateFormats.join(", ")})`;
+    case "amount":
+      return "not an amount with at most 2 decimals (e.g. 1234.56 or 1,234.56)";
+    case "days":
+      return "not a whole number of days";
+    case "enum":
+      return `not one of: ${c.values.join(", ")}`;
+    case "email":
+      return "not an e-mail address";
+    default:
+      return "not valid";
+  }
+}
+
+interface Check {
+  column: string;
+  reason: string;
+  /** SQL over raw_<col> (trimmed text, null when empty) and typed columns. */
+  condition: string;
+}
+
+function checksFor(spec: EntitySpec, present: Set<string>, config: Config): Check[] {
+  const checks: Check[] = [];
+  for (const c of spec.columns) {
+    const raw = `raw_${c.name}`;
+    const typed = ident(c.name);
+    if (c.required) checks.push({ column: c.name, reason: "a required value is missing", condition: `${raw} is null` });
+    if (!present.has(c.name)) continue;
+    if (c.kind !== "text" && c.kind !== "currency") {
+      checks.push({ column: c.name, reason: invalidReason(c, config), condition: `${raw} is not null and ${typed} is null` });
+    }
+    if (c.kind === "amount") {
+      const [op, words] = c.min === "positive" ? ["<=", "must be greater than 0"] : ["<", "must not be negative"];
+      checks.push({ column: c.name, reason: words, condition: `${typed} ${op} 0` });
+    }
+    if (c.kind === "date") {
+      checks.push({
+        column: c.name,
+        reason: "the year is out of range 1900-2200 (a Buddhist-era year? 2567 BE = 2024 CE)",
+        condition: `year(${typed}) not between 1900 and 2200`,
+      });
+    }
+    if (c.kind === "currency") {
+      checks.push({
+        column: c.name,
+        reason: `not the configured currency ${config.currency} (multi-currency extracts are not supported yet)`,
+        condition: `${typed} <> ${literal(config.currency)}`,
+      });
+    }
+  }
+  return checks;
+}
+
+/** One kind of bad value: how many rows have it, and the first few (1-based data rows). */
+export interface RowProblem {
+  reason: string;
+  column: string;
+  rows: number[];
+  values: (string | null)[];
+  count: number;
+  /** For duplicate keys: the row each example duplicates. */
+  firstRows?: number[];
+}
+
+export interface Validated {
+  table: string;
+  rows: number;
+  /** Problems with the file as a whole (its header). */
+  problems: FileProblem[];
+  rowProblems: RowProblem[];
+  /** Columns in the file that the spec does not know; they are ignored. */
+  ignoredColumns: string[];
+}
+
+/**
+ * Types every column of a read extract in one set-based pass and collects what is wrong:
+ * missing columns, missing or invalid values, amounts out of range, foreign currencies and
+ * duplicate keys. Rows are referred to by their 1-based position; the caller maps them to lines.
+ */
+export async function validateExtract(
+  wh: Warehouse,
+  spec: EntitySpec,
+  read: ReadResult,
+  config: Config,
+  n: number,
+): Promise<Validated> {
+  const table = `_typed_${n}`;
+  const byName = new Map<string, string>();
+  const duplicateHeaders: string[] = [];
+  for (const original of read.columns) {
+    const name = normaliseHeader(original);
+    if (byName.has(name)) duplicateHeaders.push(original);
+    else byName.set(name, original);
+  }
+  const known = new Set(spec.columns.map((c) => c.name));
+  const ignoredColumns = [...byName.keys()].filter((name) => !known.has(name));
+  const problems: FileProblem[] = [];
+  for (const d of duplicateHeaders) problems.push({ reason: "the header names this column twice", column: d, line: 1 });
+  const missing = spec.columns.filter((c) => c.required && !byName.has(c.name));
+  for (const c of missing) {
+    problems.push({ reason: `a required column is missing (the header has: ${read.columns.join(", ")})`, column: c.name, line: 1 });
+  }
+  if (problems.length > 0) return { table, rows: read.rows, problems, ignoredColumns, rowProblems: [] };
+
+  const present = new Set(spec.columns.filter((c) => byName.has(c.name)).map((c) => c.name));
+  const rawColumns = spec.columns.map((c) =>
+    present.has(c.name) ? `nullif(trim(${ident(byName.get(c.name)!)}), '') as raw_${c.name}` : `null::varchar as raw_${c.name}`,
+  );
+  const typedColumns = spec.columns.map((c) => `${typedExpression(c, `raw_${c.name}`, config)} as ${ident(c.name)}`);
+  const checks = checksFor(spec, present, config);
+  const mask = checks.length
+    ? checks.map((k, i) => `(coalesce(${k.condition}, false)::bigint << ${i})`).join(" | ")
+    : "0::bigint";
+  await wh.run(
+    `create or replace temp table ${table} as
+     select _row, ${spec.columns.map((c) => ident(c.name)).join(", ")}, ${mask} as _bad
+       from (select *, ${typedColumns.join(", ")}
+               from (select rowid + 1 as _row, ${rawColumns.join(", ")} from ${ident(read.table)}))`,
+  );
+
+  const rowProblems: RowProblem[] = [];
+  if (checks.length) {
+    const counts = await wh.all<Record<string, string>>(
+      `select ${checks.map((_, i) => `count(*) filter (where _bad & (1::bigint << ${i}) <> 0) as c${i}`).join(", ")} from ${table}`,
+    );
+    for (const [i, check] of checks.entries()) {
+      const count = Number(counts[0]![`c${i}`]);
+      if (count === 0) continue;
+      const source = byName.get(check.column);
+      const examples = await wh.all<{ row: string; value: string | null }>(
+        `select t._row as row, ${source ? `i.${ident(source)}` : "null"} as value
+           from ${table} t join ${ident(read.table)} i on i.rowid + 1 = t._row
+          where t._bad & (1::bigint << ${i}) <> 0 order by t._row limit ${EXAMPLES_PER_PROBLEM}`,
+      );
+      rowProblems.push({
+        reason: check.reason,
+        column: check.column,
+        rows: examples.map((e) => Number(e.row)),
+        values: examples.map((e) => e.value),
+        count,
+      });
+    }
+  }
+  const keyList = spec.key.map(ident).join(", ");
+  const duplicates = await wh.all<{ rows: number[]; key: string; groups: string; total: string }>(
+    `select list(_row order by _row) as rows, concat_ws(' + ', ${keyList}) as key,
+            count(*) over () as groups, sum(count(*)) over () as total
+       from ${table}
+      where _bad = 0 and ${spec.columns.filter((c) => c.required && spec.key.includes(c.name)).map((c) => `${ident(c.name)} is not null`).join(" and ")}
+      group by ${keyList} having count(*) > 1
+      order by min(_row) limit ${EXAMPLES_PER_PROBLEM}`,
+  );
+  if (duplicates.length > 0) {
+    rowProblems.push({
+      reason: `a duplicate key: an earlier line of this file has the same ${spec.key.join(" + ")}`,
+      column: spec.key.join(" + "),
+      rows: duplicates.map((d) => d.rows[1]!),
+      values: duplicates.map((d) => d.key),
+      firstRows: duplicates.map((d) => d.rows[0]!),
+      count: Number(duplicates[0]!.total) - Number(duplicates[0]!.groups),
+    });
+  }
+  return { table, rows: read.rows, problems, ignoredColumns, rowProblems };
+}

@@ -1,0 +1,57 @@
+-- Payments and credits up to the as-of date, each with the document it reduces. An application
+-- counts only against an invoice or debit note of the same customer dated on or before the
+-- as-of date; anything else (no document named, an unknown one, another customer's, a
+-- prepayment for a later invoice) is unapplied and stays visible as an open item of its own.
+with
+
+params as (
+    select as_of_date from meta.build_params
+),
+
+payments as (
+    select
+        'payment' as source_type,
+        payment_id as source_id,
+        customer_id,
+        payment_date as applied_date,
+        amount,
+        document_id as target_id,
+    from staging.stg_payments, params
+    where payment_date <= params.as_of_date
+),
+
+credits as (
+    select
+        document_type as source_type,
+        document_id as source_id,
+        customer_id,
+        document_date as applied_date,
+        amount,
+        applies_to as target_id,
+    from staging.stg_invoices, params
+    where not is_debit and document_date <= params.as_of_date
+),
+
+applications as (
+    select * from payments
+    union all
+    select * from credits
+),
+
+debit_documents as (
+    select document_id, customer_id
+    from staging.stg_invoices, params
+    where is_debit and document_date <= params.as_of_date
+),
+
+final as (
+    select
+        applications.*,
+        debit_documents.document_id is not null as is_applied,
+    from applications
+    left join debit_documents
+        on applications.target_id = debit_documents.document_id
+        and applications.customer_id = debit_documents.customer_id
+)
+
+select * from final

@@ -1,0 +1,181 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "../../core/config.ts";
+import type { Logger } from "../../core/log.ts";
+import { elapsed } from "../../core/log.ts";
+import type { Row, Warehouse } from "../../core/warehouse.ts";
+import { firstLine } from "../../core/warehouse.ts";
+import { ensureRawSchema } from "../../ingest/schema.ts";
+import { testsOf, type DataTest } from "./data-tests.ts";
+import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
+import { LAYERS, loadProject, type Model } from "./project.ts";
+
+export interface BuildOptions {
+  config: Config;
+  /** YYYY-MM-DD; every model computes its figures as of this date. */
+  asOf: string;
+  log: Logger;
+  /** `model` or `model+` (it and everything downstream). */
+  select?: string;
+  now?: () => Date;
+  modelsDir?: string;
+}
+
+export interface TestResult {
+  test: DataTest;
+  failures: number;
+  sample: Row[];
+}
+
+export interface BuildResult {
+  buildId: string;
+  models: { id: string; ms: number }[];
+  tests: TestResult[];
+}
+
+/** A build stopped by a failing blocking test; nothing it built is visible. */
+export class BuildFailed extends Error {
+  constructor(
+    message: string,
+    readonly result: BuildResult,
+  ) {
+    super(message);
+    this.name = "BuildFailed";
+  }
+}
+
+/** The shown rows of a failing test. */
+export const SAMPLE_ROWS = 5;
+
+/**
+ * Builds the models in dependency order in one transaction, running each model's data tests
+ * right after it. A failing blocking test rolls the whole build back, so that nothing
+ * downstream, and no reader, ever sees bad data. Test results are kept in meta.test_results
+ * either way, for the data-quality page.
+ */
+export async function buildModels(wh: Warehouse, options: BuildOptions): Promise<BuildResult> {
+  const { config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const models = loadProject(options.modelsDir);
+  await ensureRawSchema(wh);
+  const parents = await resolveDependencies(wh, models);
+  const order = topologicalOrder(parents);
+  const selected = options.select ? selectModels(options.select, models, parents) : new Set(order);
+  const byId = new Map(models.map((m) => [m.id, m]));
+  let pendingTests = await testsWithDependencies(wh, models, selected);
+  const result: BuildResult = { buildId: randomUUID(), models: [], tests: [] };
+  const startedAt = now();
+  let failure: Error | undefined;
+  try {
+    await wh.transaction(async () => {
+      for (const layer of LAYERS) await wh.run(`create schema if not exists ${layer}`);
+      await writeBuildParams(wh, config, options.asOf);
+      for (const id of order) {
+        if (!selected.has(id)) continue;
+        const model = byId.get(id)!;
+        const started = performance.now();
+        await materialize(wh, model);
+        const ms = elapsed(started);
+        result.models.push({ id, ms });
+        log.info(`  ${id.padEnd(42)} ${model.materialized.padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
+        const built = new Set(result.models.map((m) => m.id));
+        const ready = pendingTests.filter((p) => [...p.reads].every((r) => built.has(r) || !selected.has(r)));
+        pendingTests = pendingTests.filter((p) => !ready.includes(p));
+        for (const { test } of ready) {
+          const outcome = await runTest(wh, test);
+          result.tests.push(outcome);
+          if (outcome.failures > 0 && test.severity === "error") {
+            throw new BuildFailed(`data test ${test.name} failed on ${outcome.failures} row(s): ${test.description}`, result);
+          }
+        }
+      }
+    });
+  } catch (e) {
+    failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
+  }
+  await recordBuild(wh, result, options.asOf, startedAt, now(), failure);
+  if (failure) throw failure;
+  return result;
+}
+
+/**
+ * The tests of the selected models, each with the models its query reads: a test runs as soon
+ * as all of them are built, so that a relationship or an invariant across marts sees both sides.
+ */
+async function testsWithDependencies(wh: Warehouse, models: Model[], selected: Set<string>) {
+  const tests: { test: DataTest; reads: Set<string> }[] = [];
+  for (const model of models) {
+    if (!selected.has(model.id)) continue;
+    for (const test of testsOf(model)) tests.push({ test, reads: await modelsRead(wh, test.sql, `data test ${test.name}`, models) });
+  }
+  return tests;
+}
+
+async function materialize(wh: Warehouse, model: Model): Promise<void> {
+  try {
+    // A view left from an earlier build with the other materialization would block the create.
+    await wh.run(`drop ${model.materialized === "view" ? "table" : "view"} if exists ${model.id}`);
+    await wh.run(`create or replace ${model.materialized} ${model.id} as\n${model.sql}`);
+  } catch (e) {
+    throw new Error(`${model.path}: ${firstLine(e)}`);
+  }
+}
+
+async function runTest(wh: Warehouse, test: DataTest): Promise<TestResult> {
+  try {
+    const [count] = await wh.all<{ n: string }>(`select count(*) as n from (${test.sql})`);
+    const failures = Number(count!.n);
+    const sample = failures > 0 ? await wh.all(`select * from (${test.sql}) limit ${SAMPLE_ROWS}`) : [];
+    return { test, failures, sample };
+  } catch (e) {
+    throw new Error(`data test ${test.name} on ${test.model} cannot run: ${firstLine(e)}`);
+  }
+}
+
+/** The as-of date and the settings the models read, passed as values, never spliced into SQL. */
+async function writeBuildParams(wh: Warehouse, config: Config, asOf: string): Promise<void> {
+  await wh.run(`create or replace table meta.build_params (
+    as_of_date DATE, currency VARCHAR, aging_basis VARCHAR, bucket_bounds INTEGER[],
+    max_debt_age_days INTEGER, warn_at DECIMAL(9,4))`);
+  await wh.run(`insert into meta.build_params values ($1::DATE, $2, $3, $4::VARCHAR::INTEGER[], $5, $6::DECIMAL(9,4))`, [
+    asOf,
+    config.currency,
+    config.aging.basis,
+    `[${config.aging.buckets.join(",")}]`,
+    config.badDebt.maxDebtAgeDays,
+    String(config.creditStatus.warnAt),
+  ]);
+}
+
+async function recordBuild(wh: Warehouse, result: BuildResult, asOf: string, startedAt: Date, finishedAt: Date, failure?: Error) {
+  await wh.run(`create table if not exists meta.build_log (
+    build_id VARCHAR, as_of_date DATE, outcome VARCHAR, message VARCHAR, models INTEGER,
+    started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ)`);
+  await wh.run(`create table if not exists meta.test_results (
+    build_id VARCHAR, test_name VARCHAR, model VARCHAR, severity VARCHAR, status VARCHAR,
+    failures BIGINT, description VARCHAR, sample_json VARCHAR, sql VARCHAR)`);
+  await wh.transaction(async () => {
+    await wh.run(`insert into meta.build_log values ($1, $2::DATE, $3, $4, $5, $6::TIMESTAMPTZ, $7::TIMESTAMPTZ)`, [
+      result.buildId,
+      asOf,
+      failure ? "failed" : "succeeded",
+      failure?.message ?? null,
+      result.models.length,
+      startedAt.toISOString(),
+      finishedAt.toISOString(),
+    ]);
+    for (const t of result.tests) {
+      const status = t.failures === 0 ? "pass" : t.test.severity === "error" ? "fail" : "warn";
+      await wh.run(`insert into meta.test_results values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        result.buildId,
+        t.test.name,
+        t.test.model,
+        t.test.severity,
+        status,
+        t.failures,
+        t.test.description,
+        JSON.stringify(t.sample),
+        t.test.sql,
+      ]);
+    }
+  });
+}

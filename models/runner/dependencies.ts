@@ -1,0 +1,117 @@
+import type { Warehouse } from "../../core/warehouse.ts";
+import { LAYERS, type Layer, type Model } from "./project.ts";
+
+/** Tables written by ingest and by the runner itself; models may read them. */
+export const SOURCE_SCHEMAS = ["raw", "meta"];
+
+interface TableRef {
+  schema: string;
+  table: string;
+}
+
+/** The tables a SELECT reads, from DuckDB's own parse tree, less its CTEs. */
+export async function tablesRead(wh: Warehouse, sql: string, where: string): Promise<TableRef[]> {
+  const [row] = await wh.all<{ tree: string }>("select json_serialize_sql($1::varchar) as tree", [sql]);
+  const tree = JSON.parse(row!.tree);
+  if (tree.error) throw new Error(`${where}: cannot be parsed as a SELECT: ${tree.error_message}`);
+  const refs: TableRef[] = [];
+  const ctes = new Set<string>();
+  (function walk(node: unknown): void {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== "object") return;
+    const n = node as Record<string, unknown>;
+    if (n.type === "BASE_TABLE") refs.push({ schema: String(n.schema_name ?? ""), table: String(n.table_name) });
+    const cteMap = n.cte_map as { map?: { key: string }[] } | undefined;
+    for (const entry of cteMap?.map ?? []) ctes.add(entry.key);
+    Object.values(n).forEach(walk);
+  })(tree);
+  return refs.filter((r) => r.schema !== "" || !ctes.has(r.table));
+}
+
+/**
+ * The models a query reads. Reads of raw.* and meta.* are sources; anything else unknown fails,
+ * naming where the query comes from and the table.
+ */
+export async function modelsRead(wh: Warehouse, sql: string, where: string, models: Model[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const ref of await tablesRead(wh, sql, where)) {
+    if (SOURCE_SCHEMAS.includes(ref.schema)) continue;
+    const id = ref.schema ? `${ref.schema}.${ref.table}` : models.find((m) => m.name === ref.table)?.id;
+    if (!id || !models.some((m) => m.id === id)) {
+      throw new Error(`${where}: reads ${ref.schema ? `${ref.schema}.` : ""}${ref.table}, which is neither a model nor a source (raw.*, meta.*)`);
+    }
+    found.add(id);
+  }
+  return found;
+}
+
+/** Resolves each model's reads to other models: its parents. */
+export async function resolveDependencies(wh: Warehouse, models: Model[]): Promise<Map<string, string[]>> {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const parents = new Map<string, string[]>();
+  for (const model of models) {
+    const found = await modelsRead(wh, model.sql, model.path, models);
+    found.delete(model.id);
+    for (const extra of model.dependsOn) {
+      if (!byId.has(extra)) throw new Error(`${model.path}: depends_on names ${extra}, which is not a model`);
+      found.add(extra);
+    }
+    parents.set(model.id, [...found].sort());
+  }
+  return parents;
+}
+
+/**
+ * Orders models so that every model comes after its parents, layer by layer where the graph
+ * allows (staging, then intermediate, then marts), so the printed timings read top-down.
+ * A cycle fails with its path.
+ */
+export function topologicalOrder(parents: Map<string, string[]>): string[] {
+  const rank = (id: string) => `${LAYERS.indexOf(id.split(".")[0] as Layer)}:${id}`;
+  const remaining = new Map([...parents].map(([id, ps]) => [id, new Set(ps)]));
+  const order: string[] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter(([, ps]) => ps.size === 0).map(([id]) => id);
+    if (ready.length === 0) throw new Error(`models depend on each other in a cycle: ${findCycle(remaining).join(" -> ")}`);
+    const next = ready.sort((a, b) => rank(a).localeCompare(rank(b)))[0]!;
+    order.push(next);
+    remaining.delete(next);
+    for (const ps of remaining.values()) ps.delete(next);
+  }
+  return order;
+}
+
+function findCycle(graph: Map<string, Set<string>>): string[] {
+  const start = [...graph.keys()][0]!;
+  const path: string[] = [];
+  let current = start;
+  while (!path.includes(current)) {
+    path.push(current);
+    current = [...graph.get(current)!][0]!;
+  }
+  return [...path.slice(path.indexOf(current)), current].reverse();
+}
+
+/**
+ * dbt-style selection: `name` is that model, `name+` is it and everything downstream.
+ * The name may be schema-qualified.
+ */
+export function selectModels(selector: string, models: Model[], parents: Map<string, string[]>): Set<string> {
+  const withDescendants = selector.endsWith("+");
+  const name = withDescendants ? selector.slice(0, -1) : selector;
+  const root = models.find((m) => m.id === name || m.name === name);
+  if (!root) throw new Error(`--select ${selector}: no model named ${name}`);
+  const selected = new Set([root.id]);
+  if (!withDescendants) return selected;
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [child, ps] of parents) {
+      if (!selected.has(child) && ps.some((p) => selected.has(p))) {
+        selected.add(child);
+        grew = true;
+      }
+    }
+  }
+  return selected;
+}

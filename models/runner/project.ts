@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+/** The layers, in the order data flows through them; each is a schema and a folder. */
+export const LAYERS = ["staging", "intermediate", "marts"] as const;
+export type Layer = (typeof LAYERS)[number];
+
+const DEFAULT_MATERIALIZATION: Record<Layer, "view" | "table"> = {
+  staging: "view",
+  intermediate: "table",
+  marts: "table",
+};
+
+export const MODELS_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+const severity = z.enum(["error", "warn"]).default("error");
+const columnTest = z.union([
+  z.enum(["not_null", "unique"]),
+  z.object({ not_null: z.object({ severity }) }).strict(),
+  z.object({ unique: z.object({ severity }) }).strict(),
+  z.object({ accepted_values: z.object({ values: z.array(z.string()).min(1), severity }).strict() }).strict(),
+  z.object({ relationships: z.object({ to: z.string(), field: z.string(), severity }).strict() }).strict(),
+]);
+const modelTest = z.union([
+  z.object({ unique_combination: z.object({ columns: z.array(z.string()).min(2), severity }).strict() }).strict(),
+  z
+    .object({
+      expression: z
+        .object({ name: z.string().regex(/^[a-z0-9_]+$/), description: z.string(), sql: z.string(), severity })
+        .strict(),
+    })
+    .strict(),
+]);
+const modelDoc = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    materialized: z.enum(["view", "table"]).optional(),
+    columns: z
+      .array(z.object({ name: z.string(), description: z.string(), tests: z.array(columnTest).default([]) }).strict())
+      .default([]),
+    tests: z.array(modelTest).default([]),
+  })
+  .strict();
+const layerDoc = z.object({ models: z.array(modelDoc) }).strict();
+
+export type ColumnTest = z.infer<typeof columnTest>;
+export type ModelTest = z.infer<typeof modelTest>;
+export type ModelDoc = z.infer<typeof modelDoc>;
+
+export interface Model {
+  /** schema.name, e.g. marts.fct_open_items */
+  id: string;
+  layer: Layer;
+  name: string;
+  path: string;
+  sql: string;
+  materialized: "view" | "table";
+  /** Extra dependencies from `-- depends_on: schema.model` lines, for reads the parser cannot see. */
+  dependsOn: string[];
+  doc: ModelDoc;
+}
+
+/** Reads every model and its documentation; a model without documentation is an error. */
+export function loadProject(dir = MODELS_DIR): Model[] {
+  const models: Model[] = [];
+  for (const layer of LAYERS) {
+    const folder = join(dir, layer);
+    if (!existsSync(folder)) continue;
+    const docFile = join(folder, `_${layer}__models.yml`);
+    const docs = existsSync(docFile) ? parseLayerDoc(docFile) : [];
+    const files = readdirSync(folder).filter((f) => f.endsWith(".sql")).sort();
+    for (const file of files) {
+      const name = basename(file, ".sql");
+      const path = join(folder, file);
+      const doc = docs.find((d) => d.name === name);
+      if (!doc) throw new Error(`${path}: model ${name} is not documented in ${docFile}`);
+      const sql = readFileSync(path, "utf8");
+      models.push({
+        id: `${layer}.${name}`,
+        layer,
+        name,
+        path,
+        sql: sql.replace(/;\s*$/, ""),
+        materialized: doc.materialized ?? DEFAULT_MATERIALIZATION[layer],
+        dependsOn: [...sql.matchAll(/^--\s*depends_on:\s*(.+)$/gm)].flatMap((m) => m[1]!.split(",").map((s) => s.trim())),
+        doc,
+      });
+    }
+    for (const d of docs) {
+      if (!files.includes(`${d.name}.sql`)) throw new Error(`${docFile}: documents ${d.name}, but there is no ${d.name}.sql`);
+    }
+  }
+  return models;
+}
+
+function parseLayerDoc(file: string): ModelDoc[] {
+  const result = layerDoc.safeParse(parseYaml(readFileSync(file, "utf8")));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return result.data.models;
+}
