@@ -105,7 +105,8 @@ async function csvRejects(wh: Warehouse, n: number): Promise<FileProblem[]> {
     reason: REJECT_REASONS[r.error_type] ?? r.error_message,
     line: Number(r.line),
     column: r.column_name ?? undefined,
-    value: r.csv_line?.replace(/^\n/, "") ?? undefined,
+    // DuckDB shows undecodable bytes as '?', which would misquote the line: name line and column only.
+    value: r.error_type === "INVALID ENCODING" ? undefined : (r.csv_line?.replace(/^\n/, "") ?? undefined),
     count: Number(r.count),
   }));
 }

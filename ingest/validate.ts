@@ -40,10 +40,15 @@ function typedExpression(c: ColumnSpec, raw: string, config: Config): string {
   }
 }
 
+/** %Y-%m-%d → YYYY-MM-DD, as a finance user would write it. */
+function readableDateFormat(format: string): string {
+  return format.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%y", "YY");
+}
+
 function invalidReason(c: ColumnSpec, config: Config): string {
   switch (c.kind) {
     case "date":
-      return `not a real date (expected one of ${config.ingest.dateFormats.join(", ")})`;
+      return `not a real date (expected ${config.ingest.dateFormats.map(readableDateFormat).join(" or ")})`;
     case "amount":
       return "not an amount with at most 2 decimals (e.g. 1234.56 or 1,234.56)";
     case "days":

@@ -1,0 +1,47 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bucketLabels, loadConfig, parseConfig } from "../../core/config.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+describe("parseConfig(input)", () => {
+  it("fills the documented defaults", () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({ currency: "USD", aging: { basis: "due_date", buckets: [30, 60, 90, 120] }, badDebt: { maxDebtAgeDays: 180 }, creditStatus: { warnAt: 0.9 } });
+  });
+
+  it("is frozen, so no stage can change what another reads", () => {
+    const c = parseConfig({});
+    expect(() => (c.aging.buckets as number[]).push(150)).toThrow();
+  });
+
+  it.each([
+    [{ aging: { buckets: [60, 30] } }, "f.yaml: aging.buckets = [60,30]: bounds must be strictly increasing"],
+    [{ currency: "usd" }, 'f.yaml: currency = "usd": an ISO 4217 code such as USD, VND or THB'],
+    [{ aging: { basis: "posting" } }, 'f.yaml: aging.basis = "posting": Invalid option: expected one of "due_date"|"document_date"'],
+    [{ badDebt: { maxDebtAgeDays: -1 } }, "f.yaml: badDebt.maxDebtAgeDays = -1: Too small: expected number to be >=0"],
+    [{ creditStatus: { warnAt: "high" } }, 'f.yaml: creditStatus.warnAt = "high": Invalid input: expected number, received string'],
+    [{ agings: {} }, "f.yaml: agings: unknown key (check its spelling against the README's config keys)"],
+  ])("names the key, the value and what was expected: %j", (input, message) => {
+    expect(() => parseConfig(input, "f.yaml")).toThrow(message);
+  });
+});
+
+describe("loadConfig(file)", () => {
+  it("reads YAML and reports a file that is not YAML", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "ok.yaml"), "currency: VND\naging:\n  buckets: [30, 60, 90]\n");
+    expect(loadConfig(join(dir, "ok.yaml"))).toMatchObject({ currency: "VND", aging: { buckets: [30, 60, 90] } });
+    writeFileSync(join(dir, "bad.yaml"), "currency: [\n");
+    expect(() => loadConfig(join(dir, "bad.yaml"))).toThrow(/bad\.yaml: not valid YAML/);
+    expect(() => loadConfig(join(dir, "missing.yaml"))).toThrow(/config file not found/);
+  });
+});
+
+describe("bucketLabels(bounds)", () => {
+  it.each([
+    [[30, 60, 90, 120], ["not_due", "1-30", "31-60", "61-90", "91-120", "121+"]],
+    [[30, 60, 90], ["not_due", "1-30", "31-60", "61-90", "91+"]],
+    [[7], ["not_due", "1-7", "8+"]],
+  ])("labels %j", (bounds, labels) => expect(bucketLabels(bounds)).toEqual(labels));
+});

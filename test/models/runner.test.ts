@@ -1,0 +1,119 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../core/config.ts";
+import { memoryLogger } from "../../core/log.ts";
+import { BuildFailed, buildModels } from "../../models/runner/build.ts";
+import { emptyWarehouse, insertRaw, tempDir } from "../helpers/warehouse.ts";
+
+/** A models folder of its own: { "staging/a.sql": "...", "staging/_staging__models.yml": "..." } */
+function project(files: Record<string, string>): string {
+  const dir = tempDir("arwatch-models-");
+  for (const [path, body] of Object.entries(files)) {
+    mkdirSync(join(dir, path, ".."), { recursive: true });
+    writeFileSync(join(dir, path), body);
+  }
+  return dir;
+}
+
+const doc = (layer: string, ...models: string[]) => [
+  `${layer}/_${layer}__models.yml`,
+  `models:\n${models.map((m) => `  - name: ${m}\n    description: test model ${m}\n`).join("")}`,
+] as const;
+
+async function run(modelsDir: string, select?: string) {
+  const wh = await emptyWarehouse();
+  await insertRaw(wh, "customers", [{ customer_id: "C1" }, { customer_id: "C2" }]);
+  const log = memoryLogger();
+  const build = () => buildModels(wh, { config: parseConfig({}), asOf: "2024-03-31", log, modelsDir, select });
+  return { wh, log, build };
+}
+
+describe("the model runner", () => {
+  it("infers dependencies from the tables a model reads, ignoring its CTEs", async () => {
+    const dir = project({
+      "marts/b.sql": "with a as (select * from staging.a) select count(*) as n from a",
+      "staging/a.sql": "select customer_id from raw.customers",
+      [doc("staging", "a")[0]]: doc("staging", "a")[1],
+      [doc("marts", "b")[0]]: doc("marts", "b")[1],
+    });
+    const { wh, build } = await run(dir);
+    const result = await build();
+    expect(result.models.map((m) => m.id)).toEqual(["staging.a", "marts.b"]);
+    expect(await wh.all("select n from marts.b")).toEqual([{ n: "2" }]);
+  });
+
+  it("fails clearly on a table that is neither a model nor a source", async () => {
+    const dir = project({ "staging/a.sql": "select * from raw.customers join nowhere.x using (customer_id)", [doc("staging", "a")[0]]: doc("staging", "a")[1] });
+    const { build } = await run(dir);
+    await expect(build()).rejects.toThrow(/staging\/a\.sql: reads nowhere\.x, which is neither a model nor a source/);
+  });
+
+  it("fails clearly on a cycle", async () => {
+    const dir = project({
+      "staging/a.sql": "select * from staging.b",
+      "staging/b.sql": "select * from staging.a",
+      [doc("staging", "a", "b")[0]]: doc("staging", "a", "b")[1],
+    });
+    const { build } = await run(dir);
+    await expect(build()).rejects.toThrow(/cycle: staging\.(a|b) -> staging\.(a|b) -> staging\.(a|b)/);
+  });
+
+  it("honours a -- depends_on: line for a read the parser cannot see", async () => {
+    const dir = project({
+      "marts/z.sql": "-- depends_on: marts.y\nselect 1 as one",
+      "marts/y.sql": "select 2 as two",
+      [doc("marts", "y", "z")[0]]: doc("marts", "y", "z")[1],
+    });
+    const { build } = await run(dir, "marts.y+");
+    expect((await build()).models.map((m) => m.id)).toEqual(["marts.y", "marts.z"]);
+  });
+
+  it("builds only the selected model, or it and everything downstream with +", async () => {
+    const dir = project({
+      "staging/a.sql": "select customer_id from raw.customers",
+      "marts/b.sql": "select * from staging.a",
+      "marts/c.sql": "select 1 as x",
+      [doc("staging", "a")[0]]: doc("staging", "a")[1],
+      [doc("marts", "b", "c")[0]]: doc("marts", "b", "c")[1],
+    });
+    const { build: all } = await run(dir, "a+");
+    expect((await all()).models.map((m) => m.id)).toEqual(["staging.a", "marts.b"]);
+    const { build: one } = await run(dir, "staging.a");
+    expect((await one()).models.map((m) => m.id)).toEqual(["staging.a"]);
+  });
+
+  it("rolls the whole build back when a blocking test fails, and keeps going past a warning", async () => {
+    const yml = (severity: string) => `models:
+  - name: a
+    description: customers
+    columns:
+      - name: customer_id
+        description: id
+        tests:
+          - accepted_values: { values: [C1], severity: ${severity} }
+`;
+    const sql = "select customer_id from raw.customers";
+    const warnDir = project({ "marts/a.sql": sql, "marts/_marts__models.yml": yml("warn") });
+    const { build: warnBuild } = await run(warnDir);
+    const warned = await warnBuild();
+    expect(warned.tests.map((t) => [t.test.name, t.failures, t.sample])).toEqual([["accepted_values__a__customer_id", 1, [{ customer_id: "C2", rows: "1" }]]]);
+
+    const errorDir = project({ "marts/a.sql": sql, "marts/_marts__models.yml": yml("error") });
+    const { wh, build } = await run(errorDir);
+    const error = await build().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildFailed);
+    expect((error as BuildFailed).message).toBe("data test accepted_values__a__customer_id failed on 1 row(s): customer_id is one of C1");
+    expect(await wh.all("select count(*) as n from information_schema.tables where table_schema = 'marts'")).toEqual([{ n: "0" }]);
+    expect(await wh.all("select outcome from meta.build_log")).toEqual([{ outcome: "failed" }]);
+    expect(await wh.all("select test_name, status, failures from meta.test_results")).toEqual([
+      { test_name: "accepted_values__a__customer_id", status: "fail", failures: "1" },
+    ]);
+  });
+
+  it("refuses a model that its layer's YAML does not document", async () => {
+    const dir = project({ "staging/a.sql": "select 1", "staging/_staging__models.yml": "models: []\n" });
+    const { build } = await run(dir);
+    await expect(build()).rejects.toThrow(/model a is not documented/);
+  });
+});
