@@ -1,0 +1,78 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { arwatch } from "../helpers/cli.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
+
+describe("the arwatch CLI", () => {
+  it.each(["generate", "ingest", "build", "sql", "run"])("has --help on %s, naming the global options", (command) => {
+    const { status, stdout } = arwatch([command, "--help"]);
+    expect(status).toBe(0);
+    for (const option of ["--db <file>", "--config <file>", "--as-of <YYYY-MM-DD>"]) expect(stdout).toContain(option);
+  });
+
+  it("exits non-zero with a one-line cause on stderr", () => {
+    const { status, stderr } = arwatch(["build", "--as-of", "2024-02-30", "--db", join(tempDir(), "w.duckdb")]);
+    expect(status).toBe(1);
+    expect(stderr).toBe('arwatch: --as-of "2024-02-30" is not a real date written YYYY-MM-DD\n');
+  });
+
+  it("names an unknown command", () => {
+    const { status, stderr } = arwatch(["frobnicate"]);
+    expect(status).toBe(1);
+    expect(stderr.trim().split("\n").at(-1)).toMatch(/^arwatch: unknown command 'frobnicate'/);
+  });
+
+  it("prints every problem of a rejected ingest, then the cause, and exits 1", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "payments.csv"), "payment_id,customer_id,payment_date,amount\nP1,C1,2024-01-01,12.3.4\n");
+    const { status, stderr } = arwatch(["ingest", join(dir, "payments.csv"), "--db", join(dir, "w.duckdb")]);
+    expect(status).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([
+      'payments.csv line 2, column amount, value "12.3.4": not an amount with at most 2 decimals (e.g. 1234.56 or 1,234.56)',
+      "arwatch: ingest rejected: payments.csv has problems; nothing was loaded",
+    ]);
+  });
+
+  it("ingests, builds and answers read-only queries in table, csv and json", () => {
+    const db = join(tempDir(), "w.duckdb");
+    expect(arwatch(["ingest", FIXTURE, "--db", db]).status).toBe(0);
+    const built = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
+    expect(built.status).toBe(0);
+    expect(built.stdout).toContain("Accounts receivable as of 2024-03-31");
+    const query = "select customer_id, customer_name, outstanding_amount from marts.dim_customers order by customer_id";
+    const csv = arwatch(["sql", query, "--db", db, "--format", "csv"]);
+    expect(csv.stdout).toBe(
+      // C1: INV1 1,200 − CN1 100 − PAY1 500 = 600, plus INV2 800 = 1,400. C2: INV3 2,500.50 (PAY2 is after the as-of date).
+      'customer_id,customer_name,outstanding_amount\nC1,"Công ty TNHH Minh Phát, ""HCM""",1400.00\nC2,<img src=x onerror=alert(1)>,2500.50\nC3,"=HYPERLINK(""http://x"")",0.00\n',
+    );
+    const json = arwatch(["sql", "select count(*) as n from marts.fct_open_items", "--db", db, "--format", "json"]);
+    expect(JSON.parse(json.stdout)).toEqual([{ n: "3" }]);
+    const write = arwatch(["sql", "delete from raw.customers", "--db", db]);
+    expect(write.status).toBe(1);
+    expect(write.stderr).toMatch(/read-only/);
+  });
+});
+
+describe("time zones", () => {
+  it("builds identical marts under Asia/Bangkok and America/New_York", () => {
+    const marts = (tz: string) => {
+      const db = join(tempDir(), "w.duckdb");
+      const env = { TZ: tz };
+      expect(arwatch(["ingest", FIXTURE, "--db", db], { env }).status).toBe(0);
+      expect(arwatch(["build", "--db", db, "--as-of", "2024-03-31"], { env }).status).toBe(0);
+      const dump = (sql: string) => arwatch(["sql", sql, "--db", db, "--format", "csv"], { env }).stdout;
+      return [
+        dump("select * from marts.fct_open_items order by document_id"),
+        dump("select * from marts.dim_customers order by customer_id"),
+        dump("select * from marts.rpt_aging order by customer_id, bucket_order"),
+      ];
+    };
+    const bangkok = marts("Asia/Bangkok");
+    expect(bangkok[0]).toContain("INV1,C1,invoice,2024-02-29,2024-03-30,1200.00,600.00,1,1-30,1");
+    expect(marts("America/New_York")).toEqual(bangkok);
+  });
+});
