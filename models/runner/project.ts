@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { PACKAGE_ROOT } from "../../core/paths.ts";
 
 /** The layers, in the order data flows through them; each is a schema and a folder. */
 export const LAYERS = ["staging", "intermediate", "marts"] as const;
@@ -14,7 +14,7 @@ const DEFAULT_MATERIALIZATION: Record<Layer, "view" | "table"> = {
   marts: "table",
 };
 
-export const MODELS_DIR = fileURLToPath(new URL("..", import.meta.url));
+export const MODELS_DIR = join(PACKAGE_ROOT, "models");
 
 const severity = z.enum(["error", "warn"]).default("error");
 const columnTest = z.union([
