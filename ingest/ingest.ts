@@ -8,7 +8,7 @@ import type { Warehouse } from "../core/warehouse.ts";
 import { ident } from "../core/warehouse.ts";
 import { archiveFile, sha256OfFile } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
-import { readExtract } from "./read.ts";
+import { openExtract } from "./read.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
 import { ensureRawSchema } from "./schema.ts";
 import { validateExtract } from "./validate.ts";
@@ -60,27 +60,29 @@ export async function ingest(wh: Warehouse, paths: string[], options: IngestOpti
   for (const [n, file] of files.entries()) {
     const startedAt = now();
     const started = performance.now();
-    const sha256 = await sha256OfFile(file.path);
+    // Hashing runs on the main thread while DuckDB reads the file on its own threads.
+    const hashing = sha256OfFile(file.path);
+    const opened = await openExtract(wh, file.path, file.format, n);
+    const validating = opened.problems.length === 0 ? validateExtract(wh, file.spec, opened, file, config, n) : undefined;
+    const [sha256, validated] = await Promise.all([hashing, validating]);
     const p: Prepared = { file, sha256, bytes: statSync(file.path).size, rows: 0, startedAt };
     if (loaded.has(sha256) || prepared.some((q) => q.sha256 === sha256 && q.typedTable)) {
       log.info(`${file.name}: already loaded (same content, sha256 ${sha256.slice(0, 12)}), skipped`);
       prepared.push(p);
       continue;
     }
-    const read = await readExtract(wh, file.path, file.format, n);
-    const validated = read.problems.length === 0 ? await validateExtract(wh, file.spec, read, config, n) : undefined;
-    const problems = describeProblems(file, [...read.problems, ...(validated?.problems ?? [])], validated?.rowProblems ?? []);
-    p.rows = read.rows;
+    const problems = describeProblems(file, [...opened.problems, ...(validated?.problems ?? [])], validated?.rowProblems ?? []);
+    p.rows = validated?.rows ?? 0;
     if (problems.length > 0) {
       details.push(...problems);
       rejected.push({ p, summary: problems[0]! });
       continue;
     }
     if (validated!.ignoredColumns.length) log.info(`${file.name}: ignoring columns not in the ${file.spec.entity} contract: ${validated!.ignoredColumns.join(", ")}`);
-    if (read.rows === 0) log.warn(`${file.name}: the file has a header but no rows`);
+    if (p.rows === 0) log.warn(`${file.name}: the file has a header but no rows`);
     p.typedTable = validated!.table;
     prepared.push(p);
-    log.info(`${file.name}: read and validated ${rate(read.rows, elapsed(started))}`);
+    log.info(`${file.name}: read and validated ${rate(p.rows, elapsed(started))}`);
   }
 
   if (rejected.length > 0) {

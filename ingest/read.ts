@@ -1,7 +1,7 @@
 import { openSync, readSync, closeSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import type { Warehouse } from "../core/warehouse.ts";
-import { firstLine, ident, literal } from "../core/warehouse.ts";
+import { firstLine, literal } from "../core/warehouse.ts";
 import { csvLayout } from "./lines.ts";
 
 export type FileFormat = "csv" | "parquet" | "jsonl";
@@ -28,11 +28,14 @@ export interface FileProblem {
   count?: number;
 }
 
-export interface ReadResult {
-  table: string;
-  rows: number;
+/**
+ * An extract opened for reading: `source` is a SQL relation yielding every column as text, in
+ * file order. Nothing is materialised yet: validation reads it once, typing as it goes.
+ */
+export interface OpenedExtract {
+  source: string;
   columns: string[];
-  /** Problems found while parsing (malformed lines, encodings); the table holds only good rows. */
+  /** Problems that stop the file being read at all (empty, unparseable). */
   problems: FileProblem[];
 }
 
@@ -49,42 +52,33 @@ function sniffDelimiter(path: string): string {
   return counts[0]![1] > 0 ? counts[0]![0] : ",";
 }
 
-/**
- * Reads a file, every column as text, into a temp table whose rowid is the file's row order.
- * Typing and checks happen afterwards in SQL (validate.ts), so that every bad value can be named.
- */
-export async function readExtract(wh: Warehouse, path: string, format: FileFormat, n: number): Promise<ReadResult> {
-  const table = `_in_${n}`;
-  if (statSync(path).size === 0) return { table, rows: 0, columns: [], problems: [{ reason: "the file is empty: no header line" }] };
-  const problems: FileProblem[] = [];
-  try {
-    if (format === "csv") {
-      const delim = sniffDelimiter(path);
-      await wh.run(
-        `create or replace temp table ${table} as select * from read_csv(${literal(path)},
-           header = true, all_varchar = true, delim = ${literal(delim)}, quote = '"', escape = '"',
-           strict_mode = true, null_padding = false, store_rejects = true,
-           rejects_table = '_rejects_${n}', rejects_scan = '_reject_scans_${n}')`,
-      );
-      problems.push(...(await csvRejects(wh, n)));
-    } else if (format === "parquet") {
-      await wh.run(`create or replace temp table ${table} as select columns(*)::varchar from read_parquet(${literal(path)})`);
-    } else {
-      await wh.run(
-        `create or replace temp table ${table} as select columns(*)::varchar
-           from read_json(${literal(path)}, format = 'newline_delimited', records = true)`,
-      );
-    }
-  } catch (e) {
-    const layout = format === "csv" ? csvLayout(path) : undefined;
-    if (layout?.unclosedQuoteLine) {
-      return { table, rows: 0, columns: [], problems: [{ reason: "a quoted field is never closed", line: layout.unclosedQuoteLine }] };
-    }
-    return { table, rows: 0, columns: [], problems: [{ reason: `cannot be read as ${format}: ${firstLine(e)}` }] };
+/** Opens a file as a text relation and reads its header; the rows are read by validation. */
+export async function openExtract(wh: Warehouse, path: string, format: FileFormat, n: number): Promise<OpenedExtract> {
+  if (statSync(path).size === 0) return { source: "", columns: [], problems: [{ reason: "the file is empty: no header line" }] };
+  let source: string;
+  if (format === "csv") {
+    // store_rejects keeps malformed lines (with their line numbers) out of the rows and in _rejects_<n>.
+    source = `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ${literal(sniffDelimiter(path))},
+      quote = '"', escape = '"', strict_mode = true, null_padding = false, store_rejects = true,
+      rejects_table = '_rejects_${n}', rejects_scan = '_reject_scans_${n}')`;
+  } else if (format === "parquet") {
+    source = `(select columns(*)::varchar from read_parquet(${literal(path)}))`;
+  } else {
+    source = `(select columns(*)::varchar from read_json(${literal(path)}, format = 'newline_delimited', records = true))`;
   }
-  const columns = (await wh.all<{ column_name: string }>(`select column_name from (describe ${ident(table)})`)).map((r) => r.column_name);
-  const [{ rows }] = (await wh.all<{ rows: string }>(`select count(*) as rows from ${table}`)) as [{ rows: string }];
-  return { table, rows: Number(rows), columns, problems };
+  try {
+    const columns = (await wh.all<{ column_name: string }>(`select column_name from (describe select * from ${source})`)).map((r) => r.column_name);
+    return { source, columns, problems: [] };
+  } catch (e) {
+    return { source, columns: [], problems: [unreadable(path, format, e)] };
+  }
+}
+
+/** Why a file could not be read; for CSV, an unclosed quote is found and named by its line. */
+export function unreadable(path: string, format: FileFormat, e: unknown): FileProblem {
+  const unclosed = format === "csv" ? csvLayout(path).unclosedQuoteLine : undefined;
+  if (unclosed) return { reason: "a quoted field is never closed", line: unclosed };
+  return { reason: `cannot be read as ${format}: ${firstLine(e)}` };
 }
 
 const REJECT_REASONS: Record<string, string> = {
@@ -95,7 +89,8 @@ const REJECT_REASONS: Record<string, string> = {
   "LINE SIZE OVER MAXIMUM": "the line is longer than 2 MB",
 };
 
-async function csvRejects(wh: Warehouse, n: number): Promise<FileProblem[]> {
+/** The malformed lines a CSV scan set aside, one entry per kind with its first line and a count. */
+export async function csvRejects(wh: Warehouse, n: number): Promise<FileProblem[]> {
   const rows = await wh.all<{ error_type: string; line: string; column_name: string | null; csv_line: string | null; error_message: string; count: string }>(
     `select error_type, min(line) as line, arg_min(column_name, line) as column_name,
             arg_min(csv_line, line) as csv_line, arg_min(error_message, line) as error_message, count(*) as count

@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { ident, literal } from "../core/warehouse.ts";
-import type { FileProblem, ReadResult } from "./read.ts";
+import { csvRejects, unreadable, type FileFormat, type FileProblem, type OpenedExtract } from "./read.ts";
 import type { ColumnSpec, EntitySpec } from "./specs.ts";
 
 /** How many example rows are shown for each kind of problem. */
@@ -123,21 +123,24 @@ export interface Validated {
 }
 
 /**
- * Types every column of a read extract in one set-based pass and collects what is wrong:
- * missing columns, missing or invalid values, amounts out of range, foreign currencies and
- * duplicate keys. Rows are referred to by their 1-based position; the caller maps them to lines.
+ * Reads an opened extract once, typing every column and recording which checks each row fails
+ * in a bitmask, into the temp table _typed_<n>: missing columns, missing or invalid values,
+ * amounts out of range, foreign currencies, then duplicate keys. Rows are referred to by their
+ * 1-based position in the file; the caller maps them to lines. The raw text is read a second
+ * time only when there is a bad value to quote.
  */
 export async function validateExtract(
   wh: Warehouse,
   spec: EntitySpec,
-  read: ReadResult,
+  opened: OpenedExtract,
+  file: { path: string; format: FileFormat },
   config: Config,
   n: number,
 ): Promise<Validated> {
   const table = `_typed_${n}`;
   const byName = new Map<string, string>();
   const duplicateHeaders: string[] = [];
-  for (const original of read.columns) {
+  for (const original of opened.columns) {
     const name = normaliseHeader(original);
     if (byName.has(name)) duplicateHeaders.push(original);
     else byName.set(name, original);
@@ -148,9 +151,9 @@ export async function validateExtract(
   for (const d of duplicateHeaders) problems.push({ reason: "the header names this column twice", column: d, line: 1 });
   const missing = spec.columns.filter((c) => c.required && !byName.has(c.name));
   for (const c of missing) {
-    problems.push({ reason: `a required column is missing (the header has: ${read.columns.join(", ")})`, column: c.name, line: 1 });
+    problems.push({ reason: `a required column is missing (the header has: ${opened.columns.join(", ")})`, column: c.name, line: 1 });
   }
-  if (problems.length > 0) return { table, rows: read.rows, problems, ignoredColumns, rowProblems: [] };
+  if (problems.length > 0) return { table, rows: 0, problems, ignoredColumns, rowProblems: [] };
 
   const present = new Set(spec.columns.filter((c) => byName.has(c.name)).map((c) => c.name));
   const rawColumns = spec.columns.map((c) =>
@@ -161,12 +164,23 @@ export async function validateExtract(
   const mask = checks.length
     ? checks.map((k, i) => `(coalesce(${k.condition}, false)::bigint << ${i})`).join(" | ")
     : "0::bigint";
-  await wh.run(
-    `create or replace temp table ${table} as
-     select _row, ${spec.columns.map((c) => ident(c.name)).join(", ")}, ${mask} as _bad
-       from (select *, ${typedColumns.join(", ")}
-               from (select rowid + 1 as _row, ${rawColumns.join(", ")} from ${ident(read.table)}))`,
-  );
+  try {
+    // row_number() over () streams in file order: the CSV reader preserves insertion order.
+    await wh.run(
+      `create or replace temp table ${table} as
+       select _row, ${spec.columns.map((c) => ident(c.name)).join(", ")}, ${mask} as _bad
+         from (select *, ${typedColumns.join(", ")}
+                 from (select row_number() over () as _row, ${rawColumns.join(", ")} from ${opened.source}))`,
+    );
+  } catch (e) {
+    return { table, rows: 0, problems: [unreadable(file.path, file.format, e)], ignoredColumns, rowProblems: [] };
+  }
+  if (file.format === "csv") {
+    const rejected = await csvRejects(wh, n);
+    // Rows after a rejected line are numbered without it, so only the rejects are reported.
+    if (rejected.length > 0) return { table, rows: 0, problems: rejected, ignoredColumns, rowProblems: [] };
+  }
+  const [{ rows }] = (await wh.all<{ rows: string }>(`select count(*) as rows from ${table}`)) as [{ rows: string }];
 
   const rowProblems: RowProblem[] = [];
   if (checks.length) {
@@ -177,9 +191,11 @@ export async function validateExtract(
       const count = Number(counts[0]![`c${i}`]);
       if (count === 0) continue;
       const source = byName.get(check.column);
+      const text = `_text_${n}`;
+      await wh.run(`create temp table if not exists ${text} as select * from ${opened.source}`);
       const examples = await wh.all<{ row: string; value: string | null }>(
         `select t._row as row, ${source ? `i.${ident(source)}` : "null"} as value
-           from ${table} t join ${ident(read.table)} i on i.rowid + 1 = t._row
+           from ${table} t join ${text} i on i.rowid + 1 = t._row
           where t._bad & (1::bigint << ${i}) <> 0 order by t._row limit ${EXAMPLES_PER_PROBLEM}`,
       );
       rowProblems.push({
@@ -210,5 +226,5 @@ export async function validateExtract(
       count: Number(duplicates[0]!.total) - Number(duplicates[0]!.groups),
     });
   }
-  return { table, rows: read.rows, problems, ignoredColumns, rowProblems };
+  return { table, rows: Number(rows), problems, ignoredColumns, rowProblems };
 }
