@@ -17,12 +17,13 @@ term_history as (
     where credit_term_days is not null
 ),
 
+-- Only documents without a due date need the term, so only they take the as-of join.
 term_on_document_date as (
-    select documents.document_id, term_history.credit_term_days
-    from documents
+    select undated.document_id, term_history.credit_term_days
+    from (select document_id, customer_id, document_date from documents where due_date is null) as undated
     asof left join term_history
-        on documents.customer_id = term_history.customer_id
-        and documents.document_date >= term_history.effective_date
+        on undated.customer_id = term_history.customer_id
+        and undated.document_date >= term_history.effective_date
 ),
 
 final as (

@@ -24,6 +24,7 @@ export interface TestResult {
   test: DataTest;
   failures: number;
   sample: Row[];
+  ms: number;
 }
 
 export interface BuildResult {
@@ -112,8 +113,15 @@ async function testsWithDependencies(wh: Warehouse, models: Model[], selected: S
 
 async function materialize(wh: Warehouse, model: Model): Promise<void> {
   try {
-    // A view left from an earlier build with the other materialization would block the create.
-    await wh.run(`drop ${model.materialized === "view" ? "table" : "view"} if exists ${model.id}`);
+    // A model whose materialization changed leaves an object of the other kind in the way.
+    const [existing] = await wh.all<{ table_type: string }>(
+      "select table_type from information_schema.tables where table_schema = $1 and table_name = $2",
+      [model.layer, model.name],
+    );
+    const wanted = model.materialized === "view" ? "VIEW" : "BASE TABLE";
+    if (existing && existing.table_type !== wanted) {
+      await wh.run(`drop ${existing.table_type === "VIEW" ? "view" : "table"} ${model.id}`);
+    }
     await wh.run(`create or replace ${model.materialized} ${model.id} as\n${model.sql}`);
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
@@ -121,11 +129,12 @@ async function materialize(wh: Warehouse, model: Model): Promise<void> {
 }
 
 async function runTest(wh: Warehouse, test: DataTest): Promise<TestResult> {
+  const started = performance.now();
   try {
     const [count] = await wh.all<{ n: string }>(`select count(*) as n from (${test.sql})`);
     const failures = Number(count!.n);
     const sample = failures > 0 ? await wh.all(`select * from (${test.sql}) limit ${SAMPLE_ROWS}`) : [];
-    return { test, failures, sample };
+    return { test, failures, sample, ms: elapsed(started) };
   } catch (e) {
     throw new Error(`data test ${test.name} on ${test.model} cannot run: ${firstLine(e)}`);
   }

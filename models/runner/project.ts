@@ -10,7 +10,7 @@ export type Layer = (typeof LAYERS)[number];
 
 const DEFAULT_MATERIALIZATION: Record<Layer, "view" | "table"> = {
   staging: "view",
-  intermediate: "table",
+  intermediate: "view",
   marts: "table",
 };
 
