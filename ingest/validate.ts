@@ -208,22 +208,27 @@ export async function validateExtract(
     }
   }
   const keyList = spec.key.map(ident).join(", ");
-  const duplicates = await wh.all<{ rows: number[]; key: string; groups: string; total: string }>(
-    `select list(_row order by _row) as rows, concat_ws(' + ', ${keyList}) as key,
-            count(*) over () as groups, sum(count(*)) over () as total
-       from ${table}
-      where _bad = 0 and ${spec.columns.filter((c) => c.required && spec.key.includes(c.name)).map((c) => `${ident(c.name)} is not null`).join(" and ")}
-      group by ${keyList} having count(*) > 1
-      order by min(_row) limit ${EXAMPLES_PER_PROBLEM}`,
+  const keyPresent = spec.columns.filter((c) => c.required && spec.key.includes(c.name)).map((c) => `${ident(c.name)} is not null`).join(" and ");
+  // Counting first keeps the common case (no duplicates) to one hash aggregate without lists.
+  const [dupCount] = await wh.all<{ groups: string; extra: string | null }>(
+    `select count(*) as groups, sum(n - 1) as extra
+       from (select count(*) as n from ${table} where _bad = 0 and ${keyPresent} group by ${keyList} having count(*) > 1)`,
   );
-  if (duplicates.length > 0) {
+  if (Number(dupCount!.groups) > 0) {
+    const duplicates = await wh.all<{ rows: number[]; key: string }>(
+      `select list(_row order by _row) as rows, concat_ws(' + ', ${keyList}) as key
+         from ${table}
+        where _bad = 0 and ${keyPresent}
+        group by ${keyList} having count(*) > 1
+        order by min(_row) limit ${EXAMPLES_PER_PROBLEM}`,
+    );
     rowProblems.push({
       reason: `a duplicate key: an earlier line of this file has the same ${spec.key.join(" + ")}`,
       column: spec.key.join(" + "),
       rows: duplicates.map((d) => d.rows[1]!),
       values: duplicates.map((d) => d.key),
       firstRows: duplicates.map((d) => d.rows[0]!),
-      count: Number(duplicates[0]!.total) - Number(duplicates[0]!.groups),
+      count: Number(dupCount!.extra),
     });
   }
   return { table, rows: Number(rows), problems, ignoredColumns, rowProblems };
