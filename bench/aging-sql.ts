@@ -10,13 +10,21 @@
  * - outstanding of an invoice/debit_note = amount - applied payments - applied credits;
  * - unapplied payments (summed per payment_id) and unapplied credits are open items with a
  *   negative outstanding, due on their own date;
- * - due_date = coalesce(due_date, document_date + customer's credit_term_days, document_date);
+ * - due_date = the document's due_date, else document_date + the customer's credit term in force
+ *   on the document date: the latest credit_limits row with a term effective by then, else the
+ *   customers extract's credit_term_days, else 0 (so: the document date). This is arwatch's
+ *   documented definition (README, Definitions). The customers' term alone would age some
+ *   documents differently from arwatch whenever a customer's terms change over time;
  * - days_past_due = D - due_date; buckets <=0 not_due, 1-30, 31-60, 61-90, 91-120, 121+;
  * - rows with outstanding = 0 are dropped.
  *
- * The only differences between the two texts: DuckDB replaces the table in one statement, while
- * PostgreSQL needs a DROP first; and DuckDB's DATE - DATE is a BIGINT, PostgreSQL's an integer,
- * so both are cast to INTEGER to give the tables the same column types.
+ * The differences between the two texts:
+ * - the term in force: DuckDB has ASOF JOIN for exactly this; PostgreSQL has none, so each term
+ *   gets its validity interval [effective_date, next effective_date) with lead() and documents
+ *   join on customer_id (a hash join) plus the range — the same rows, each engine's idiom;
+ * - DuckDB replaces the table in one statement, PostgreSQL needs a DROP first;
+ * - DuckDB's DATE - DATE is a BIGINT, PostgreSQL's an integer: both are cast to INTEGER so that
+ *   the tables have the same column types.
  */
 
 /** Both engines take the same ISO date literal; validated so it can be inlined. */
@@ -57,12 +65,16 @@ paid as (
 credited as (
   select applies_to as document_id, sum(amount) as amount from credits where applied group by applies_to
 ),
+terms as (
+  select customer_id, effective_date, credit_term_days from credit_limits where credit_term_days is not null
+),
 items as (
   select d.document_id, d.customer_id, d.document_type, d.document_date,
-         coalesce(d.due_date, d.document_date + cu.credit_term_days, d.document_date) as due_date,
+         coalesce(d.due_date, d.document_date + coalesce(t.credit_term_days, cu.credit_term_days, 0)) as due_date,
          d.amount,
          d.amount - coalesce(pd.amount, 0) - coalesce(cr.amount, 0) as outstanding_amount
     from docs d
+    asof left join terms t on t.customer_id = d.customer_id and d.document_date >= t.effective_date
     left join customers cu on cu.customer_id = d.customer_id
     left join paid pd on pd.document_id = d.document_id
     left join credited cr on cr.document_id = d.document_id
@@ -122,12 +134,19 @@ paid as (
 credited as (
   select applies_to as document_id, sum(amount) as amount from credits where applied group by applies_to
 ),
+terms as (
+  select customer_id, effective_date, credit_term_days,
+         lead(effective_date) over (partition by customer_id order by effective_date) as next_date
+    from credit_limits where credit_term_days is not null
+),
 items as (
   select d.document_id, d.customer_id, d.document_type, d.document_date,
-         coalesce(d.due_date, d.document_date + cu.credit_term_days, d.document_date) as due_date,
+         coalesce(d.due_date, d.document_date + coalesce(t.credit_term_days, cu.credit_term_days, 0)) as due_date,
          d.amount,
          d.amount - coalesce(pd.amount, 0) - coalesce(cr.amount, 0) as outstanding_amount
     from docs d
+    left join terms t on t.customer_id = d.customer_id and d.document_date >= t.effective_date
+                     and (t.next_date is null or d.document_date < t.next_date)
     left join customers cu on cu.customer_id = d.customer_id
     left join paid pd on pd.document_id = d.document_id
     left join credited cr on cr.document_id = d.document_id

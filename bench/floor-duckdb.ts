@@ -1,8 +1,7 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { TOTALS_SQL, duckdbAgingSql } from "./aging-sql.ts";
-import { DUCKDB_TYPES, TABLE_NAMES, columnsOf, quoteIdent, quoteLiteral, type BenchTable } from "./tables.ts";
+import { DUCKDB_TYPES, TABLE_NAMES, columnsOf, csvPathOf, declaredColumns, quoteIdent, quoteLiteral, type BenchTable } from "./tables.ts";
 
 /**
  * The floor: the least work that answers the same question with the same engine arwatch uses.
@@ -25,7 +24,7 @@ export function duckdbReadCsv(table: BenchTable, csvPath: string): string {
     .join(", ");
   // auto_detect off: the types are given, so DuckDB does not sample the file to guess them.
   return `read_csv(${quoteLiteral(csvPath)}, header = true, auto_detect = false, delim = ',', quote = '"',
-    escape = '"', dateformat = '%Y-%m-%d', columns = {${columns}})`;
+    escape = '"', columns = {${columns}})`;
 }
 
 export async function runFloor(extractsDir: string, dbPath: string, asOf: string): Promise<FloorResult> {
@@ -39,7 +38,13 @@ export async function runFloor(extractsDir: string, dbPath: string, asOf: string
 
     const loadStart = performance.now();
     for (const table of TABLE_NAMES) {
-      await db.run(`create table ${quoteIdent(table)} as select * from ${duckdbReadCsv(table, join(extractsDir, `${table}.csv`))}`);
+      const csv = csvPathOf(extractsDir, table);
+      if (csv) {
+        await db.run(`create table ${quoteIdent(table)} as select * from ${duckdbReadCsv(table, csv)}`);
+      } else {
+        const ddl = declaredColumns(table).map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.kind]}`).join(", ");
+        await db.run(`create table ${quoteIdent(table)} (${ddl})`);
+      }
     }
     // Same durability as arwatch, whose transactions commit to the file: flush before stopping the clock.
     await db.run("checkpoint");

@@ -1,7 +1,8 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
 
 /**
- * The three extracts the floor and the peer load, with the type of every column they know.
+ * The extracts the floor and the peer load, with the type of every column they know.
  * Both engines get the same explicit types (no sniffing), so that neither pays for inference
  * and both parse amounts into exact decimals: the totals must agree to the cent.
  */
@@ -38,10 +39,33 @@ export const BENCH_TABLES = {
     currency: "text",
     status: "text",
   },
+  // Only for the credit term in force on a document's date (see aging-sql.ts); small.
+  credit_limits: {
+    customer_id: "text",
+    effective_date: "date",
+    credit_limit: "amount",
+    credit_term_days: "days",
+  },
 } as const satisfies Record<string, Record<string, ColumnKind>>;
 
 export type BenchTable = keyof typeof BENCH_TABLES;
 export const TABLE_NAMES = Object.keys(BENCH_TABLES) as BenchTable[];
+
+/** arwatch accepts extracts without a credit limit history, so the bench does too (an empty table). */
+const OPTIONAL: readonly BenchTable[] = ["credit_limits"];
+
+/** The extract's path; undefined for an optional extract that is absent. */
+export function csvPathOf(extractsDir: string, table: BenchTable): string | undefined {
+  const path = join(extractsDir, `${table}.csv`);
+  if (existsSync(path)) return path;
+  if (OPTIONAL.includes(table)) return undefined;
+  throw new Error(`${extractsDir} has no ${table}.csv`);
+}
+
+/** The columns of a table with no file: in the order they are declared above. */
+export function declaredColumns(table: BenchTable): Column[] {
+  return Object.entries(BENCH_TABLES[table] as Record<string, ColumnKind>).map(([name, kind]) => ({ name, kind }));
+}
 
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
   text: "VARCHAR",

@@ -66,6 +66,8 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   const result: BuildResult = { buildId: randomUUID(), models: [], tests: [] };
   const startedAt = now();
   let failure: Error | undefined;
+  // Marts have no inherent row order (readers sort); not keeping one lets DuckDB write in parallel.
+  await wh.run("set preserve_insertion_order = false");
   try {
     await wh.transaction(async () => {
       for (const layer of LAYERS) await wh.run(`create schema if not exists ${layer}`);
@@ -93,6 +95,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   } catch (e) {
     failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
   }
+  await wh.run("reset preserve_insertion_order");
   await recordBuild(wh, result, options.asOf, startedAt, now(), failure);
   if (failure) throw failure;
   return result;
@@ -172,19 +175,20 @@ async function recordBuild(wh: Warehouse, result: BuildResult, asOf: string, sta
       startedAt.toISOString(),
       finishedAt.toISOString(),
     ]);
-    for (const t of result.tests) {
-      const status = t.failures === 0 ? "pass" : t.test.severity === "error" ? "fail" : "warn";
-      await wh.run(`insert into meta.test_results values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-        result.buildId,
-        t.test.name,
-        t.test.model,
-        t.test.severity,
-        status,
-        t.failures,
-        t.test.description,
-        JSON.stringify(t.sample),
-        t.test.sql,
-      ]);
-    }
+    if (result.tests.length === 0) return;
+    // One statement for all results: a row per test, bound as parameters.
+    const rows = result.tests.map((t) => [
+      result.buildId,
+      t.test.name,
+      t.test.model,
+      t.test.severity,
+      t.failures === 0 ? "pass" : t.test.severity === "error" ? "fail" : "warn",
+      t.failures,
+      t.test.description,
+      JSON.stringify(t.sample),
+      t.test.sql,
+    ]);
+    const placeholders = rows.map((_, r) => `(${Array.from({ length: 9 }, (_, c) => `$${r * 9 + c + 1}`).join(", ")})`);
+    await wh.run(`insert into meta.test_results values ${placeholders.join(", ")}`, rows.flat());
   });
 }

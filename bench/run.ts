@@ -1,0 +1,252 @@
+/**
+ * The benchmark: arwatch (ingest + build) against its floor (raw DuckDB doing only the aging)
+ * and its peer (PostgreSQL 15 doing the same aging), on the same generated extracts.
+ *
+ *   npm run bench -- [--invoices N] [--customers N] [--keep] [--extracts DIR]
+ *
+ * Never part of npm test: it takes minutes at the default scale and starts a database server.
+ * See bench/README.md for what each figure means.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { version as duckdbBindingVersion } from "@duckdb/node-api";
+import { Command, InvalidArgumentError } from "commander";
+import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
+import type { FloorResult } from "./floor-duckdb.ts";
+import { PG_BIN, PG_SETTINGS, runPeer, type PeerResult } from "./peer-postgres.ts";
+import { formatReport, localDate, machineInfo, writeResults, type Ratio, type Results, type StepFigure } from "./report.ts";
+import { HAS_TIME_BIN, TIME_BIN, runStep, tail, type StepRun } from "./steps.ts";
+import { TABLE_NAMES, csvPathOf } from "./tables.ts";
+import { compareTotals, totalsFromRows, type BucketTotals } from "./totals.ts";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_DIR = resolve(BENCH_DIR, "..");
+const ARWATCH = join(REPO_DIR, "bin", "arwatch.js");
+/** Fixed so that runs on different days measure the same data. */
+const AS_OF = "2026-06-30";
+const SEED = 42;
+const TARGET_OVER_FLOOR = 2;
+const TARGET_PEER_SPEEDUP = 3;
+
+function count(name: string) {
+  return (value: string): number => {
+    const n = Number(value.replace(/[_,]/g, ""));
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
+    return n;
+  };
+}
+
+const options = new Command("bench")
+  .description("benchmark arwatch against raw DuckDB (the floor) and PostgreSQL 15 (the peer)")
+  .option("--invoices <n>", "ledger documents to generate", count("--invoices"), 1_000_000)
+  .option("--customers <n>", "customers to generate (default invoices ÷ 50)", count("--customers"))
+  .option("--keep", "keep the work dir (extracts, databases, logs) for inspection", false)
+  .option("--extracts <dir>", "use these extracts instead of generating (e.g. bench/fixtures/tiny)")
+  .parse()
+  .opts<{ invoices: number; customers?: number; keep: boolean; extracts?: string }>();
+
+const invoices = options.invoices;
+const customers = options.customers ?? Math.max(1, Math.floor(invoices / 50));
+
+const node = process.execPath;
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const workDir = join(BENCH_DIR, "work", stamp);
+const logDir = join(workDir, "logs");
+const failures: string[] = [];
+
+/** Keeps going after a failed step, so that one broken engine still leaves the others' figures. */
+function check(run: StepRun): boolean {
+  if (!run.ok) {
+    failures.push(`${run.name} (exit ${run.exitCode ?? run.signal}; log ${run.logFile})`);
+    console.error(`  ${run.name} FAILED:\n${tail(run)}`);
+  }
+  return run.ok;
+}
+
+function say(message: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function arwatchTotals(db: string): Promise<{ totals?: BucketTotals; openItems: number | null }> {
+  const sql = (name: string, query: string) =>
+    runStep(name, node, [ARWATCH, "sql", query, "--db", db, "--format", "json"], { cwd: workDir, logDir, measureRss: false });
+  const totalsRun = await sql("arwatch totals", "select aging_bucket, sum(outstanding_amount) from marts.fct_open_items group by 1");
+  if (!check(totalsRun)) return { openItems: null };
+  const rows = JSON.parse(totalsRun.stdout) as Record<string, unknown>[];
+  const totals = totalsFromRows(rows.map((r) => Object.values(r) as [unknown, unknown]));
+  const countRun = await sql("arwatch open items", "select count(*) as n from marts.fct_open_items");
+  const n = countRun.ok ? Number(Object.values((JSON.parse(countRun.stdout) as Record<string, unknown>[])[0] ?? {})[0]) : null;
+  return { totals, openItems: n };
+}
+
+function extractsBytes(dir: string): number {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".csv"))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+function postgresVersion(): string {
+  const r = spawnSync(join(PG_BIN, "postgres"), ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : "PostgreSQL not found";
+}
+
+async function main(): Promise<number> {
+  installSignalHandlers();
+  mkdirSync(logDir, { recursive: true });
+  // PostgreSQL's server-side COPY reads the extracts as the postgres user.
+  chmodSync(join(BENCH_DIR, "work"), 0o755);
+  chmodSync(workDir, 0o755);
+  // Registered first, so it runs last: after PostgreSQL has been stopped.
+  onCleanup("work dir", () => {
+    if (options.keep) console.error(`kept the work dir: ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  });
+  if (!HAS_TIME_BIN) say(`${TIME_BIN} is absent: peak RSS of arwatch and the floor will be reported as —`);
+
+  const startedAt = new Date();
+  let extracts: string;
+  const steps: StepFigure[] = [];
+
+  // 1. Extracts.
+  if (options.extracts) {
+    extracts = resolve(options.extracts);
+    say(`using existing extracts in ${extracts}`);
+  } else {
+    extracts = join(workDir, "extracts");
+    say(`generating ${invoices.toLocaleString("en-US")} invoices for ${customers.toLocaleString("en-US")} customers…`);
+    const gen = await runStep(
+      "generate",
+      node,
+      [ARWATCH, "generate", "--out", extracts, "--invoices", String(invoices), "--customers", String(customers), "--seed", String(SEED), "--as-of", AS_OF],
+      { cwd: workDir, logDir },
+    );
+    steps.push({ step: "generate extracts", group: "info", ok: gen.ok, wallMs: gen.wallMs, rowsPerSec: null, peakRssKb: gen.peakRssKb, note: "(not compared)" });
+    if (!check(gen)) throw new Error("cannot benchmark without extracts; use --extracts DIR to supply some");
+    for (const f of readdirSync(extracts)) chmodSync(join(extracts, f), 0o644);
+  }
+  for (const t of TABLE_NAMES) csvPathOf(extracts, t);
+
+  // 2. arwatch, one child process per step. cwd is the work dir, so that the archive of
+  // ingested files (data/archive, relative) lands there and is deleted with it, and no
+  // arwatch.config.yaml of the checkout changes what is measured.
+  const arwatchDb = join(workDir, "arwatch.duckdb");
+  say("arwatch start-up (--help)…");
+  const startup = await runStep("arwatch start-up", node, [ARWATCH, "--help"], { cwd: workDir, logDir });
+  steps.push({ step: "arwatch start-up (--help)", group: "info", ok: startup.ok, wallMs: startup.wallMs, rowsPerSec: null, peakRssKb: startup.peakRssKb, note: "(included in every arwatch step)" });
+  check(startup);
+  say("arwatch ingest…");
+  const ingest = await runStep("arwatch ingest", node, [ARWATCH, "ingest", extracts, "--db", arwatchDb, "--as-of", AS_OF], { cwd: workDir, logDir });
+  let build: StepRun | undefined;
+  if (check(ingest)) {
+    say("arwatch build…");
+    build = await runStep("arwatch build", node, [ARWATCH, "build", "--db", arwatchDb, "--as-of", AS_OF], { cwd: workDir, logDir });
+    check(build);
+  }
+  const arwatch = build?.ok ? await arwatchTotals(arwatchDb) : { openItems: null };
+
+  // 3. The floor, in a process of its own (see floor-child.ts).
+  say("floor: raw DuckDB load + aging…");
+  const floorRun = await runStep(
+    "floor duckdb",
+    node,
+    ["--import", "tsx", join(BENCH_DIR, "floor-child.ts"), extracts, join(workDir, "floor.duckdb"), AS_OF],
+    { cwd: REPO_DIR, logDir },
+  );
+  let floor: FloorResult | undefined;
+  if (check(floorRun)) floor = JSON.parse(floorRun.stdout.trim().split("\n").pop() ?? "{}") as FloorResult;
+  // Disk, not memory, is what 10M invoices run short of: drop the floor's copy unless asked to keep it.
+  if (!options.keep) rmSync(join(workDir, "floor.duckdb"), { force: true });
+
+  // 4. The peer.
+  say(`peer: PostgreSQL load + aging (${Object.entries(PG_SETTINGS).map(([k, v]) => `${k}=${v}`).join(", ")})…`);
+  let peer: PeerResult | undefined;
+  try {
+    peer = await runPeer(extracts, workDir, AS_OF, logDir);
+  } catch (e) {
+    failures.push(`postgres: ${(e as Error).message}`);
+    console.error(`  postgres FAILED: ${(e as Error).message}`);
+  }
+
+  // 5. Figures. Rows are counted by the engines that loaded them, not by counting lines.
+  const loaded = floor?.rows ?? peer?.rows;
+  const inputRows = loaded ? loaded.invoices + loaded.payments : null;
+  const perSec = (ms: number | null) => (inputRows === null || ms === null || ms <= 0 ? null : (inputRows * 1000) / ms);
+  const fig = (step: string, group: StepFigure["group"], ok: boolean, wallMs: number | null, peakRssKb: number | null, extra: Partial<StepFigure> = {}): StepFigure => ({
+    step, group, ok, wallMs: ok ? wallMs : null, rowsPerSec: ok ? perSec(wallMs) : null, peakRssKb: ok ? peakRssKb : null, ...extra,
+  });
+  const maxRss = (...kb: (number | null | undefined)[]) => {
+    const known = kb.filter((k): k is number => typeof k === "number");
+    return known.length ? Math.max(...known) : null;
+  };
+
+  const arwatchOk = ingest.ok && build?.ok === true;
+  const arwatchMs = arwatchOk ? ingest.wallMs + build!.wallMs : null;
+  const floorMs = floor ? floor.loadMs + floor.agingMs : null;
+  const peerMs = peer ? peer.load.wallMs + peer.aging.wallMs : null;
+
+  steps.push(
+    fig("arwatch ingest", "arwatch", ingest.ok, ingest.wallMs, ingest.peakRssKb),
+    fig("arwatch build", "arwatch", build?.ok === true, build?.wallMs ?? null, build?.peakRssKb ?? null),
+    fig("arwatch ingest+build", "arwatch", arwatchOk, arwatchMs, maxRss(ingest.peakRssKb, build?.peakRssKb), { total: true }),
+    fig("floor load", "floor", !!floor, floor?.loadMs ?? null, null, { note: "(RSS: see total, one process)" }),
+    fig("floor aging", "floor", !!floor, floor?.agingMs ?? null, null),
+    fig("floor load+aging", "floor", !!floor, floorMs, floorRun.peakRssKb, { total: true, note: `(process incl. start-up: ${(floorRun.wallMs / 1000).toFixed(2)} s)` }),
+    fig("postgres load", "postgres", !!peer, peer?.load.wallMs ?? null, peer?.load.peakRssKb ?? null, { note: "(RSS: server, sampled)" }),
+    fig("postgres aging", "postgres", !!peer, peer?.aging.wallMs ?? null, peer?.aging.peakRssKb ?? null),
+    fig("postgres load+aging", "postgres", !!peer, peerMs, maxRss(peer?.load.peakRssKb, peer?.aging.peakRssKb), { total: true }),
+  );
+
+  const ratio = (label: string, num: number | null, den: number | null, target: string, met: (v: number) => boolean): Ratio => {
+    const value = num !== null && den !== null && den > 0 ? num / den : null;
+    return { label, value, target, met: value === null ? null : met(value) };
+  };
+  const ratios = [
+    ratio("arwatch (ingest+build) ÷ floor (load+aging)", arwatchMs, floorMs, `≤ ${TARGET_OVER_FLOOR}×`, (v) => v <= TARGET_OVER_FLOOR),
+    ratio("postgres (load+aging) ÷ arwatch (ingest+build)", peerMs, arwatchMs, `≥ ${TARGET_PEER_SPEEDUP}×`, (v) => v >= TARGET_PEER_SPEEDUP),
+  ];
+
+  const agreement = compareTotals({
+    arwatch: arwatch.totals,
+    floor: floor ? totalsFromRows(floor.totals) : undefined,
+    postgres: peer ? totalsFromRows(peer.totals) : undefined,
+  });
+
+  const results: Results = {
+    date: localDate(startedAt),
+    startedAt: startedAt.toISOString(),
+    scale: {
+      invoicesRequested: invoices,
+      customersRequested: customers,
+      seed: SEED,
+      asOf: AS_OF,
+      extracts: options.extracts ? extracts : "generated",
+      rows: { invoices: loaded?.invoices ?? null, payments: loaded?.payments ?? null, customers: loaded?.customers ?? null },
+      extractBytes: extractsBytes(extracts),
+    },
+    machine: machineInfo(floor?.duckdbVersion ?? `node-api ${duckdbBindingVersion()}`, postgresVersion()),
+    postgresSettings: { ...PG_SETTINGS },
+    steps,
+    ratios,
+    openItems: { arwatch: arwatch.openItems, floor: floor?.openItems ?? null, postgres: peer?.openItems ?? null },
+    totals: agreement,
+    failures,
+  };
+  console.log(`\n${formatReport(results)}`);
+  const file = writeResults(join(BENCH_DIR, "results"), results);
+  console.log(`\nresults written to ${file}`);
+
+  if (!agreement.agree) return 2;
+  return failures.length > 0 ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error(`bench: ${(e as Error).message}`);
+} finally {
+  runAllCleanups();
+}
+process.exit(code);
