@@ -26,6 +26,20 @@ export const configSchema = z
       .object({ warnAt: z.number().positive().max(10).default(0.9) })
       .strict()
       .prefault({}),
+    history: z
+      .object({ months: z.number().int().min(2).max(120).default(24) })
+      .strict()
+      .prefault({}),
+    expectedLoss: z
+      .object({
+        method: z.enum(["roll_rate", "matrix"]).default("roll_rate"),
+        lookbackMonths: z.number().int().min(1).max(60).default(12),
+        segmentBy: z.enum(["customer_group", "none"]).default("customer_group"),
+        lossRates: z.record(z.string(), z.number().min(0).max(1)).default({}),
+        forwardLookingFactor: z.number().min(0).max(10).default(1),
+      })
+      .strict()
+      .prefault({}),
     ingest: z
       .object({
         dateFormats: z.array(z.string().min(2)).min(1).default(["%Y-%m-%d", "%d/%m/%Y"]),
@@ -34,7 +48,25 @@ export const configSchema = z
       .strict()
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // Loss rates are keyed by bucket label, so they must name the configured buckets.
+    const labels = bucketLabels(c.aging.buckets);
+    for (const label of Object.keys(c.expectedLoss.lossRates)) {
+      if (!labels.includes(label)) {
+        ctx.addIssue({ code: "custom", path: ["expectedLoss", "lossRates", label], input: c.expectedLoss.lossRates[label], message: `not a bucket label; the buckets are ${labels.join(", ")}` });
+      }
+    }
+    if (c.expectedLoss.method === "matrix") {
+      const missing = labels.filter((l) => !(l in c.expectedLoss.lossRates));
+      if (missing.length) {
+        ctx.addIssue({ code: "custom", path: ["expectedLoss", "lossRates"], input: c.expectedLoss.lossRates, message: `method matrix needs a rate for every bucket; missing: ${missing.join(", ")}` });
+      }
+    }
+    if (c.expectedLoss.lookbackMonths >= c.history.months) {
+      ctx.addIssue({ code: "custom", path: ["expectedLoss", "lookbackMonths"], input: c.expectedLoss.lookbackMonths, message: `must be less than history.months (${c.history.months}): each month-end pair needs the month-end before it` });
+    }
+  });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
