@@ -74,7 +74,7 @@ withGlobalOptions(
 });
 
 withGlobalOptions(
-  program.command("build").description("build the models as of the as-of date and run the data tests").option("--select <model>", "build only this model; model+ also builds everything downstream of it"),
+  program.command("build").description("build the models as of the as-of date and run the data tests").option("--select <model>", "build only this model; model+ also builds everything downstream of it, +model everything upstream"),
 ).action(async (opts: GlobalOptions & { select?: string }) => {
   const ctx = contextFrom(opts);
   await withWarehouse(ctx, async (wh) => {

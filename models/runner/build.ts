@@ -145,17 +145,32 @@ async function runTest(wh: Warehouse, test: DataTest): Promise<TestResult> {
 
 /** The as-of date and the settings the models read, passed as values, never spliced into SQL. */
 async function writeBuildParams(wh: Warehouse, config: Config, asOf: string): Promise<void> {
+  const { aging, badDebt, creditStatus, history, expectedLoss } = config;
   await wh.run(`create or replace table meta.build_params (
     as_of_date DATE, currency VARCHAR, aging_basis VARCHAR, bucket_bounds INTEGER[],
-    max_debt_age_days INTEGER, warn_at DECIMAL(9,4))`);
-  await wh.run(`insert into meta.build_params values ($1::DATE, $2, $3, $4::VARCHAR::INTEGER[], $5, $6::DECIMAL(9,4))`, [
-    asOf,
-    config.currency,
-    config.aging.basis,
-    `[${config.aging.buckets.join(",")}]`,
-    config.badDebt.maxDebtAgeDays,
-    String(config.creditStatus.warnAt),
-  ]);
+    max_debt_age_days INTEGER, warn_at DECIMAL(9,4), history_months INTEGER,
+    ecl_method VARCHAR, ecl_lookback_months INTEGER, ecl_segment_by VARCHAR, ecl_forward_factor DECIMAL(9,4))`);
+  await wh.run(
+    `insert into meta.build_params values ($1::DATE, $2, $3, $4::VARCHAR::INTEGER[], $5, $6::DECIMAL(9,4), $7, $8, $9, $10, $11::DECIMAL(9,4))`,
+    [
+      asOf,
+      config.currency,
+      aging.basis,
+      `[${aging.buckets.join(",")}]`,
+      badDebt.maxDebtAgeDays,
+      String(creditStatus.warnAt),
+      history.months,
+      expectedLoss.method,
+      expectedLoss.lookbackMonths,
+      expectedLoss.segmentBy,
+      String(expectedLoss.forwardLookingFactor),
+    ],
+  );
+  // Loss rates that finance sets (method: matrix), one row per bucket label.
+  await wh.run("create or replace table meta.build_loss_rates (aging_bucket VARCHAR, loss_rate DECIMAL(9,6))");
+  for (const [bucket, rate] of Object.entries(expectedLoss.lossRates)) {
+    await wh.run("insert into meta.build_loss_rates values ($1, $2::DECIMAL(9,6))", [bucket, String(rate)]);
+  }
 }
 
 async function recordBuild(wh: Warehouse, result: BuildResult, asOf: string, startedAt: Date, finishedAt: Date, failure?: Error) {

@@ -93,25 +93,28 @@ function findCycle(graph: Map<string, Set<string>>): string[] {
 }
 
 /**
- * dbt-style selection: `name` is that model, `name+` is it and everything downstream.
- * The name may be schema-qualified.
+ * dbt-style selection: `name` is that model, `name+` is it and everything downstream, `+name` is
+ * it and everything upstream. The name may be schema-qualified.
  */
 export function selectModels(selector: string, models: Model[], parents: Map<string, string[]>): Set<string> {
+  const withAncestors = selector.startsWith("+");
   const withDescendants = selector.endsWith("+");
-  const name = withDescendants ? selector.slice(0, -1) : selector;
+  const name = selector.slice(withAncestors ? 1 : 0, withDescendants ? -1 : undefined);
   const root = models.find((m) => m.id === name || m.name === name);
   if (!root) throw new Error(`--select ${selector}: no model named ${name}`);
   const selected = new Set([root.id]);
-  if (!withDescendants) return selected;
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [child, ps] of parents) {
-      if (!selected.has(child) && ps.some((p) => selected.has(p))) {
-        selected.add(child);
-        grew = true;
+  const grow = (related: (id: string) => string[]) => {
+    const queue = [root.id];
+    while (queue.length > 0) {
+      for (const next of related(queue.pop()!)) {
+        if (!selected.has(next)) {
+          selected.add(next);
+          queue.push(next);
+        }
       }
     }
-  }
+  };
+  if (withAncestors) grow((id) => parents.get(id) ?? []);
+  if (withDescendants) grow((id) => [...parents].filter(([, ps]) => ps.includes(id)).map(([child]) => child));
   return selected;
 }

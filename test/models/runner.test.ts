@@ -69,7 +69,7 @@ describe("the model runner", () => {
     expect((await build()).models.map((m) => m.id)).toEqual(["marts.y", "marts.z"]);
   });
 
-  it("builds only the selected model, or it and everything downstream with +", async () => {
+  it("builds only the selected model, or with + everything downstream (model+) or upstream (+model)", async () => {
     const dir = project({
       "staging/a.sql": "select customer_id from raw.customers",
       "marts/b.sql": "select * from staging.a",
@@ -81,6 +81,8 @@ describe("the model runner", () => {
     expect((await all()).models.map((m) => m.id)).toEqual(["staging.a", "marts.b"]);
     const { build: one } = await run(dir, "staging.a");
     expect((await one()).models.map((m) => m.id)).toEqual(["staging.a"]);
+    const { build: upstream } = await run(dir, "+b");
+    expect((await upstream()).models.map((m) => m.id)).toEqual(["staging.a", "marts.b"]);
   });
 
   it("rolls the whole build back when a blocking test fails, and keeps going past a warning", async () => {

@@ -1,0 +1,67 @@
+-- Every open item at every month-end of the history window, aged as of that month-end. For a
+-- positive item also its bucket at the month-end before, when it existed then, so that roll
+-- rates need no second pass over the history.
+with
+
+params as (
+    select aging_basis, bucket_bounds from meta.build_params
+),
+
+month_ends as (
+    select * from intermediate.int_month_ends
+),
+
+spans as (
+    select * from intermediate.int_item_balance_spans
+),
+
+spans_at_month_ends as (
+    select month_ends.month_end, month_ends.previous_month_end, spans.*
+    from spans
+    join month_ends
+        on month_ends.month_end >= spans.valid_from
+        and month_ends.month_end < spans.valid_to
+),
+
+-- A debit document has one span at a month-end; unapplied cash can have several rows per payment.
+at_month_end as (
+    select month_end, previous_month_end, item_type, item_id, customer_id, document_date, due_date, balance as outstanding_amount
+    from spans_at_month_ends
+    where item_type in ('invoice', 'debit_note')
+    union all
+    select month_end, previous_month_end, item_type, item_id, customer_id, document_date, due_date, sum(balance)
+    from spans_at_month_ends
+    where item_type not in ('invoice', 'debit_note')
+    group by all
+),
+
+aged as (
+    select
+        at_month_end.*,
+        month_end - case when params.aging_basis = 'document_date' then document_date else due_date end as days_past_due,
+        previous_month_end - case when params.aging_basis = 'document_date' then document_date else due_date end
+            as days_past_due_before,
+        params.bucket_bounds,
+    from at_month_end, params
+    where outstanding_amount <> 0
+),
+
+final as (
+    select
+        month_end,
+        item_type,
+        item_id,
+        customer_id,
+        document_date,
+        due_date,
+        outstanding_amount::decimal(18, 2) as outstanding_amount,
+        days_past_due::integer as days_past_due,
+        case when days_past_due <= 0 then 0
+             else 1 + len(list_filter(bucket_bounds, lambda b: b < days_past_due)) end as bucket_order,
+        case when document_date > previous_month_end then null
+             when days_past_due_before <= 0 then 0
+             else 1 + len(list_filter(bucket_bounds, lambda b: b < days_past_due_before)) end as bucket_order_before,
+    from aged
+)
+
+select * from final

@@ -1,0 +1,134 @@
+-- The loss rate of every segment and bucket as it stood at each month-end of the history: from
+-- the roll observations of the expectedLoss.lookbackMonths month-end pairs up to that month-end
+-- (roll_rate method), or from the rates finance set (matrix method); either way scaled by the
+-- forward-looking factor and capped at 100%. Only data up to a month-end is used for it, so a
+-- past month-end's rates can always be reproduced.
+--
+-- Roll rate of bucket k = (rolled on + written off) ÷ opening balance, summed over the window.
+-- A segment with no balance in a bucket in the window takes the portfolio's rate (rate_source
+-- 'portfolio'); a bucket no customer had a balance in takes 1, prudently assuming it all rolls
+-- on ('assumed'). Loss rate of bucket k = the product of the roll rates from k to the last bucket.
+-- The first month-end of the history has no pair before it: no roll rate ('no_history').
+with
+
+params as (
+    select ecl_method, ecl_lookback_months, ecl_forward_factor from meta.build_params
+),
+
+month_ends as (
+    select * from intermediate.int_month_ends
+),
+
+observations as (
+    select * from marts.fct_roll_observations
+),
+
+configured as (
+    select * from meta.build_loss_rates
+),
+
+buckets as (
+    select * from marts.dim_aging_buckets
+),
+
+segments as (
+    select distinct segment from intermediate.int_customer_segments
+),
+
+windows as (
+    select
+        month_ends.month_end,
+        observations.*  exclude (month_end),
+        observations.month_end as pair_end,
+    from month_ends
+    cross join params
+    join observations
+        on observations.month_end <= month_ends.month_end
+        and observations.month_end > last_day((date_trunc('month', month_ends.month_end) - to_months(params.ecl_lookback_months))::date)
+),
+
+window_bounds as (
+    select month_end, min(previous_month_end) as window_start, max(pair_end) as window_end,
+        count(distinct pair_end) as month_pairs,
+    from windows
+    group by all
+),
+
+segment_rolls as (
+    select month_end, segment, bucket_order,
+        sum(opening_balance) as opening_balance,
+        sum(rolled_on_amount + written_off_amount) as rolled_amount,
+    from windows
+    group by all
+),
+
+portfolio_rolls as (
+    select month_end, bucket_order, sum(opening_balance) as opening_balance, sum(rolled_amount) as rolled_amount
+    from segment_rolls
+    group by all
+),
+
+grid as (
+    select month_ends.month_end, window_bounds.* exclude (month_end), segments.segment, buckets.bucket_order, buckets.aging_bucket
+    from month_ends
+    cross join segments
+    cross join buckets
+    left join window_bounds using (month_end)
+),
+
+rolls as (
+    select
+        grid.*,
+        case
+            when grid.month_pairs is null then null
+            when segment_rolls.opening_balance > 0 then least(1, segment_rolls.rolled_amount / segment_rolls.opening_balance)
+            when portfolio_rolls.opening_balance > 0 then least(1, portfolio_rolls.rolled_amount / portfolio_rolls.opening_balance)
+            else 1
+        end as roll_rate,
+        case
+            when grid.month_pairs is null then 'no_history'
+            when segment_rolls.opening_balance > 0 then 'segment'
+            when portfolio_rolls.opening_balance > 0 then 'portfolio'
+            else 'assumed'
+        end as rate_source,
+        coalesce(segment_rolls.opening_balance, 0) as observed_balance,
+    from grid
+    left join segment_rolls using (month_end, segment, bucket_order)
+    left join portfolio_rolls using (month_end, bucket_order)
+),
+
+chained as (
+    select
+        rolls.*,
+        -- product() of nothing but nulls is 1 in DuckDB: without history there is no rate at all.
+        case when roll_rate is not null then product(roll_rate) over (
+            partition by month_end, segment order by bucket_order desc
+            rows between unbounded preceding and current row
+        ) end as historical_loss_rate,
+    from rolls
+),
+
+final as (
+    select
+        chained.month_end,
+        chained.segment,
+        chained.aging_bucket,
+        chained.bucket_order,
+        params.ecl_method as method,
+        case when params.ecl_method = 'roll_rate' then chained.historical_loss_rate else configured.loss_rate end as base_loss_rate,
+        case when params.ecl_method = 'roll_rate' then round(chained.roll_rate, 6)::decimal(9, 6) end as roll_rate,
+        -- least() skips nulls in DuckDB, so a missing rate is kept missing explicitly.
+        case when base_loss_rate is not null then round(least(1, base_loss_rate * params.ecl_forward_factor), 6) end::decimal(9, 6)
+            as loss_rate,
+        case when params.ecl_method = 'roll_rate' then chained.rate_source else 'configured' end as rate_source,
+        params.ecl_forward_factor as forward_looking_factor,
+        chained.window_start,
+        chained.window_end,
+        coalesce(chained.month_pairs, 0)::integer as month_pairs,
+        chained.observed_balance::decimal(18, 2) as observed_balance,
+    from chained
+    cross join params
+    left join configured using (aging_bucket)
+)
+
+select * exclude (base_loss_rate) from final

@@ -1,0 +1,67 @@
+-- What finance posts at each month-end: the allowance for expected credit losses rolled forward.
+-- closing = the month-end's gross receivable × the loss rates in force at that month-end (each
+-- customer and bucket rounded to the cent); opening = the closing of the month before;
+-- written_off = write-offs dated in the month; charge = closing − opening + written_off, so that
+-- opening + charge − written_off = closing (a negative charge is a release). Month-ends without
+-- loss rates yet (the first of the history) have no row.
+with
+
+month_ends as (
+    select * from intermediate.int_month_ends
+),
+
+aging as (
+    select * from marts.fct_month_end_aging
+),
+
+segments as (
+    select * from intermediate.int_customer_segments
+),
+
+rates as (
+    select * from marts.fct_loss_rates where loss_rate is not null
+),
+
+customer_allowance as (
+    select aging.month_end, aging.customer_id, aging.bucket_order, sum(aging.gross_amount) as gross_amount
+    from aging
+    group by all
+),
+
+closing as materialized (
+    select
+        customer_allowance.month_end,
+        sum(customer_allowance.gross_amount) as gross_amount,
+        sum(round(customer_allowance.gross_amount * rates.loss_rate, 2)) as allowance,
+    from customer_allowance
+    join segments using (customer_id)
+    join rates
+        on rates.month_end = customer_allowance.month_end
+        and rates.segment = segments.segment
+        and rates.bucket_order = customer_allowance.bucket_order
+    group by all
+),
+
+write_offs as (
+    select month_ends.month_end, sum(documents.amount) as written_off
+    from staging.stg_invoices as documents
+    join month_ends on documents.document_date between month_ends.month_start and month_ends.month_end
+    where documents.document_type = 'write_off'
+    group by all
+),
+
+final as (
+    select
+        month_ends.month_end,
+        closing.gross_amount::decimal(18, 2) as gross_amount,
+        previous.allowance::decimal(18, 2) as opening_allowance,
+        (closing.allowance - previous.allowance + coalesce(write_offs.written_off, 0))::decimal(18, 2) as charge,
+        coalesce(write_offs.written_off, 0)::decimal(18, 2) as written_off,
+        closing.allowance::decimal(18, 2) as closing_allowance,
+    from month_ends
+    join closing using (month_end)
+    join closing as previous on previous.month_end = month_ends.previous_month_end
+    left join write_offs using (month_end)
+)
+
+select * from final
