@@ -12,6 +12,10 @@ buckets as (
     select * from marts.dim_aging_buckets
 ),
 
+params as (
+    select max_debt_age_days from meta.build_params
+),
+
 final as (
     select
         open_items.month_end,
@@ -22,8 +26,12 @@ final as (
         sum(open_items.outstanding_amount)::decimal(18, 2) as outstanding_amount,
         coalesce(sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0), 0)::decimal(18, 2)
             as gross_amount,
+        coalesce(sum(open_items.outstanding_amount) filter (
+            where open_items.outstanding_amount > 0 and open_items.days_past_due > params.max_debt_age_days
+        ), 0)::decimal(18, 2) as expected_bad_debt_amount,
         count(*) as open_items,
     from open_items
+    cross join params
     join buckets using (bucket_order)
     group by all
 )
