@@ -128,7 +128,9 @@ withGlobalOptions(
 
 function fail(message: string, details: string[] = []): never {
   for (const d of details) process.stderr.write(`${d}\n`);
-  process.stderr.write(`arwatch: ${message}\n`);
+  // The cause is one line, whatever DuckDB put in the message (it adds "LINE n: …" context below).
+  const oneLine = message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
+  process.stderr.write(`arwatch: ${oneLine}\n`);
   process.exit(1);
 }
 

@@ -1,0 +1,123 @@
+-- How each customer pays, per month of the history (from its first activity on): invoiced, paid, the amount-weighted average
+-- days late of the month's payments (days after the due date, 0 when on time), the share paid on
+-- time, the worst delay, and a behaviour class from the trailing months:
+--   defaulting  a write-off in the last 12 months, or a balance more than badDebt.maxDebtAgeDays
+--               past due at the month-end;
+--   unstable    paid nothing in the last 6 months while overdue, or 6-month weighted days late
+--               over 30, or a payment more than 90 days late in the last 6 months;
+--   slow        6-month weighted days late over 7;
+--   prompt      paid in the last 6 months, weighted days late 7 or fewer;
+--   no_history  nothing paid in the last 6 months and nothing overdue.
+-- Only payments applied to an invoice or debit note of the customer count towards lateness.
+with
+
+month_ends as (
+    select * from intermediate.int_month_ends
+),
+
+customer_months as (
+    select * from intermediate.int_customer_months
+),
+
+documents as (
+    select document_id, customer_id, due_date from intermediate.int_documents_due_dated where is_debit
+),
+
+applied_payments as (
+    select
+        month_ends.month_end,
+        payments.customer_id,
+        payments.amount,
+        greatest(0, payments.payment_date - documents.due_date) as days_late,
+    from staging.stg_payments as payments
+    join documents on documents.document_id = payments.document_id and documents.customer_id = payments.customer_id
+    join month_ends on payments.payment_date between month_ends.month_start and month_ends.month_end
+),
+
+paid_monthly as (
+    select
+        month_end,
+        customer_id,
+        sum(amount) as paid_amount,
+        sum(amount * days_late) as late_weight,
+        coalesce(sum(amount) filter (where days_late = 0), 0) as paid_on_time_amount,
+        max(days_late) as worst_days_late,
+    from applied_payments
+    group by all
+),
+
+written_off as (
+    select month_ends.month_end, documents.customer_id, sum(documents.amount) as written_off_amount
+    from staging.stg_invoices as documents
+    join month_ends on documents.document_date between month_ends.month_start and month_ends.month_end
+    where documents.document_type = 'write_off'
+    group by all
+),
+
+-- Every month-end from a customer's first activity on, so that a class (defaulting after a
+-- write-off, say) holds through quiet months too.
+first_months as (
+    select customer_id, min(month_end) as first_month_end
+    from (select customer_id, month_end from customer_months union all select customer_id, month_end from written_off)
+    group by all
+),
+
+grid as (
+    select first_months.customer_id, month_ends.month_end
+    from first_months
+    join month_ends on month_ends.month_end >= first_months.first_month_end
+),
+
+monthly as (
+    select
+        grid.month_end,
+        grid.customer_id,
+        coalesce(customer_months.invoiced_amount, 0) as invoiced_amount,
+        coalesce(customer_months.overdue_amount, 0) as overdue_amount,
+        coalesce(customer_months.expected_bad_debt_amount, 0) as expected_bad_debt_amount,
+        coalesce(paid_monthly.paid_amount, 0) as paid_amount,
+        coalesce(paid_monthly.late_weight, 0) as late_weight,
+        coalesce(paid_monthly.paid_on_time_amount, 0) as paid_on_time_amount,
+        paid_monthly.worst_days_late,
+        coalesce(written_off.written_off_amount, 0) as written_off_amount,
+    from grid
+    left join customer_months using (month_end, customer_id)
+    left join paid_monthly using (month_end, customer_id)
+    left join written_off using (month_end, customer_id)
+),
+
+trailing_windows as (
+    select
+        *,
+        sum(paid_amount) over last_6 as paid_6m,
+        sum(late_weight) over last_6 as late_weight_6m,
+        max(worst_days_late) over last_6 as worst_days_late_6m,
+        sum(written_off_amount) over last_12 as written_off_12m,
+    from monthly
+    window
+        last_6 as (partition by customer_id order by month_end range between interval 5 months preceding and current row),
+        last_12 as (partition by customer_id order by month_end range between interval 11 months preceding and current row)
+),
+
+final as (
+    select
+        month_end,
+        customer_id,
+        invoiced_amount::decimal(18, 2) as invoiced_amount,
+        paid_amount::decimal(18, 2) as paid_amount,
+        case when paid_amount > 0 then round(late_weight / paid_amount, 1) end::decimal(9, 1) as avg_days_late,
+        case when paid_amount > 0 then round(paid_on_time_amount / paid_amount, 4) end::decimal(9, 4) as share_paid_on_time,
+        worst_days_late::integer as worst_days_late,
+        case when paid_6m > 0 then round(late_weight_6m / paid_6m, 1) end::decimal(9, 1) as avg_days_late_6m,
+        case
+            when written_off_12m > 0 or expected_bad_debt_amount > 0 then 'defaulting'
+            when paid_6m = 0 and overdue_amount > 0 then 'unstable'
+            when paid_6m > 0 and (late_weight_6m / paid_6m > 30 or worst_days_late_6m > 90) then 'unstable'
+            when paid_6m > 0 and late_weight_6m / paid_6m > 7 then 'slow'
+            when paid_6m > 0 then 'prompt'
+            else 'no_history'
+        end as behaviour_class,
+    from trailing_windows
+)
+
+select * from final
