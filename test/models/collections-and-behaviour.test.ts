@@ -82,3 +82,40 @@ describe("payment behaviour classes", () => {
     wh.close();
   });
 });
+
+describe("credit-limit advice and its back-test", () => {
+  /*
+   * As of 2024-08-31, look-back 6 month-ends → back-test from 2024-03-01. C1 (term 30, limit 10,000) is invoiced
+   * 1,000 on the 1st of March to August and pays each on its due date (prompt), except August's (not due yet).
+   * 6-month average credit sales = 6,000 ÷ 6 = 1,000; × (30 + 0) ÷ 30 × 1.25 = 1,250 → recommended 1,300.
+   * Back-test: each invoice arrives with a balance of 0 before it (the previous one paid) → 1,000 ≤ 1,300: none held.
+   * C2 (term 30) is invoiced 4,000 on 2024-03-01 and 4,000 on 2024-04-01, pays nothing; the April invoice is written
+   * off on 2024-08-20. Defaulting → recommended 0 → both invoices held back, and the 4,000 write-off avoided.
+   */
+  it("recommends a limit from sales, term and lateness, and replays what it would have held back", async () => {
+    const wh = await emptyWarehouse();
+    await insertRaw(wh, "customers", [
+      { customer_id: "C1", credit_limit: "10000.00", credit_term_days: 30 },
+      { customer_id: "C2", credit_limit: "5000.00", credit_term_days: 30 },
+    ]);
+    const months = ["03", "04", "05", "06", "07", "08"];
+    await insertRaw(wh, "invoices", [
+      ...months.map((m) => invoice(`A${m}`, "C1", `2024-${m}-01`, `2024-${m}-28`, "1000.00")),
+      invoice("B1", "C2", "2024-03-01", "2024-03-31", "4000.00"),
+      invoice("B2", "C2", "2024-04-01", "2024-05-01", "4000.00"),
+      { document_id: "WO1", customer_id: "C2", document_type: "write_off", document_date: "2024-08-20", due_date: null, amount: "4000.00", applies_to: "B2" },
+    ]);
+    await insertRaw(wh, "payments", months.filter((m) => m !== "08").map((m) => pay(`P${m}`, "C1", `2024-${m}-28`, "1000.00", `A${m}`)));
+    await build(wh, "2024-08-31", config);
+    const a = await byKey(
+      wh,
+      `select customer_id, behaviour_class, current_limit, recommended_limit, avg_monthly_sales, invoices_tested,
+              invoices_held_back, amount_held_back, written_off, write_offs_avoided, reason from marts.rpt_credit_limit_advice`,
+      "customer_id",
+    );
+    expect(a.C1).toMatchObject({ behaviour_class: "prompt", current_limit: "10000.00", recommended_limit: "1300.00", avg_monthly_sales: "1000.00", invoices_tested: 6, invoices_held_back: 0, amount_held_back: "0.00" });
+    expect(a.C1?.reason).toBe("prompt payer: 6-month average credit sales 1,000.00 x (30-day term + 0.0 days late) / 30 x 1.25, rounded up");
+    expect(a.C2).toMatchObject({ behaviour_class: "defaulting", recommended_limit: "0.00", invoices_tested: 2, invoices_held_back: 2, amount_held_back: "8000.00", written_off: "4000.00", write_offs_avoided: "4000.00" });
+    wh.close();
+  });
+});
