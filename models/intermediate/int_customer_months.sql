@@ -24,7 +24,7 @@ balances as (
 invoiced as (
     select month_ends.month_end, documents.customer_id, sum(documents.amount) as invoiced_amount
     from staging.stg_invoices as documents
-    join month_ends on documents.document_date between month_ends.month_start and month_ends.month_end
+    join month_ends on month_ends.month_end = last_day(documents.document_date)
     where documents.is_debit
     group by all
 ),
@@ -32,7 +32,7 @@ invoiced as (
 collected as (
     select month_ends.month_end, payments.customer_id, sum(payments.amount) as collected_amount
     from staging.stg_payments as payments
-    join month_ends on payments.payment_date between month_ends.month_start and month_ends.month_end
+    join month_ends on month_ends.month_end = last_day(payments.payment_date)
     group by all
 ),
 

@@ -31,7 +31,7 @@ applied_payments as (
         greatest(0, payments.payment_date - documents.due_date) as days_late,
     from staging.stg_payments as payments
     join documents on documents.document_id = payments.document_id and documents.customer_id = payments.customer_id
-    join month_ends on payments.payment_date between month_ends.month_start and month_ends.month_end
+    join month_ends on month_ends.month_end = last_day(payments.payment_date)
 ),
 
 paid_monthly as (
@@ -49,7 +49,7 @@ paid_monthly as (
 written_off as (
     select month_ends.month_end, documents.customer_id, sum(documents.amount) as written_off_amount
     from staging.stg_invoices as documents
-    join month_ends on documents.document_date between month_ends.month_start and month_ends.month_end
+    join month_ends on month_ends.month_end = last_day(documents.document_date)
     where documents.document_type = 'write_off'
     group by all
 ),

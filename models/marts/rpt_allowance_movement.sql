@@ -45,7 +45,7 @@ closing as materialized (
 write_offs as (
     select month_ends.month_end, sum(documents.amount) as written_off
     from staging.stg_invoices as documents
-    join month_ends on documents.document_date between month_ends.month_start and month_ends.month_end
+    join month_ends on month_ends.month_end = last_day(documents.document_date)
     where documents.document_type = 'write_off'
     group by all
 ),
