@@ -28,12 +28,53 @@
  */
 
 /** Both engines take the same ISO date literal; validated so it can be inlined. */
-function dateLiteral(asOf: string): string {
+export function dateLiteral(asOf: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new Error(`as-of date must be YYYY-MM-DD, got ${asOf}`);
   return `DATE '${asOf}'`;
 }
 
 export const BUCKET_ORDER = ["not_due", "1-30", "31-60", "61-90", "91-120", "121+"] as const;
+
+/*
+ * Fragments shared with the month-end history (month-end-sql.ts), so that both comparisons age
+ * by one definition. They are written for a document aliased d and read `days_past_due`.
+ */
+
+/** The bucket of `days_past_due` (same text in both dialects). */
+export const BUCKET_CASE = `case when days_past_due <= 0 then 'not_due'
+            when days_past_due <= 30 then '1-30'
+            when days_past_due <= 60 then '31-60'
+            when days_past_due <= 90 then '61-90'
+            when days_past_due <= 120 then '91-120'
+            else '121+' end`;
+
+/** A document d's due date, given the term t in force on its date and its customer cu (see TERM_IN_FORCE). */
+export const DUE_DATE = "coalesce(d.due_date, d.document_date + coalesce(t.credit_term_days, cu.credit_term_days, 0))";
+
+/**
+ * The credit term in force on a document d's date: a `terms` CTE and the joins that give the
+ * document its term t and its customer cu. DuckDB has ASOF JOIN; PostgreSQL joins each term's
+ * validity interval [effective_date, next effective_date).
+ */
+export const TERM_IN_FORCE = {
+  duckdb: {
+    terms: `terms as (
+  select customer_id, effective_date, credit_term_days from credit_limits where credit_term_days is not null
+)`,
+    join: `asof left join terms t on t.customer_id = d.customer_id and d.document_date >= t.effective_date
+    left join customers cu on cu.customer_id = d.customer_id`,
+  },
+  postgres: {
+    terms: `terms as (
+  select customer_id, effective_date, credit_term_days,
+         lead(effective_date) over (partition by customer_id order by effective_date) as next_date
+    from credit_limits where credit_term_days is not null
+)`,
+    join: `left join terms t on t.customer_id = d.customer_id and d.document_date >= t.effective_date
+                     and (t.next_date is null or d.document_date < t.next_date)
+    left join customers cu on cu.customer_id = d.customer_id`,
+  },
+} as const;
 
 export function duckdbAgingSql(asOf: string): string {
   const D = dateLiteral(asOf);
@@ -65,17 +106,14 @@ paid as (
 credited as (
   select applies_to as document_id, sum(amount) as amount from credits where applied group by applies_to
 ),
-terms as (
-  select customer_id, effective_date, credit_term_days from credit_limits where credit_term_days is not null
-),
+${TERM_IN_FORCE.duckdb.terms},
 items as (
   select d.document_id, d.customer_id, d.document_type, d.document_date,
-         coalesce(d.due_date, d.document_date + coalesce(t.credit_term_days, cu.credit_term_days, 0)) as due_date,
+         ${DUE_DATE} as due_date,
          d.amount,
          d.amount - coalesce(pd.amount, 0) - coalesce(cr.amount, 0) as outstanding_amount
     from docs d
-    asof left join terms t on t.customer_id = d.customer_id and d.document_date >= t.effective_date
-    left join customers cu on cu.customer_id = d.customer_id
+    ${TERM_IN_FORCE.duckdb.join}
     left join paid pd on pd.document_id = d.document_id
     left join credited cr on cr.document_id = d.document_id
    where d.document_type in ('invoice', 'debit_note')
@@ -94,12 +132,7 @@ select document_id, customer_id, document_type, document_date, due_date,
        cast(amount as decimal(18,2)) as amount,
        cast(outstanding_amount as decimal(18,2)) as outstanding_amount,
        days_past_due,
-       case when days_past_due <= 0 then 'not_due'
-            when days_past_due <= 30 then '1-30'
-            when days_past_due <= 60 then '31-60'
-            when days_past_due <= 90 then '61-90'
-            when days_past_due <= 120 then '91-120'
-            else '121+' end as aging_bucket
+       ${BUCKET_CASE} as aging_bucket
   from aged`;
 }
 
@@ -134,20 +167,14 @@ paid as (
 credited as (
   select applies_to as document_id, sum(amount) as amount from credits where applied group by applies_to
 ),
-terms as (
-  select customer_id, effective_date, credit_term_days,
-         lead(effective_date) over (partition by customer_id order by effective_date) as next_date
-    from credit_limits where credit_term_days is not null
-),
+${TERM_IN_FORCE.postgres.terms},
 items as (
   select d.document_id, d.customer_id, d.document_type, d.document_date,
-         coalesce(d.due_date, d.document_date + coalesce(t.credit_term_days, cu.credit_term_days, 0)) as due_date,
+         ${DUE_DATE} as due_date,
          d.amount,
          d.amount - coalesce(pd.amount, 0) - coalesce(cr.amount, 0) as outstanding_amount
     from docs d
-    left join terms t on t.customer_id = d.customer_id and d.document_date >= t.effective_date
-                     and (t.next_date is null or d.document_date < t.next_date)
-    left join customers cu on cu.customer_id = d.customer_id
+    ${TERM_IN_FORCE.postgres.join}
     left join paid pd on pd.document_id = d.document_id
     left join credited cr on cr.document_id = d.document_id
    where d.document_type in ('invoice', 'debit_note')
@@ -166,12 +193,7 @@ select document_id, customer_id, document_type, document_date, due_date,
        cast(amount as numeric(18,2)) as amount,
        cast(outstanding_amount as numeric(18,2)) as outstanding_amount,
        days_past_due,
-       case when days_past_due <= 0 then 'not_due'
-            when days_past_due <= 30 then '1-30'
-            when days_past_due <= 60 then '31-60'
-            when days_past_due <= 90 then '61-90'
-            when days_past_due <= 120 then '91-120'
-            else '121+' end as aging_bucket
+       ${BUCKET_CASE} as aging_bucket
   from aged;`;
 }
 

@@ -1,6 +1,9 @@
 /**
  * Checks the floor's and the peer's aging query against open items worked out by hand on the
  * tiny fixture (bench/fixtures/tiny), which has one document for each rule of the semantics.
+ * Then checks their month-end join (month-end-sql.ts) against that aging query: at each of the
+ * 24 month-ends, month_end_aging must equal the aging as of that month-end, customer by
+ * customer and bucket by bucket, amounts and item counts.
  * Run: npx tsx bench/check-fixture.ts   (needs PostgreSQL, as the bench does; not part of npm test)
  */
 import { mkdirSync, rmSync } from "node:fs";
@@ -8,7 +11,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { installSignalHandlers, runAllCleanups } from "./cleanup.ts";
-import { runFloor } from "./floor-duckdb.ts";
+import { duckdbAgingSql, postgresAgingSql } from "./aging-sql.ts";
+import { runFloor, runFloorMonthEnd } from "./floor-duckdb.ts";
+import { monthEnds } from "./month-end-sql.ts";
 import { runPeer } from "./peer-postgres.ts";
 import { compareTotals, totalsFromRows } from "./totals.ts";
 
@@ -56,6 +61,30 @@ const EXPECTED: [string, string, string, string, number, string][] = [
 const ROWS_SQL = `select document_id, document_type, cast(due_date as varchar), cast(outstanding_amount as varchar),
   days_past_due, aging_bucket from open_items order by document_id`;
 
+const ENDS = monthEnds(AS_OF);
+
+/** Differences between month_end_aging at M and the aging as of M (open_items), per customer × bucket. */
+const monthEndDiffSql = (m: string) => `
+with a as (select customer_id, aging_bucket, sum(outstanding_amount) as amount, count(*) as n from open_items group by 1, 2),
+     me as (select customer_id, aging_bucket, outstanding_amount as amount, open_items as n from month_end_aging where month_end = DATE '${m}')
+select coalesce(a.customer_id, me.customer_id), coalesce(a.aging_bucket, me.aging_bucket),
+       cast(a.amount as varchar), cast(me.amount as varchar), a.n, me.n
+  from a full join me on a.customer_id = me.customer_id and a.aging_bucket = me.aging_bucket
+ where a.amount is distinct from me.amount or a.n is distinct from me.n`;
+
+/** Runs the aging as of each month-end and compares; returns problems and how many month-ends had items. */
+async function checkMonthEnds(engine: string, exec: (sql: string) => Promise<void>, rowsOf: (sql: string) => Promise<string[][]>, agingSql: (d: string) => string) {
+  const problems: string[] = [];
+  let withItems = 0;
+  for (const m of ENDS) {
+    await exec(agingSql(m));
+    for (const d of await rowsOf(monthEndDiffSql(m))) problems.push(`${engine} month-end ${m}: customer ${d[0]} bucket ${d[1]}: aging ${d[2]} (${d[4]} items), month-end join ${d[3]} (${d[5]} items)`);
+    const [n] = await rowsOf(`select count(*) from month_end_aging where month_end = DATE '${m}'`);
+    if (Number(n?.[0] ?? 0) > 0) withItems++;
+  }
+  return { problems, withItems };
+}
+
 function check(engine: string, rows: string[][]): string[] {
   const problems: string[] = [];
   const byId = new Map(rows.map((r) => [r[0], r]));
@@ -75,18 +104,39 @@ mkdirSync(join(work, "logs"), { recursive: true });
 const problems: string[] = [];
 try {
   const floor = await runFloor(FIXTURE, join(work, "floor.duckdb"), AS_OF);
+  const floorMonthEnd = await runFloorMonthEnd(join(work, "floor.duckdb"), ENDS);
   const instance = await DuckDBInstance.create(join(work, "floor.duckdb"));
   const db = await instance.connect();
   const floorRows = (await db.runAndReadAll(ROWS_SQL)).getRowsJson().map((r) => r.map(String));
+  problems.push(...check("duckdb", floorRows));
+  const duckdbMonthEnds = await checkMonthEnds(
+    "duckdb",
+    async (sql) => void (await db.run(sql)),
+    async (sql) => (await db.runAndReadAll(sql)).getRowsJson().map((r) => r.map(String)),
+    duckdbAgingSql,
+  );
   db.closeSync();
   instance.closeSync();
-  problems.push(...check("duckdb", floorRows));
+  problems.push(...duckdbMonthEnds.problems);
 
   let pgRows: string[][] = [];
-  const peer = await runPeer(FIXTURE, work, AS_OF, join(work, "logs"), async (q) => {
-    pgRows = await q(`${ROWS_SQL};`);
+  let pgMonthEnds = { problems: [] as string[], withItems: 0 };
+  const peer = await runPeer(FIXTURE, work, AS_OF, join(work, "logs"), {
+    monthEnds: ENDS,
+    inspect: async (q) => {
+      pgRows = await q(`${ROWS_SQL};`);
+      pgMonthEnds = await checkMonthEnds("postgres", async (sql) => void (await q(sql)), (sql) => q(`${sql};`), postgresAgingSql);
+    },
   });
   problems.push(...check("postgres", pgRows));
+  problems.push(...pgMonthEnds.problems);
+  if (!peer.monthEnd?.ok) problems.push(`postgres month-end join failed: ${peer.monthEnd?.error}`);
+  console.log(
+    `month-end join: ${floorMonthEnd.rows} rows in DuckDB, ${peer.monthEnd?.rows ?? "—"} in PostgreSQL; ` +
+      `equal to the aging at each of ${ENDS.length} month-ends (${ENDS[0]} … ${ENDS[ENDS.length - 1]}; ` +
+      `${duckdbMonthEnds.withItems} with open items in DuckDB, ${pgMonthEnds.withItems} in PostgreSQL) unless listed below`,
+  );
+  if (duckdbMonthEnds.withItems < 6 || pgMonthEnds.withItems < 6) problems.push("the month-end check compared fewer than 6 month-ends with open items");
 
   const agreement = compareTotals({ duckdb: totalsFromRows(floor.totals), postgres: totalsFromRows(peer.totals) });
   for (const r of agreement.rows) console.log(`${r.bucket.padEnd(8)} ${JSON.stringify(r.values)}${r.agree ? "" : "  DISAGREE"}`);
@@ -101,4 +151,7 @@ if (problems.length > 0) {
   console.error(`FIXTURE CHECK FAILED:\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`fixture check passed: ${EXPECTED.length} open items match the hand-worked figures in DuckDB and PostgreSQL`);
+console.log(
+  `fixture check passed: ${EXPECTED.length} open items match the hand-worked figures in DuckDB and PostgreSQL, ` +
+    `and both engines' month-end join equals their aging at each of ${ENDS.length} month-ends`,
+);

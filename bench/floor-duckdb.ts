@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { TOTALS_SQL, duckdbAgingSql } from "./aging-sql.ts";
+import { MONTH_END_BUCKET_SQL, MONTH_END_ITEMS_SQL, MONTH_END_TOTALS_SQL, duckdbMonthEndSql } from "./month-end-sql.ts";
 import { DUCKDB_TYPES, TABLE_NAMES, columnsOf, csvPathOf, declaredColumns, quoteIdent, quoteLiteral, type BenchTable } from "./tables.ts";
 
 /**
@@ -63,6 +64,45 @@ export async function runFloor(extractsDir: string, dbPath: string, asOf: string
     const open = (await db.runAndReadAll("select count(*) as n from open_items")).getRowObjectsJson();
     const totals = (await db.runAndReadAll(TOTALS_SQL.duckdb)).getRowsJson().map((r) => [String(r[0]), String(r[1])] as [string, string]);
     return { loadMs, agingMs, rows, openItems: Number(open[0]?.n ?? 0), totals, duckdbVersion };
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+export interface FloorMonthEndResult {
+  monthEndMs: number;
+  /** Rows of month_end_aging (month_end × customer × bucket). */
+  rows: number;
+  /** Open items summed over all month-ends. */
+  openItems: number;
+  /** [month_end, outstanding as exact text] */
+  totals: [string, string][];
+  /** [month_end, aging_bucket, outstanding as exact text] */
+  bucketTotals: [string, string, string][];
+}
+
+/**
+ * The floor's month-end history: the straightforward month-end join (month-end-sql.ts) on the
+ * database runFloor loaded, opened afresh, as arwatch's `build --select fct_month_end_aging`
+ * opens its warehouse. Timed around the SQL, ending with a CHECKPOINT like the aging.
+ */
+export async function runFloorMonthEnd(dbPath: string, monthEnds: readonly string[]): Promise<FloorMonthEndResult> {
+  const instance = await DuckDBInstance.create(dbPath, { autoinstall_known_extensions: "false" });
+  const db = await instance.connect();
+  try {
+    const start = performance.now();
+    await db.run(duckdbMonthEndSql(monthEnds));
+    await db.run("checkpoint");
+    const monthEndMs = performance.now() - start;
+
+    const count = (await db.runAndReadAll("select count(*) as n from month_end_aging")).getRowObjectsJson();
+    const items = (await db.runAndReadAll(MONTH_END_ITEMS_SQL.duckdb)).getRowObjectsJson();
+    const totals = (await db.runAndReadAll(MONTH_END_TOTALS_SQL.duckdb)).getRowsJson().map((r) => [String(r[0]), String(r[1])] as [string, string]);
+    const bucketTotals = (await db.runAndReadAll(MONTH_END_BUCKET_SQL.duckdb))
+      .getRowsJson()
+      .map((r) => [String(r[0]), String(r[1]), String(r[2])] as [string, string, string]);
+    return { monthEndMs, rows: Number(count[0]?.n ?? 0), openItems: Number(items[0]?.n ?? 0), totals, bucketTotals };
   } finally {
     db.closeSync();
     instance.closeSync();

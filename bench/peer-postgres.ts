@@ -3,6 +3,7 @@ import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } 
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { TOTALS_SQL, postgresAgingSql } from "./aging-sql.ts";
+import { MONTH_END_BUCKET_SQL, MONTH_END_ITEMS_SQL, MONTH_END_TOTALS_SQL, postgresMonthEndSql } from "./month-end-sql.ts";
 import { onCleanup } from "./cleanup.ts";
 import { sampleInstanceRss, type RssSampler } from "./pg-rss.ts";
 import { runStep, tail, type StepRun } from "./steps.ts";
@@ -17,11 +18,36 @@ export const PG_BIN = process.env.ARWATCH_BENCH_PG_BIN ?? "/usr/lib/postgresql/1
  */
 export const PG_SETTINGS = { shared_buffers: "1GB", work_mem: "256MB" } as const;
 
+/**
+ * statement_timeout of the month-end join only (set in its session): the straightforward join
+ * can take PostgreSQL many minutes, and a run must end. A timeout is reported as such.
+ */
+export const PG_MONTH_END_TIMEOUT = "15min";
+export const PG_MONTH_END_TIMEOUT_MS = 15 * 60 * 1000;
+
+export interface PeerMonthEnd {
+  ok: boolean;
+  /** Cancelled by statement_timeout: wallMs is then a lower bound. */
+  timedOut: boolean;
+  wallMs: number;
+  peakRssKb: number | null;
+  /** Rows of month_end_aging, open items over all month-ends, [month_end, outstanding] — when ok. */
+  rows: number | null;
+  openItems: number | null;
+  totals: [string, string][] | null;
+  /** [month_end, aging_bucket, outstanding] — when ok. */
+  bucketTotals: [string, string, string][] | null;
+  error?: string;
+  logFile: string;
+}
+
 export interface PeerResult {
   version: string;
   settings: typeof PG_SETTINGS;
   load: { wallMs: number; peakRssKb: number | null };
   aging: { wallMs: number; peakRssKb: number | null };
+  /** Only when asked for (monthEnds). */
+  monthEnd?: PeerMonthEnd;
   rows: Record<BenchTable, number>;
   openItems: number;
   totals: [string, string][];
@@ -115,13 +141,17 @@ async function startInstance(dataDir: string, logDir: string): Promise<Instance>
   return { dataDir, port, postmasterPid, stop };
 }
 
-function psql(instance: Instance, name: string, sql: string, logDir: string, extra: string[] = []): Promise<StepRun> {
+function psqlRun(instance: Instance, name: string, sql: string, logDir: string, extra: string[] = []): Promise<StepRun> {
   const args = [
     "-X", "-q", "-v", "ON_ERROR_STOP=1",
     "-h", instance.dataDir, "-p", String(instance.port), "-U", "postgres", "-d", "postgres",
     ...extra,
   ];
-  return must(runStep(name, "psql", [...args, "-f", "-"], { logDir, input: sql, measureRss: false }));
+  return runStep(name, "psql", [...args, "-f", "-"], { logDir, input: sql, measureRss: false });
+}
+
+function psql(instance: Instance, name: string, sql: string, logDir: string, extra: string[] = []): Promise<StepRun> {
+  return must(psqlRun(instance, name, sql, logDir, extra));
 }
 
 async function query(instance: Instance, name: string, sql: string, logDir: string): Promise<string[][]> {
@@ -164,8 +194,12 @@ export async function runPeer(
   workDir: string,
   asOf: string,
   logDir: string,
-  /** Called before the instance stops, so that a check can read open_items row by row. */
-  inspect?: (query: (sql: string) => Promise<string[][]>) => Promise<void>,
+  options: {
+    /** Also run the month-end join (month-end-sql.ts) at these month-ends, after the aging. */
+    monthEnds?: readonly string[];
+    /** Called before the instance stops, so that a check can read open_items row by row. */
+    inspect?: (query: (sql: string) => Promise<string[][]>) => Promise<void>;
+  } = {},
 ): Promise<PeerResult> {
   const instance = await startInstance(join(workDir, "pg"), logDir);
   let sampler: RssSampler | undefined;
@@ -196,8 +230,41 @@ export async function runPeer(
     const totals = (await query(instance, "postgres totals", `${TOTALS_SQL.postgres};`, logDir)).map(
       (r) => [r[0] ?? "", r[1] ?? ""] as [string, string],
     );
-    if (inspect) await inspect((sql) => query(instance, "postgres inspect", sql, logDir));
-    return { version: postgresVersion(), settings: PG_SETTINGS, load, aging, rows, openItems: Number(row[TABLE_NAMES.length] ?? 0), totals };
+
+    let monthEnd: PeerMonthEnd | undefined;
+    if (options.monthEnds) {
+      // Same instance, same session settings, after the aging: its shared buffers are warm.
+      sampler.reset();
+      const start = performance.now();
+      const run = await psqlRun(
+        instance,
+        "postgres month-end",
+        `set statement_timeout = '${PG_MONTH_END_TIMEOUT}';\n${postgresMonthEndSql(options.monthEnds)}`,
+        logDir,
+      );
+      const wallMs = performance.now() - start;
+      const peakRssKb = sampler.peakKb();
+      const timedOut = !run.ok && /canceling statement due to statement timeout/.test(run.stderr);
+      monthEnd = { ok: run.ok, timedOut, wallMs, peakRssKb, rows: null, openItems: null, totals: null, bucketTotals: null, logFile: run.logFile };
+      if (run.ok) {
+        const [n] = await query(instance, "postgres month-end counts", `select (select count(*) from month_end_aging), (${MONTH_END_ITEMS_SQL.postgres});`, logDir);
+        monthEnd.rows = Number(n?.[0] ?? 0);
+        monthEnd.openItems = Number(n?.[1] ?? 0);
+        monthEnd.totals = (await query(instance, "postgres month-end totals", `${MONTH_END_TOTALS_SQL.postgres};`, logDir)).map(
+          (r) => [r[0] ?? "", r[1] ?? ""] as [string, string],
+        );
+        monthEnd.bucketTotals = (await query(instance, "postgres month-end bucket totals", `${MONTH_END_BUCKET_SQL.postgres};`, logDir)).map(
+          (r) => [r[0] ?? "", r[1] ?? "", r[2] ?? ""] as [string, string, string],
+        );
+      } else {
+        monthEnd.error = timedOut
+          ? `cancelled by statement_timeout = ${PG_MONTH_END_TIMEOUT}`
+          : `exit ${run.exitCode ?? run.signal}; log ${run.logFile}\n${tail(run)}`;
+      }
+    }
+
+    if (options.inspect) await options.inspect((sql) => query(instance, "postgres inspect", sql, logDir));
+    return { version: postgresVersion(), settings: PG_SETTINGS, load, aging, monthEnd, rows, openItems: Number(row[TABLE_NAMES.length] ?? 0), totals };
   } finally {
     sampler?.stop();
     instance.stop();

@@ -1,15 +1,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
-import type { Agreement } from "./totals.ts";
+import type { Agreement, MonthEndAgreement, MonthEndBucketAgreement } from "./totals.ts";
 
 /** One row of the printed table. rows/s is always (invoice + payment rows) ÷ wall time. */
 export interface StepFigure {
   step: string;
   group: "info" | "arwatch" | "floor" | "postgres";
+  /** Which comparison the row belongs to: the aging (issue 2) or the month-end history (issue 3). */
+  comparison?: "aging" | "month-end";
   /** A subtotal (ingest + build, load + aging) rather than a measured step. */
   total?: boolean;
   ok: boolean;
+  /** Cancelled by a time limit: wallMs is then a lower bound, and ok is false. */
+  timedOut?: boolean;
   wallMs: number | null;
   rowsPerSec: number | null;
   peakRssKb: number | null;
@@ -19,8 +23,13 @@ export interface StepFigure {
 export interface Ratio {
   label: string;
   value: number | null;
+  /** "×" for a ratio (the default), "s" for a time in seconds. */
+  unit?: "×" | "s";
+  /** The value is a lower bound (a step timed out). */
+  lowerBound?: boolean;
   target: string;
   met: boolean | null;
+  note?: string;
 }
 
 export interface Machine {
@@ -51,6 +60,18 @@ export interface Results {
   ratios: Ratio[];
   openItems: Record<string, number | null>;
   totals: Agreement;
+  /** The month-end history comparison (issue 3). */
+  monthEnd: {
+    months: number;
+    monthEnds: string[];
+    /** Open items summed over all month-ends, and whether the engines that produced them agree. */
+    openItems: Record<string, number | null>;
+    openItemsAgree: boolean;
+    /** Outstanding per month-end of each engine, compared to the cent. */
+    totals: MonthEndAgreement;
+    /** Outstanding per month-end × bucket, compared to the cent (only disagreements listed). */
+    buckets: MonthEndBucketAgreement;
+  };
   failures: string[];
 }
 
@@ -68,6 +89,7 @@ export function machineInfo(duckdb: string, postgres: string): Machine {
 }
 
 const fmtSeconds = (ms: number | null) => (ms === null ? "—" : (ms / 1000).toFixed(2));
+const fmtRatio = (q: Ratio) => (q.value === null ? "—" : `${q.lowerBound ? "> " : ""}${q.unit === "s" ? `${q.value.toFixed(2)} s` : `${q.value.toFixed(2)}×`}`);
 const fmtInt = (n: number | null) => (n === null ? "—" : Math.round(n).toLocaleString("en-US"));
 const fmtMb = (kb: number | null) => (kb === null ? "—" : (kb / 1024).toFixed(0));
 
@@ -94,25 +116,25 @@ export function formatReport(r: Results): string {
   );
   out.push(`postgres settings changed from defaults: ${Object.entries(r.postgresSettings).map(([k, v]) => `${k}=${v}`).join(", ")} (fsync and everything else at defaults)`);
   out.push("");
-  out.push(
-    table(
-      ["step", "wall s", "rows/s", "peak RSS MB", ""],
-      r.steps.map((s) => [
-        s.total ? `  = ${s.step}` : s.step,
-        fmtSeconds(s.wallMs),
-        fmtInt(s.rowsPerSec),
-        fmtMb(s.peakRssKb),
-        [s.ok ? "" : "FAILED", s.note ?? ""].filter(Boolean).join(" "),
-      ]),
-      [false, true, true, true, false],
-    ),
-  );
+  const stepRows: string[][] = [];
+  r.steps.forEach((s, i) => {
+    // A blank line between the aging steps and the month-end steps.
+    if (i > 0 && s.comparison === "month-end" && r.steps[i - 1]?.comparison !== "month-end") stepRows.push(["", "", "", "", ""]);
+    stepRows.push([
+      s.total ? `  = ${s.step}` : s.step,
+      s.timedOut ? `> ${fmtSeconds(s.wallMs)}` : fmtSeconds(s.wallMs),
+      fmtInt(s.rowsPerSec),
+      fmtMb(s.peakRssKb),
+      [s.timedOut ? "TIMED OUT" : s.ok ? "" : "FAILED", s.note ?? ""].filter(Boolean).join(" "),
+    ]);
+  });
+  out.push(table(["step", "wall s", "rows/s", "peak RSS MB", ""], stepRows, [false, true, true, true, false]));
   out.push("");
   out.push(
     table(
-      ["ratio", "value", "target", ""],
-      r.ratios.map((q) => [q.label, q.value === null ? "—" : `${q.value.toFixed(2)}×`, q.target, q.met === null ? "n/a" : q.met ? "met" : "MISSED"]),
-      [false, true, false, false],
+      ["ratio / target", "value", "target", "", ""],
+      r.ratios.map((q) => [q.label, fmtRatio(q), q.target, q.met === null ? "n/a" : q.met ? "met" : "MISSED", q.note ?? ""]),
+      [false, true, false, false, false],
     ),
   );
   out.push("");
@@ -140,6 +162,49 @@ export function formatReport(r: Results): string {
     out.push(`totals: only ${r.totals.compared} engine(s) produced figures; nothing to compare`);
   } else {
     out.push(`totals: all ${r.totals.compared} engines agree to the cent`);
+  }
+  out.push("");
+  const me = r.monthEnd;
+  const meEngines = Object.keys(me.totals.total.values);
+  out.push(`month-end history: outstanding at each of ${me.months} month-ends (${me.monthEnds[0] ?? "?"} … ${me.monthEnds[me.monthEnds.length - 1] ?? "?"})`);
+  out.push(
+    table(
+      ["month-end", ...meEngines, ""],
+      [
+        ...me.totals.rows.map((m) => [m.monthEnd, ...meEngines.map((e) => m.values[e] ?? "—"), m.agree ? "" : "<<< DISAGREE"]),
+        ["sum over month-ends", ...meEngines.map((e) => me.totals.total.values[e] ?? "—"), me.totals.total.agree ? "" : "<<< DISAGREE"],
+        ["open items (all month-ends)", ...meEngines.map((e) => fmtInt(me.openItems[e] ?? null)), me.openItemsAgree ? "" : "<<< DISAGREE"],
+      ],
+      [false, ...meEngines.map(() => true), false],
+    ),
+  );
+  out.push("");
+  const split = me.buckets;
+  if (!me.totals.agree || !split.agree || !me.openItemsAgree) {
+    const banner = "!!  THE ENGINES DISAGREE ON THE MONTH-END HISTORY: the month-end timings compare different work  !!";
+    out.push("!".repeat(banner.length), banner, "!".repeat(banner.length));
+    if (me.totals.agree) {
+      out.push("The month-end totals agree; the bucket split or the open-item count differs: the engines age or apply");
+      out.push("some items differently (compare fct_month_end_aging with the floor's month_end_aging, run with --keep).");
+    }
+  } else if (me.totals.compared < 2) {
+    out.push(`month-end totals: only ${me.totals.compared} engine(s) produced figures; nothing to compare`);
+  } else {
+    out.push(`month-end totals: all ${me.totals.compared} engines agree to the cent at every month-end`);
+  }
+  if (split.compared >= 2) {
+    if (split.agree) out.push(`month-end bucket split: all ${split.compared} engines agree to the cent in all ${split.cells} month-end × bucket cells`);
+    else {
+      out.push(`month-end bucket split: ${split.disagreements.length} of ${split.cells} month-end × bucket cells DISAGREE${split.disagreements.length > 20 ? " (first 20)" : ""}:`);
+      const engines = Object.keys(split.disagreements[0]?.values ?? {});
+      out.push(
+        table(
+          ["month-end", "bucket", ...engines],
+          split.disagreements.slice(0, 20).map((d) => [d.monthEnd, d.bucket, ...engines.map((e) => d.values[e] ?? "—")]),
+          [false, false, ...engines.map(() => true)],
+        ),
+      );
+    }
   }
   for (const f of r.failures) out.push(`FAILED: ${f}`);
   return out.join("\n");

@@ -1,6 +1,10 @@
 /**
- * The benchmark: arwatch (ingest + build) against its floor (raw DuckDB doing only the aging)
- * and its peer (PostgreSQL 15 doing the same aging), on the same generated extracts.
+ * The benchmark: arwatch against its floor (raw DuckDB doing only the work asked) and its peer
+ * (PostgreSQL 15 doing the same), on the same generated extracts, twice:
+ * - the aging (issue 2): arwatch ingest + `build --select +rpt_aging` vs load + one aging query;
+ * - the month-end history (issue 3): arwatch `build --select fct_month_end_aging` vs the
+ *   straightforward month-end join (month-end-sql.ts) on the same loaded data.
+ * The full build (all marts) is timed too, as information.
  *
  *   npm run bench -- [--invoices N] [--customers N] [--keep] [--extracts DIR]
  *
@@ -14,12 +18,13 @@ import { fileURLToPath } from "node:url";
 import { version as duckdbBindingVersion } from "@duckdb/node-api";
 import { Command, InvalidArgumentError } from "commander";
 import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
-import type { FloorResult } from "./floor-duckdb.ts";
-import { PG_BIN, PG_SETTINGS, runPeer, type PeerResult } from "./peer-postgres.ts";
+import type { FloorMonthEndResult, FloorResult } from "./floor-duckdb.ts";
+import { HISTORY_MONTHS, MONTH_END_BUCKET_SQL, MONTH_END_ITEMS_SQL, MONTH_END_TOTALS_SQL, monthEnds } from "./month-end-sql.ts";
+import { PG_BIN, PG_MONTH_END_TIMEOUT, PG_SETTINGS, runPeer, type PeerResult } from "./peer-postgres.ts";
 import { formatReport, localDate, machineInfo, writeResults, type Ratio, type Results, type StepFigure } from "./report.ts";
 import { HAS_TIME_BIN, TIME_BIN, runStep, tail, type StepRun } from "./steps.ts";
 import { TABLE_NAMES, csvPathOf } from "./tables.ts";
-import { compareTotals, totalsFromRows, type BucketTotals } from "./totals.ts";
+import { compareMonthEndBuckets, compareMonthEnds, compareTotals, monthEndBucketTotals, totalsFromRows, type BucketTotals } from "./totals.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = resolve(BENCH_DIR, "..");
@@ -29,6 +34,11 @@ const AS_OF = "2026-06-30";
 const SEED = 42;
 const TARGET_OVER_FLOOR = 2;
 const TARGET_PEER_SPEEDUP = 3;
+/** Issue 3: "aim for under 2 s" for the month-end history at 1M invoices × 24 month-ends. */
+const TARGET_MONTH_END_S = 2;
+const TARGET_MONTH_END_INVOICES = 1_000_000;
+/** arwatch's default history.months; the work dir has no config, so arwatch uses it too. */
+const MONTH_ENDS = monthEnds(AS_OF, HISTORY_MONTHS);
 
 function count(name: string) {
   return (value: string): number => {
@@ -69,9 +79,11 @@ function say(message: string): void {
   console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
+const arwatchSql = (name: string, db: string, query: string) =>
+  runStep(name, node, [ARWATCH, "sql", query, "--db", db, "--format", "json"], { cwd: workDir, logDir, measureRss: false });
+
 async function arwatchTotals(db: string): Promise<{ totals?: BucketTotals; openItems: number | null }> {
-  const sql = (name: string, query: string) =>
-    runStep(name, node, [ARWATCH, "sql", query, "--db", db, "--format", "json"], { cwd: workDir, logDir, measureRss: false });
+  const sql = (name: string, query: string) => arwatchSql(name, db, query);
   const totalsRun = await sql("arwatch totals", "select aging_bucket, sum(outstanding_amount) from marts.fct_open_items group by 1");
   if (!check(totalsRun)) return { openItems: null };
   const rows = JSON.parse(totalsRun.stdout) as Record<string, unknown>[];
@@ -79,6 +91,21 @@ async function arwatchTotals(db: string): Promise<{ totals?: BucketTotals; openI
   const countRun = await sql("arwatch open items", "select count(*) as n from marts.fct_open_items");
   const n = countRun.ok ? Number(Object.values((JSON.parse(countRun.stdout) as Record<string, unknown>[])[0] ?? {})[0]) : null;
   return { totals, openItems: n };
+}
+
+/** Outstanding per month-end (and per month-end × bucket) of marts.fct_month_end_aging, and its open items over all month-ends. */
+async function arwatchMonthEndTotals(db: string): Promise<{ totals?: BucketTotals; buckets?: BucketTotals; openItems: number | null }> {
+  const totalsRun = await arwatchSql("arwatch month-end totals", db, MONTH_END_TOTALS_SQL.arwatch);
+  if (!check(totalsRun)) return { openItems: null };
+  const rows = JSON.parse(totalsRun.stdout) as Record<string, unknown>[];
+  const totals = totalsFromRows(rows.map((r) => Object.values(r) as [unknown, unknown]));
+  const bucketRun = await arwatchSql("arwatch month-end bucket totals", db, MONTH_END_BUCKET_SQL.arwatch);
+  const buckets = check(bucketRun)
+    ? monthEndBucketTotals((JSON.parse(bucketRun.stdout) as Record<string, unknown>[]).map((r) => Object.values(r) as [unknown, unknown, unknown]))
+    : undefined;
+  const countRun = await arwatchSql("arwatch month-end open items", db, MONTH_END_ITEMS_SQL.arwatch);
+  const n = countRun.ok ? Number(Object.values((JSON.parse(countRun.stdout) as Record<string, unknown>[])[0] ?? {})[0]) : null;
+  return { totals, buckets, openItems: n };
 }
 
 function extractsBytes(dir: string): number {
@@ -138,13 +165,34 @@ async function main(): Promise<number> {
   check(startup);
   say("arwatch ingest…");
   const ingest = await runStep("arwatch ingest", node, [ARWATCH, "ingest", extracts, "--db", arwatchDb, "--as-of", AS_OF], { cwd: workDir, logDir });
+  // The aging scope only (issue 2): rpt_aging and everything upstream of it, with their tests —
+  // what the floor's load + aging answers. The totals are read from what this build made.
   let build: StepRun | undefined;
   if (check(ingest)) {
-    say("arwatch build…");
-    build = await runStep("arwatch build", node, [ARWATCH, "build", "--db", arwatchDb, "--as-of", AS_OF], { cwd: workDir, logDir });
+    say("arwatch build --select +rpt_aging…");
+    build = await runStep("arwatch build +rpt_aging", node, [ARWATCH, "build", "--select", "+rpt_aging", "--db", arwatchDb, "--as-of", AS_OF], { cwd: workDir, logDir });
     check(build);
   }
   const arwatch = build?.ok ? await arwatchTotals(arwatchDb) : { openItems: null };
+  // Then the full build (all marts), as information; and the month-end history alone (issue 3):
+  // fct_month_end_aging rebuilt with its tests, its upstream being views.
+  let buildAll: StepRun | undefined;
+  let buildMonthEnd: StepRun | undefined;
+  if (ingest.ok) {
+    say("arwatch build (all marts)…");
+    buildAll = await runStep("arwatch build all", node, [ARWATCH, "build", "--db", arwatchDb, "--as-of", AS_OF], { cwd: workDir, logDir });
+    if (check(buildAll)) {
+      say("arwatch build --select fct_month_end_aging…");
+      buildMonthEnd = await runStep(
+        "arwatch build fct_month_end_aging",
+        node,
+        [ARWATCH, "build", "--select", "fct_month_end_aging", "--db", arwatchDb, "--as-of", AS_OF],
+        { cwd: workDir, logDir },
+      );
+      check(buildMonthEnd);
+    }
+  }
+  const arwatchMonthEnd = buildMonthEnd?.ok ? await arwatchMonthEndTotals(arwatchDb) : { openItems: null };
 
   // 3. The floor, in a process of its own (see floor-child.ts).
   say("floor: raw DuckDB load + aging…");
@@ -156,14 +204,34 @@ async function main(): Promise<number> {
   );
   let floor: FloorResult | undefined;
   if (check(floorRun)) floor = JSON.parse(floorRun.stdout.trim().split("\n").pop() ?? "{}") as FloorResult;
+  // The month-end join on the database the floor loaded, in a process of its own (its own peak
+  // RSS; it opens the file as arwatch's build --select fct_month_end_aging opens its warehouse).
+  let floorMonthEndRun: StepRun | undefined;
+  let floorMonthEnd: FloorMonthEndResult | undefined;
+  if (floor) {
+    say(`floor: month-end join (${MONTH_ENDS.length} month-ends)…`);
+    floorMonthEndRun = await runStep(
+      "floor duckdb month-end",
+      node,
+      ["--import", "tsx", join(BENCH_DIR, "floor-child.ts"), "--month-end", join(workDir, "floor.duckdb"), MONTH_ENDS.join(",")],
+      { cwd: REPO_DIR, logDir },
+    );
+    if (check(floorMonthEndRun)) floorMonthEnd = JSON.parse(floorMonthEndRun.stdout.trim().split("\n").pop() ?? "{}") as FloorMonthEndResult;
+  }
   // Disk, not memory, is what 10M invoices run short of: drop the floor's copy unless asked to keep it.
   if (!options.keep) rmSync(join(workDir, "floor.duckdb"), { force: true });
 
-  // 4. The peer.
-  say(`peer: PostgreSQL load + aging (${Object.entries(PG_SETTINGS).map(([k, v]) => `${k}=${v}`).join(", ")})…`);
+  // 4. The peer: load, aging, then the month-end join (under a statement_timeout).
+  say(`peer: PostgreSQL load + aging + month-end join (${Object.entries(PG_SETTINGS).map(([k, v]) => `${k}=${v}`).join(", ")})…`);
   let peer: PeerResult | undefined;
   try {
-    peer = await runPeer(extracts, workDir, AS_OF, logDir);
+    peer = await runPeer(extracts, workDir, AS_OF, logDir, { monthEnds: MONTH_ENDS });
+    const me = peer.monthEnd;
+    if (me?.timedOut) say(`  postgres month-end join TIMED OUT after ${(me.wallMs / 1000).toFixed(1)} s (statement_timeout ${PG_MONTH_END_TIMEOUT})`);
+    else if (me && !me.ok) {
+      failures.push(`postgres month-end join (${me.error?.split("\n")[0] ?? "failed"})`);
+      console.error(`  postgres month-end join FAILED: ${me.error ?? ""}`);
+    }
   } catch (e) {
     failures.push(`postgres: ${(e as Error).message}`);
     console.error(`  postgres FAILED: ${(e as Error).message}`);
@@ -185,32 +253,85 @@ async function main(): Promise<number> {
   const arwatchMs = arwatchOk ? ingest.wallMs + build!.wallMs : null;
   const floorMs = floor ? floor.loadMs + floor.agingMs : null;
   const peerMs = peer ? peer.load.wallMs + peer.aging.wallMs : null;
+  const arwatchMonthEndMs = buildMonthEnd?.ok ? buildMonthEnd.wallMs : null;
+  const floorMonthEndMs = floorMonthEnd ? floorMonthEnd.monthEndMs : null;
+  const peerMonthEnd = peer?.monthEnd;
+  // A timeout leaves a lower bound, used as such in its ratio.
+  const peerMonthEndMs = peerMonthEnd && (peerMonthEnd.ok || peerMonthEnd.timedOut) ? peerMonthEnd.wallMs : null;
 
+  const aging = { comparison: "aging" } as const;
+  const monthEnd = { comparison: "month-end" } as const;
   steps.push(
-    fig("arwatch ingest", "arwatch", ingest.ok, ingest.wallMs, ingest.peakRssKb),
-    fig("arwatch build", "arwatch", build?.ok === true, build?.wallMs ?? null, build?.peakRssKb ?? null),
-    fig("arwatch ingest+build", "arwatch", arwatchOk, arwatchMs, maxRss(ingest.peakRssKb, build?.peakRssKb), { total: true }),
-    fig("floor load", "floor", !!floor, floor?.loadMs ?? null, null, { note: "(RSS: see total, one process)" }),
-    fig("floor aging", "floor", !!floor, floor?.agingMs ?? null, null),
-    fig("floor load+aging", "floor", !!floor, floorMs, floorRun.peakRssKb, { total: true, note: `(process incl. start-up: ${(floorRun.wallMs / 1000).toFixed(2)} s)` }),
-    fig("postgres load", "postgres", !!peer, peer?.load.wallMs ?? null, peer?.load.peakRssKb ?? null, { note: "(RSS: server, sampled)" }),
-    fig("postgres aging", "postgres", !!peer, peer?.aging.wallMs ?? null, peer?.aging.peakRssKb ?? null),
-    fig("postgres load+aging", "postgres", !!peer, peerMs, maxRss(peer?.load.peakRssKb, peer?.aging.peakRssKb), { total: true }),
+    fig("arwatch ingest", "arwatch", ingest.ok, ingest.wallMs, ingest.peakRssKb, aging),
+    fig("arwatch build --select +rpt_aging", "arwatch", build?.ok === true, build?.wallMs ?? null, build?.peakRssKb ?? null, { ...aging, note: "(staging, intermediate, aging marts + their tests)" }),
+    fig("arwatch ingest+build (aging scope)", "arwatch", arwatchOk, arwatchMs, maxRss(ingest.peakRssKb, build?.peakRssKb), { ...aging, total: true }),
+    fig("arwatch build (all marts)", "info", buildAll?.ok === true, buildAll?.wallMs ?? null, buildAll?.peakRssKb ?? null, { note: "(info: not in any ratio)" }),
+    fig("floor load", "floor", !!floor, floor?.loadMs ?? null, null, { ...aging, note: "(RSS: see total, one process)" }),
+    fig("floor aging", "floor", !!floor, floor?.agingMs ?? null, null, aging),
+    fig("floor load+aging", "floor", !!floor, floorMs, floorRun.peakRssKb, { ...aging, total: true, note: `(process incl. start-up: ${(floorRun.wallMs / 1000).toFixed(2)} s)` }),
+    fig("postgres load", "postgres", !!peer, peer?.load.wallMs ?? null, peer?.load.peakRssKb ?? null, { ...aging, note: "(RSS: server, sampled)" }),
+    fig("postgres aging", "postgres", !!peer, peer?.aging.wallMs ?? null, peer?.aging.peakRssKb ?? null, aging),
+    fig("postgres load+aging", "postgres", !!peer, peerMs, maxRss(peer?.load.peakRssKb, peer?.aging.peakRssKb), { ...aging, total: true }),
+    fig("arwatch month-end history (fct_month_end_aging)", "arwatch", buildMonthEnd?.ok === true, arwatchMonthEndMs, buildMonthEnd?.peakRssKb ?? null, {
+      ...monthEnd,
+      note: `(build --select fct_month_end_aging, ${MONTH_ENDS.length} month-ends)`,
+    }),
+    fig("floor month-end join", "floor", !!floorMonthEnd, floorMonthEndMs, floorMonthEndRun?.peakRssKb ?? null, {
+      ...monthEnd,
+      note: floorMonthEndRun ? `(process incl. start-up: ${(floorMonthEndRun.wallMs / 1000).toFixed(2)} s)` : undefined,
+    }),
+    peerMonthEnd?.timedOut
+      ? {
+          step: "postgres month-end join", group: "postgres", ...monthEnd, ok: false, timedOut: true,
+          wallMs: peerMonthEnd.wallMs, rowsPerSec: null, peakRssKb: peerMonthEnd.peakRssKb,
+          note: `(statement_timeout ${PG_MONTH_END_TIMEOUT}: a finding, not a failure)`,
+        }
+      : fig("postgres month-end join", "postgres", peerMonthEnd?.ok === true, peerMonthEnd?.wallMs ?? null, peerMonthEnd?.peakRssKb ?? null, monthEnd),
   );
 
   const ratio = (label: string, num: number | null, den: number | null, target: string, met: (v: number) => boolean): Ratio => {
     const value = num !== null && den !== null && den > 0 ? num / den : null;
     return { label, value, target, met: value === null ? null : met(value) };
   };
-  const ratios = [
-    ratio("arwatch (ingest+build) ÷ floor (load+aging)", arwatchMs, floorMs, `≤ ${TARGET_OVER_FLOOR}×`, (v) => v <= TARGET_OVER_FLOOR),
-    ratio("postgres (load+aging) ÷ arwatch (ingest+build)", peerMs, arwatchMs, `≥ ${TARGET_PEER_SPEEDUP}×`, (v) => v >= TARGET_PEER_SPEEDUP),
+  const atTargetScale = !options.extracts && invoices === TARGET_MONTH_END_INVOICES && MONTH_ENDS.length === 24;
+  const peerTimedOut = peerMonthEnd?.timedOut === true;
+  const ratios: Ratio[] = [
+    ratio("arwatch (ingest + build +rpt_aging) ÷ floor (load+aging)", arwatchMs, floorMs, `≤ ${TARGET_OVER_FLOOR}×`, (v) => v <= TARGET_OVER_FLOOR),
+    ratio("postgres (load+aging) ÷ arwatch (ingest + build +rpt_aging)", peerMs, arwatchMs, `≥ ${TARGET_PEER_SPEEDUP}×`, (v) => v >= TARGET_PEER_SPEEDUP),
+    {
+      label: "arwatch month-end history (issue 3)",
+      value: arwatchMonthEndMs === null ? null : arwatchMonthEndMs / 1000,
+      unit: "s",
+      target: `< ${TARGET_MONTH_END_S} s at 1M invoices × 24 month-ends`,
+      met: arwatchMonthEndMs === null || !atTargetScale ? null : arwatchMonthEndMs / 1000 < TARGET_MONTH_END_S,
+      ...(atTargetScale ? {} : { note: "(the target is for the default 1M invoices)" }),
+    },
+    { ...ratio("arwatch month-end ÷ floor month-end join", arwatchMonthEndMs, floorMonthEndMs, "none set", () => true), met: null },
+    {
+      ...ratio("postgres month-end join ÷ arwatch month-end", peerMonthEndMs, arwatchMonthEndMs, "none set (issue 3 asks for it)", () => true),
+      met: null,
+      ...(peerTimedOut ? { lowerBound: true, note: `(postgres timed out at ${PG_MONTH_END_TIMEOUT})` } : {}),
+    },
   ];
 
   const agreement = compareTotals({
     arwatch: arwatch.totals,
     floor: floor ? totalsFromRows(floor.totals) : undefined,
     postgres: peer ? totalsFromRows(peer.totals) : undefined,
+  });
+  const monthEndAgreement = compareMonthEnds({
+    arwatch: arwatchMonthEnd.totals,
+    floor: floorMonthEnd ? totalsFromRows(floorMonthEnd.totals) : undefined,
+    postgres: peerMonthEnd?.totals ? totalsFromRows(peerMonthEnd.totals) : undefined,
+  });
+  const monthEndItems = { arwatch: arwatchMonthEnd.openItems, floor: floorMonthEnd?.openItems ?? null, postgres: peerMonthEnd?.openItems ?? null };
+  // The open-item count is compared too: an item applied in one engine and unapplied in another
+  // can leave every amount equal (the two cancel) and still be different work.
+  const monthEndItemsAgree = new Set(Object.values(monthEndItems).filter((n): n is number => n !== null)).size <= 1;
+  const monthEndBuckets = compareMonthEndBuckets({
+    arwatch: arwatchMonthEnd.buckets,
+    floor: floorMonthEnd ? monthEndBucketTotals(floorMonthEnd.bucketTotals) : undefined,
+    postgres: peerMonthEnd?.bucketTotals ? monthEndBucketTotals(peerMonthEnd.bucketTotals) : undefined,
   });
 
   const results: Results = {
@@ -231,13 +352,21 @@ async function main(): Promise<number> {
     ratios,
     openItems: { arwatch: arwatch.openItems, floor: floor?.openItems ?? null, postgres: peer?.openItems ?? null },
     totals: agreement,
+    monthEnd: {
+      months: MONTH_ENDS.length,
+      monthEnds: MONTH_ENDS,
+      openItems: monthEndItems,
+      openItemsAgree: monthEndItemsAgree,
+      totals: monthEndAgreement,
+      buckets: monthEndBuckets,
+    },
     failures,
   };
   console.log(`\n${formatReport(results)}`);
   const file = writeResults(join(BENCH_DIR, "results"), results);
   console.log(`\nresults written to ${file}`);
 
-  if (!agreement.agree) return 2;
+  if (!agreement.agree || !monthEndAgreement.agree || !monthEndBuckets.agree || !monthEndItemsAgree) return 2;
   return failures.length > 0 ? 1 : 0;
 }
 

@@ -1,6 +1,6 @@
 import { BUCKET_ORDER } from "./aging-sql.ts";
 
-/** Outstanding per aging bucket, in cents: BigInt so that 10M invoices sum exactly. */
+/** Outstanding per aging bucket (or per month-end), in cents: BigInt so that 10M invoices sum exactly. */
 export type BucketTotals = Map<string, bigint>;
 
 /** "-1234.5" / "1234.56" / 1234.56 → cents. Throws on anything else rather than guessing. */
@@ -25,7 +25,7 @@ export function formatCents(cents: bigint): string {
   return `${sign}${units}.${(abs % 100n).toString().padStart(2, "0")}`;
 }
 
-/** Rows of (bucket, amount) → totals; a null bucket is kept under "(null)" so that it shows. */
+/** Rows of (bucket or month-end, amount) → totals; a null key is kept under "(null)" so that it shows. */
 export function totalsFromRows(rows: readonly (readonly [unknown, unknown])[]): BucketTotals {
   const totals: BucketTotals = new Map();
   for (const [bucket, amount] of rows) {
@@ -57,20 +57,78 @@ export interface Agreement {
   total: { values: Record<string, string | null>; agree: boolean };
 }
 
+/** The same comparison keyed by month-end (the month-end history). */
+export interface MonthEndAgreement {
+  agree: boolean;
+  compared: number;
+  rows: { monthEnd: string; values: Record<string, string | null>; agree: boolean }[];
+  total: { values: Record<string, string | null>; agree: boolean };
+}
+
 /** Compares engines bucket by bucket; a missing bucket counts as 0, since empty buckets have no row. */
 export function compareTotals(byEngine: Record<string, BucketTotals | undefined>): Agreement {
+  const { rows, ...rest } = compareByKey(byEngine, bucketKeys(Object.values(byEngine)));
+  return { ...rest, rows: rows.map(({ key, ...r }) => ({ bucket: key, ...r })) };
+}
+
+/**
+ * Compares engines month-end by month-end (totals keyed by month_end, YYYY-MM-DD); a month-end
+ * one engine lacks counts as 0, so a window that differs shows as a disagreement.
+ */
+export function compareMonthEnds(byEngine: Record<string, BucketTotals | undefined>): MonthEndAgreement {
+  const keys = new Set<string>();
+  for (const t of Object.values(byEngine)) for (const k of t?.keys() ?? []) keys.add(k);
+  const { rows, ...rest } = compareByKey(byEngine, [...keys].sort());
+  return { ...rest, rows: rows.map(({ key, ...r }) => ({ monthEnd: key, ...r })) };
+}
+
+/** Outstanding per month-end × bucket, keyed "YYYY-MM-DD|bucket". */
+export function monthEndBucketTotals(rows: readonly (readonly [unknown, unknown, unknown])[]): BucketTotals {
+  return totalsFromRows(rows.map(([m, b, amount]) => [`${String(m)}|${b === null || b === undefined ? "(null)" : String(b)}`, amount] as const));
+}
+
+export interface MonthEndBucketAgreement {
+  agree: boolean;
+  compared: number;
+  /** How many month-end × bucket cells any engine has. */
+  cells: number;
+  /** Only the cells that disagree. */
+  disagreements: { monthEnd: string; bucket: string; values: Record<string, string | null> }[];
+}
+
+/** Compares engines month-end × bucket (keys from monthEndBucketTotals); keeps only the disagreements. */
+export function compareMonthEndBuckets(byEngine: Record<string, BucketTotals | undefined>): MonthEndBucketAgreement {
+  const keys = new Set<string>();
+  for (const t of Object.values(byEngine)) for (const k of t?.keys() ?? []) keys.add(k);
+  const order = (k: string) => {
+    const [m = "", b = ""] = k.split("|");
+    const i = (BUCKET_ORDER as readonly string[]).indexOf(b);
+    return `${m}|${String(i < 0 ? 99 : i).padStart(2, "0")}|${b}`;
+  };
+  const sorted = [...keys].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  const { rows, compared, total } = compareByKey(byEngine, sorted);
+  const disagreements = rows
+    .filter((r) => !r.agree)
+    .map(({ key, values }) => {
+      const [monthEnd = "", bucket = ""] = key.split("|");
+      return { monthEnd, bucket, values };
+    });
+  return { agree: disagreements.length === 0 && total.agree, compared, cells: rows.length, disagreements };
+}
+
+function compareByKey(byEngine: Record<string, BucketTotals | undefined>, keys: string[]) {
   const engines = Object.keys(byEngine);
   const present = engines.filter((e) => byEngine[e] !== undefined);
-  const rows = bucketKeys(Object.values(byEngine)).map((bucket) => {
+  const rows = keys.map((key) => {
     const values: Record<string, string | null> = {};
     const seen = new Set<bigint>();
     for (const e of engines) {
       const t = byEngine[e];
-      const v = t ? (t.get(bucket) ?? 0n) : undefined;
+      const v = t ? (t.get(key) ?? 0n) : undefined;
       values[e] = v === undefined ? null : formatCents(v);
       if (v !== undefined) seen.add(v);
     }
-    return { bucket, values, agree: seen.size <= 1 };
+    return { key, values, agree: seen.size <= 1 };
   });
   const totalValues: Record<string, string | null> = {};
   const seenTotals = new Set<bigint>();
