@@ -98,7 +98,13 @@ export function loadProject(dir = MODELS_DIR): Model[] {
 }
 
 function parseLayerDoc(file: string): ModelDoc[] {
-  const result = layerDoc.safeParse(parseYaml(readFileSync(file, "utf8")));
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const result = layerDoc.safeParse(doc);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new Error(`${file}: ${issue.path.join(".")}: ${issue.message}`);
