@@ -6,16 +6,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE_DIRS = ["core", "ingest", "models", "generate"];
+const SOURCE_DIRS = ["core", "ingest", "models", "generate", "reports"];
 const ENTRY = join(ROOT, "core", "cli.ts");
 export const BUNDLE = join(ROOT, "node_modules", ".cache", "arwatch", "cli.mjs");
+
+// Browser-side pages, built output and caches are not part of the CLI.
+const NOT_SOURCES = new Set(["src", "dist", "node_modules", ".observablehq"]);
 
 /** @param {string} dir @returns {number} */
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    if (entry.isDirectory()) {
+      if (!NOT_SOURCES.has(entry.name)) newest = Math.max(newest, newestSource(path));
+    }
     else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;

@@ -4,6 +4,8 @@ import { generateExtracts } from "../generate/generate.ts";
 import { ingest } from "../ingest/ingest.ts";
 import { IngestRejected } from "../ingest/report.ts";
 import { BuildFailed, buildModels, type BuildResult } from "../models/runner/build.ts";
+import { DEFAULT_SITE_OUT, buildSite, runFramework } from "../reports/build-site.ts";
+import { serveSite } from "../reports/serve-site.ts";
 import { contextFrom, type Context, type GlobalOptions } from "./context.ts";
 import { parseIsoDate } from "./dates.ts";
 import { formatRows } from "./output-formats.ts";
@@ -101,10 +103,42 @@ withGlobalOptions(
   );
 });
 
+const report = program.command("report").description("the static report site");
+
+withGlobalOptions(
+  report.command("build").description("build the report site from the warehouse, with no network request").option("--out <dir>", "where to write the site", DEFAULT_SITE_OUT),
+).action(async (opts: GlobalOptions & { out: string }) => {
+  const ctx = contextFrom(opts);
+  await withWarehouse(ctx, async (wh) => {
+    const out = await buildSite(wh, { config: ctx.config, outDir: opts.out, log: ctx.log });
+    process.stdout.write(`${siteHowTo(out)}\n`);
+  }, true);
+});
+
+withGlobalOptions(report.command("preview").description("serve the report site locally while you edit its pages (run report build first)")).action(
+  async (opts: GlobalOptions) => {
+    const ctx = contextFrom(opts);
+    await runFramework("preview", DEFAULT_SITE_OUT, ctx.log);
+  },
+);
+
+withGlobalOptions(
+  report.command("serve").description("serve the built report site on 127.0.0.1").option("--dir <dir>", "the built site", DEFAULT_SITE_OUT).option("--port <n>", "the port", positiveInt("--port"), 3000),
+).action(async (opts: GlobalOptions & { dir: string; port: number }) => {
+  if (!existsSync(opts.dir)) throw new Error(`no site at ${opts.dir}: run arwatch report build first`);
+  const { url } = await serveSite(opts.dir, opts.port);
+  process.stdout.write(`Serving ${opts.dir} at ${url} (Ctrl-C to stop)\n`);
+  await new Promise(() => {});
+});
+
+function siteHowTo(out: string): string {
+  return `Report site: ${out}\n  Open it with: npx arwatch report serve --dir ${out}   then browse http://127.0.0.1:3000`;
+}
+
 withGlobalOptions(
   program
     .command("run")
-    .description("the whole job: ingest the extracts, build the models, print the summary")
+    .description("the whole job: ingest the extracts, build the models and the report site, print the summary")
     .argument("[paths...]", "extract files or folders")
     .option("--sample", `use the bundled sample extracts in ${SAMPLE_DIR}, generating them if absent`),
 ).action(async (paths: string[], opts: GlobalOptions & { sample?: boolean }) => {
@@ -120,7 +154,8 @@ withGlobalOptions(
   await withWarehouse(ctx, async (wh) => {
     await ingest(wh, paths, { config: ctx.config, log: ctx.log, archiveDir: ctx.archiveDir });
     const result = await runBuild(ctx, wh);
-    process.stdout.write(`\n${await summarize(wh, ctx.config, result)}\n`);
+    const out = await buildSite(wh, { config: ctx.config, log: ctx.log });
+    process.stdout.write(`\n${await summarize(wh, ctx.config, result)}\n\n${siteHowTo(out)}\n`);
   });
 });
 

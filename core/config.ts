@@ -40,6 +40,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    site: z
+      .object({
+        locale: z.enum(["en", "vi", "th"]).default("en"),
+        title: z.string().min(1).max(80).default("arwatch"),
+      })
+      .strict()
+      .prefault({}),
     ingest: z
       .object({
         dateFormats: z.array(z.string().min(2)).min(1).default(["%Y-%m-%d", "%d/%m/%Y"]),

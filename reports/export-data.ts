@@ -1,0 +1,87 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "../core/config.ts";
+import { bucketLabels } from "../core/config.ts";
+import { minorUnits } from "../core/money.ts";
+import type { Warehouse } from "../core/warehouse.ts";
+
+/** One data file of the site: its name under src/data and the query that fills it. */
+interface DataFile {
+  name: string;
+  sql: string;
+}
+
+/**
+ * The site's data, read from the marts. Amounts stay exact decimal strings, dates ISO strings:
+ * the pages format them with Intl, so no figure passes through a float before it is shown.
+ */
+const FILES: DataFile[] = [
+  {
+    name: "headline.json",
+    sql: `select
+      (select coalesce(sum(outstanding_amount), 0) from marts.fct_open_items) as outstanding_amount,
+      (select coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where outstanding_amount > 0) as gross_amount,
+      (select coalesce(sum(overdue_amount), 0) from marts.dim_customers) as overdue_amount,
+      (select coalesce(sum(expected_loss), 0) from marts.fct_expected_loss) as expected_credit_loss,
+      (select coalesce(sum(expected_bad_debt_amount), 0) from marts.dim_customers) as expected_bad_debt_amount,
+      (select count(*) from marts.dim_customers where credit_status = 'over_limit') as customers_over_limit,
+      (select count(*) from marts.dim_customers where outstanding_amount <> 0) as customers_with_balance,
+      (select dso from marts.rpt_kpis_monthly order by month_end desc limit 1) as dso,
+      (select month_end from marts.rpt_kpis_monthly order by month_end desc limit 1) as dso_month_end`,
+  },
+  {
+    name: "aging-by-bucket.json",
+    sql: `select b.bucket_order, b.aging_bucket, coalesce(sum(o.outstanding_amount), 0) as outstanding_amount, count(o.document_id) as open_items
+            from marts.dim_aging_buckets b left join marts.fct_open_items o using (aging_bucket)
+           group by all order by b.bucket_order`,
+  },
+  {
+    name: "monthly-status.json",
+    sql: `select month_end, gross_amount, under_follow_up_amount, overdue_amount, expected_bad_debt_amount,
+                 outstanding_amount, collected_amount, invoiced_amount, follow_up_ratio
+            from marts.rpt_monthly_status where level = 'company' order by month_end`,
+  },
+  {
+    name: "kpis-monthly.json",
+    sql: `select month_end, dso, dso_countback, bpdso, add_days, cei, pct_current from marts.rpt_kpis_monthly order by month_end`,
+  },
+  {
+    name: "top-overdue.json",
+    sql: `select customer_id, customer_name, team, collector, overdue_amount, outstanding_amount, max_days_past_due, credit_status
+            from marts.dim_customers where overdue_amount > 0
+           order by overdue_amount desc, customer_id limit 10`,
+  },
+  {
+    name: "data-tests.json",
+    sql: `select test_name, model, severity, status, failures, description
+            from meta.test_results
+           where build_id = (select build_id from meta.build_log where outcome = 'succeeded' order by finished_at desc limit 1)
+           order by case status when 'fail' then 0 when 'warn' then 1 else 2 end, model, test_name`,
+  },
+];
+
+/** Writes the site's data files and returns their names; the folder is replaced whole. */
+export async function exportSiteData(wh: Warehouse, dir: string, config: Config, builtAt: Date): Promise<string[]> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const [params] = await wh.all<{ as_of_date: string }>("select as_of_date from meta.build_params");
+  if (!params) throw new Error("the warehouse has no build: run arwatch build first");
+  const meta = {
+    as_of_date: params.as_of_date,
+    built_at: builtAt.toISOString(),
+    currency: config.currency,
+    minor_units: minorUnits(config.currency),
+    locale: config.site.locale,
+    title: config.site.title,
+    buckets: bucketLabels(config.aging.buckets),
+  };
+  writeFileSync(join(dir, "meta.json"), JSON.stringify(meta));
+  const written = ["meta.json"];
+  for (const file of FILES) {
+    const rows = await wh.all(file.sql);
+    const body = file.name === "headline.json" ? rows[0] : rows;
+    writeFileSync(join(dir, file.name), JSON.stringify(body));
+    written.push(file.name);
+  }
+  return written;
+}

@@ -1,0 +1,17 @@
+import { html } from "htl";
+import { downloadButton } from "./csv.js";
+
+/**
+ * A plain table: columns [{key, label, format?, numeric?}]; numeric columns right-aligned.
+ * Values are inserted as text (htl escapes them), so a hostile customer name stays a name.
+ */
+export function dataTable(rows, columns, { fileName, downloadLabel } = {}) {
+  const table = html`<table class="data">
+    <thead><tr>${columns.map((c) => html`<th class=${c.numeric ? "num" : ""}>${c.label}</th>`)}</tr></thead>
+    <tbody>${rows.map(
+      (r) => html`<tr>${columns.map((c) => html`<td class=${c.numeric ? "num" : ""}>${c.format ? c.format(r[c.key], r) : r[c.key] ?? ""}</td>`)}</tr>`,
+    )}</tbody>
+  </table>`;
+  if (!fileName) return table;
+  return html`<div class="table-block">${downloadButton(rows, columns, fileName, downloadLabel ?? "Download CSV")}${table}</div>`;
+}

@@ -1,0 +1,124 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatAmount } from "../../core/money.ts";
+import { openWarehouse } from "../../core/warehouse.ts";
+import { serveSite } from "../../reports/serve-site.ts";
+import { arwatch } from "../helpers/cli.ts";
+import { CHROMIUM, launchBrowser, watch } from "../helpers/browser.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
+const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
+const PAGES = ["/", "/data-quality"];
+
+describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () => {
+  let dir: string;
+  let db: string;
+  let site: string;
+  let networkLog: string;
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = tempDir();
+    db = join(dir, "warehouse.duckdb");
+    site = join(dir, "site");
+    networkLog = join(dir, "network.log");
+    writeFileSync(networkLog, "");
+    expect(arwatch(["ingest", FIXTURE, "--db", db]).status).toBe(0);
+    expect(arwatch(["build", "--db", db, "--as-of", "2024-04-30"]).status).toBe(0);
+    const env = { NODE_OPTIONS: `--import ${GUARD}`, ARWATCH_NETWORK_LOG: networkLog };
+    const built = arwatch(["report", "build", "--db", db, "--out", site], { env });
+    expect(built.stderr).not.toMatch(/arwatch: /);
+    expect(built.status).toBe(0);
+    ({ server, url: origin } = await serveSite(site));
+    browser = await launchBrowser();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it("builds with no network request of any kind", () => {
+    expect(readFileSync(networkLog, "utf8")).toBe("");
+  });
+
+  it("has a network guard that does catch a request (so the test above can fail)", () => {
+    const log = join(dir, "guard-check.log");
+    expect(() =>
+      execFileSync(process.execPath, ["--import", GUARD, "-e", "await fetch('http://example.invalid/')"], { env: { ...process.env, ARWATCH_NETWORK_LOG: log }, stdio: "pipe" }),
+    ).toThrow();
+    expect(readFileSync(log, "utf8")).toContain("example.invalid");
+  });
+
+  it.each(PAGES)("renders %s with no console error and no request to another host", async (path) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const seen = watch(page);
+    await page.goto(origin + path, { waitUntil: "networkidle" });
+    await page.screenshot({ path: join(ARTIFACTS, `site${path === "/" ? "-overview" : path.replaceAll("/", "-")}.png`), fullPage: true });
+    expect(seen.errors).toEqual([]);
+    expect(seen.requests.filter((r) => !r.startsWith(origin))).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the warehouse's figures, to the cent", async () => {
+    const wh = await openWarehouse(db, { readOnly: true });
+    const [totals] = await wh.all<{ outstanding: string; bad_debt: string }>(
+      "select (select sum(outstanding_amount) from marts.fct_open_items) as outstanding, (select sum(expected_bad_debt_amount) from marts.dim_customers) as bad_debt",
+    );
+    const buckets = await wh.all<{ aging_bucket: string; amount: string }>(
+      "select b.aging_bucket, coalesce(sum(o.outstanding_amount), 0) as amount from marts.dim_aging_buckets b left join marts.fct_open_items o using (aging_bucket) group by all order by any_value(b.bucket_order)",
+    );
+    wh.close();
+    const page = await browser.newPage();
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    // By hand (README definitions): INV1 1,200 − CN1 100 − PAY1 500 = 600; INV2 800; INV3 2,500.50; DN1 10; PAY2 −300 unapplied.
+    expect(totals!.outstanding).toBe("3610.50");
+    expect(await page.locator("#kpi-outstanding .big").textContent()).toBe(`US$${formatAmount(totals!.outstanding, "USD")}`);
+    expect(await page.locator("#kpi-bad-debt .big").textContent()).toBe(`US$${formatAmount(totals!.bad_debt, "USD")}`);
+    const shown = await page.locator("table.data").first().locator("tbody tr").evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    expect(shown.map((r) => [r[0], r[1]])).toEqual(buckets.map((b) => [b.aging_bucket, formatAmount(b.amount, "USD")]));
+    await page.close();
+  });
+
+  it("shows a hostile customer name as text and never runs it", async () => {
+    const page = await browser.newPage();
+    let dialogs = 0;
+    page.on("dialog", async (d) => {
+      dialogs++;
+      await d.dismiss();
+    });
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    await expect(page.getByText("<img src=x onerror=alert(1)>", { exact: true }).count()).resolves.toBe(1);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(dialogs).toBe(0);
+    await page.close();
+  });
+
+  it("switches to Vietnamese and Thai, with their number and date formats", async () => {
+    const page = await browser.newPage();
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    // Picking a language reloads the page in it.
+    await Promise.all([page.waitForEvent("load"), page.locator(".locale-switch select").selectOption("vi")]);
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator("h1").first().textContent()).toBe("Tổng quan");
+    expect((await page.locator("#kpi-outstanding .big").textContent())?.replace(/\s/g, " ")).toBe("3.610,50 US$");
+    await page.goto(origin + "/data-quality", { waitUntil: "networkidle" });
+    await Promise.all([page.waitForEvent("load"), page.locator(".locale-switch select").selectOption("th")]);
+    await page.waitForLoadState("networkidle");
+    // 2024-04-30 in the Buddhist calendar is 30 April 2567.
+    expect(await page.locator("#observablehq-main").textContent()).toContain("2567");
+    await page.close();
+  });
+});
