@@ -6,6 +6,7 @@ import type { Logger } from "../core/log.ts";
 import { PACKAGE_ROOT } from "../core/paths.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { exportSiteData } from "./export-data.ts";
+import { writeShards } from "./export-shards.ts";
 import { stubNpmCache } from "./npm-cache-stubs.ts";
 
 export const REPORTS_DIR = join(PACKAGE_ROOT, "reports");
@@ -49,6 +50,9 @@ export async function buildSite(wh: Warehouse, options: { config: Config; outDir
   stubNpmCache(join(REPORTS_DIR, "src"));
   if (existsSync(outDir)) rmSync(outDir, { recursive: true, force: true });
   await runFramework("build", outDir, options.log);
+  // After Framework's build, which empties the output folder: the shards the pages fetch by id.
+  const shards = await writeShards(wh, outDir);
+  options.log.info(`report: wrote ${shards} shard files`);
   options.log.info(`report: built ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return outDir;
 }

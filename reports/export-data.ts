@@ -4,6 +4,7 @@ import type { Config } from "../core/config.ts";
 import { bucketLabels } from "../core/config.ts";
 import { minorUnits } from "../core/money.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import { DIRECTORY_QUERIES, stageShards } from "./export-shards.ts";
 
 /** One data file of the site: its name under src/data and the query that fills it. */
 interface DataFile {
@@ -77,7 +78,9 @@ export async function exportSiteData(wh: Warehouse, dir: string, config: Config,
   };
   writeFileSync(join(dir, "meta.json"), JSON.stringify(meta));
   const written = ["meta.json"];
-  for (const file of FILES) {
+  await stageShards(wh);
+  const directories = Object.entries(DIRECTORY_QUERIES).map(([name, sql]) => ({ name, sql }));
+  for (const file of [...FILES, ...directories]) {
     const rows = await wh.all(file.sql);
     const body = file.name === "headline.json" ? rows[0] : rows;
     writeFileSync(join(dir, file.name), JSON.stringify(body));

@@ -13,6 +13,7 @@ export default {
   title: meta?.title ?? "arwatch",
   pages: [
     { name: "Overview", path: "/" },
+    { name: "Aging", path: "/aging" },
     { name: "Data quality", path: "/data-quality" },
   ],
   // The default global stylesheet loads web fonts from another host; the site must work offline.

@@ -15,7 +15,7 @@ import { tempDir } from "../helpers/warehouse.ts";
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
 const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
-const PAGES = ["/", "/data-quality"];
+const PAGES = ["/", "/aging", "/data-quality"];
 
 describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () => {
   let dir: string;
@@ -92,6 +92,43 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.close();
   });
 
+  it("drills down from the company to a single invoice by clicking, every level adding up to the marts", async () => {
+    const wh = await openWarehouse(db, { readOnly: true });
+    const total = async (where: string) => {
+      const [row] = await wh.all<{ t: string }>(`select coalesce(sum(outstanding_amount), 0) as t from marts.rpt_aging where ${where}`);
+      return formatAmount(row!.t, "USD");
+    };
+    const page = await browser.newPage();
+    const rowTotal = async (name: string) =>
+      page.locator("table.data").first().locator("tbody tr", { has: page.locator("td:first-child", { hasText: name }) }).locator("td").last().textContent();
+    await page.goto(origin + "/aging", { waitUntil: "networkidle" });
+    expect(await rowTotal("Total")).toBe(await total("true"));
+    expect(await rowTotal("South")).toBe(await total("team = 'South'"));
+    for (const [link, where] of [
+      ["South", "team = 'South'"],
+      ["Lan Nguyen", "team = 'South' and collector = 'Lan Nguyen'"],
+      ["Wholesale", "team = 'South' and collector = 'Lan Nguyen' and customer_group = 'Wholesale'"],
+      ["Công ty TNHH Minh Phát", "customer_id = 'C1'"],
+    ]) {
+      await Promise.all([page.waitForEvent("load"), page.getByRole("link", { name: link }).first().click()]);
+      await page.waitForLoadState("networkidle");
+      expect(await rowTotal("Total")).toBe(await total(where!));
+    }
+    // The invoice level: INV1 = 1,200 − CN1 100 − PAY1 500 = 600, 31 days past due (due 2024-03-30) → 31-60.
+    const [inv1] = await wh.all<{ outstanding_amount: string; aging_bucket: string }>(
+      "select outstanding_amount, aging_bucket from marts.fct_open_items where document_id = 'INV1'",
+    );
+    expect(inv1).toEqual({ outstanding_amount: "600.00", aging_bucket: "31-60" });
+    expect(await rowTotal("INV1")).toBe("600.00");
+    const breadcrumbs = await page.locator("nav.breadcrumbs a").allTextContents();
+    expect(breadcrumbs).toEqual(["Company", "South", "Lan Nguyen", "Wholesale", 'Công ty TNHH Minh Phát, "HCM"']);
+    await Promise.all([page.waitForEvent("load"), page.locator("nav.breadcrumbs a", { hasText: "South" }).click()]);
+    await page.waitForLoadState("networkidle");
+    expect(await rowTotal("Lan Nguyen")).toBe(await total("team = 'South' and collector = 'Lan Nguyen'"));
+    wh.close();
+    await page.close();
+  });
+
   it("shows a hostile customer name as text and never runs it", async () => {
     const page = await browser.newPage();
     let dialogs = 0;
@@ -99,9 +136,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
       dialogs++;
       await d.dismiss();
     });
-    await page.goto(origin + "/", { waitUntil: "networkidle" });
-    await expect(page.getByText("<img src=x onerror=alert(1)>", { exact: true }).count()).resolves.toBe(1);
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    for (const path of ["/", "/aging?team=North&collector=Somchai+P.&group=Retail", "/aging?team=North&collector=Somchai+P.&group=Retail&customer=C2"]) {
+      await page.goto(origin + path, { waitUntil: "networkidle" });
+      await expect(page.getByText("<img src=x onerror=alert(1)>", { exact: true }).count()).resolves.toBe(1);
+      expect(await page.locator('img[src="x"]').count()).toBe(0);
+    }
     expect(dialogs).toBe(0);
     await page.close();
   });

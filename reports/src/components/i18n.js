@@ -2,6 +2,7 @@
 // unless the reader picked another with the switch (kept in this browser's localStorage).
 const LABELS = {
   en: {
+    aging: "Aging", company: "Company", customer_group: "Customer group", document: "Document", total: "Total", none: "(none)", exposure: "Exposure", credit_limit: "Credit limit", no_limit: "no limit set", type: "Type", document_date: "Date", due_date: "Due", amount: "Amount",
     overview: "Overview", total_outstanding: "Total outstanding", overdue_share: "Overdue share", dso: "DSO (days)",
     expected_credit_loss: "Expected credit loss", expected_bad_debt: "Expected bad debt", customers_over_limit: "Customers over limit",
     monthly_trend: "Outstanding, under follow-up and overdue by month", gross: "Outstanding (gross)", under_follow_up: "Under follow-up",
@@ -13,6 +14,7 @@ const LABELS = {
     top_overdue: "Largest overdue balances", customer: "Customer", team: "Team", collector: "Collector", days_past_due: "Days past due", credit_status: "Credit status",
   },
   vi: {
+    aging: "Tuổi nợ", company: "Công ty", customer_group: "Nhóm khách hàng", document: "Chứng từ", total: "Tổng", none: "(không có)", exposure: "Dư nợ rủi ro", credit_limit: "Hạn mức tín dụng", no_limit: "chưa đặt hạn mức", type: "Loại", document_date: "Ngày", due_date: "Hạn thanh toán", amount: "Số tiền",
     overview: "Tổng quan", total_outstanding: "Tổng công nợ", overdue_share: "Tỷ lệ quá hạn", dso: "DSO (ngày)",
     expected_credit_loss: "Tổn thất tín dụng dự kiến", expected_bad_debt: "Nợ xấu dự kiến", customers_over_limit: "Khách hàng vượt hạn mức",
     monthly_trend: "Công nợ, đang theo dõi và quá hạn theo tháng", gross: "Công nợ (gộp)", under_follow_up: "Đang theo dõi",
@@ -24,6 +26,7 @@ const LABELS = {
     top_overdue: "Khách hàng quá hạn lớn nhất", customer: "Khách hàng", team: "Nhóm", collector: "Người thu nợ", days_past_due: "Số ngày quá hạn", credit_status: "Tình trạng tín dụng",
   },
   th: {
+    aging: "อายุหนี้", company: "บริษัท", customer_group: "กลุ่มลูกค้า", document: "เอกสาร", total: "รวม", none: "(ไม่มี)", exposure: "ภาระหนี้รวม", credit_limit: "วงเงินเครดิต", no_limit: "ยังไม่กำหนดวงเงิน", type: "ประเภท", document_date: "วันที่", due_date: "ครบกำหนด", amount: "จำนวนเงิน",
     overview: "ภาพรวม", total_outstanding: "ยอดลูกหนี้คงค้าง", overdue_share: "สัดส่วนเกินกำหนด", dso: "DSO (วัน)",
     expected_credit_loss: "ผลขาดทุนด้านเครดิตที่คาดว่าจะเกิดขึ้น", expected_bad_debt: "หนี้สูญที่คาดไว้", customers_over_limit: "ลูกค้าเกินวงเงิน",
     monthly_trend: "ยอดคงค้าง ติดตามอยู่ และเกินกำหนด รายเดือน", gross: "ยอดคงค้าง (รวม)", under_follow_up: "อยู่ระหว่างติดตาม",
