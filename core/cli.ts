@@ -4,7 +4,7 @@ import { generateExtracts } from "../generate/generate.ts";
 import { ingest } from "../ingest/ingest.ts";
 import { IngestRejected } from "../ingest/report.ts";
 import { BuildFailed, buildModels, type BuildResult } from "../models/runner/build.ts";
-import { DEFAULT_SITE_OUT, buildSite, runFramework } from "../reports/build-site.ts";
+import { DEFAULT_SITE_OUT, buildSite, previewSite } from "../reports/build-site.ts";
 import { serveSite } from "../reports/serve-site.ts";
 import { contextFrom, type Context, type GlobalOptions } from "./context.ts";
 import { parseIsoDate } from "./dates.ts";
@@ -115,10 +115,11 @@ withGlobalOptions(
   }, true);
 });
 
-withGlobalOptions(report.command("preview").description("serve the report site locally while you edit its pages (run report build first)")).action(
+withGlobalOptions(report.command("preview").description("serve the report site's pages live while you edit them (Framework's preview)")).action(
   async (opts: GlobalOptions) => {
     const ctx = contextFrom(opts);
-    await runFramework("preview", DEFAULT_SITE_OUT, ctx.log);
+    if (!existsSync(ctx.db)) throw new Error(`no warehouse at ${ctx.db}: run arwatch ingest and arwatch build first`);
+    await previewSite(await openWarehouse(ctx.db, { readOnly: true }), { config: ctx.config, log: ctx.log });
   },
 );
 
