@@ -53,6 +53,73 @@ const FILES: DataFile[] = [
            order by overdue_amount desc, customer_id limit 10`,
   },
   {
+    name: "provision-matrix.json",
+    sql: `select segment, aging_bucket, bucket_order, gross_amount, loss_rate, expected_loss from marts.fct_expected_loss order by segment, bucket_order`,
+  },
+  {
+    name: "loss-rates.json",
+    sql: `select segment, aging_bucket, bucket_order, roll_rate, loss_rate, method, rate_source, forward_looking_factor,
+                 window_start, window_end, month_pairs, observed_balance
+            from marts.rpt_loss_rates order by segment, bucket_order`,
+  },
+  {
+    name: "allowance-movement.json",
+    sql: `select month_end, gross_amount, opening_allowance, charge, written_off, closing_allowance from marts.rpt_allowance_movement order by month_end`,
+  },
+  {
+    name: "credit-status.json",
+    sql: `select credit_status, count(*) as customers, sum(exposure_amount) as exposure_amount, sum(credit_limit) as credit_limit
+            from marts.dim_customers group by all order by credit_status`,
+  },
+  {
+    name: "credit-lists.json",
+    sql: `select * from (
+            select credit_status, customer_id, customer_name, team, collector, credit_limit, exposure_amount, utilisation,
+                   available_credit, overdue_amount, max_days_past_due,
+                   row_number() over (partition by credit_status order by
+                     case when credit_status = 'no_limit' then exposure_amount else exposure_amount - credit_limit end desc, customer_id) as rank,
+                   count(*) over (partition by credit_status) as of_total
+              from marts.dim_customers
+             where credit_status in ('over_limit', 'near_limit') or (credit_status = 'no_limit' and exposure_amount > 0)
+          ) where rank <= 200 order by credit_status, rank`,
+  },
+  {
+    name: "limit-advice.json",
+    sql: `select * from (
+            select customer_id, customer_name, team, collector, behaviour_class, current_limit, recommended_limit, change_amount, reason,
+                   invoices_tested, invoices_held_back, amount_held_back, written_off, write_offs_avoided,
+                   row_number() over (order by abs(coalesce(change_amount, 0)) desc, customer_id) as rank,
+                   count(*) over () as of_total
+              from marts.rpt_credit_limit_advice
+          ) where rank <= 200 order by rank`,
+  },
+  {
+    name: "limit-advice-totals.json",
+    sql: `select count(*) as customers, sum(invoices_tested) as invoices_tested, sum(invoices_held_back) as invoices_held_back,
+                 sum(amount_held_back) as amount_held_back, sum(written_off) as written_off, sum(write_offs_avoided) as write_offs_avoided,
+                 min(backtest_from) as backtest_from, max(backtest_to) as backtest_to
+            from marts.rpt_credit_limit_advice`,
+  },
+  {
+    name: "collections-monthly.json",
+    sql: `select month_end, channel, outcome, sum(attempts) as attempts, sum(promises_made) as promises_made,
+                 sum(promises_kept) as promises_kept, sum(promises_broken) as promises_broken, sum(collected_30d) as collected_30d
+            from marts.rpt_collection_trends group by all order by all`,
+  },
+  {
+    name: "collectors.json",
+    sql: `select team, collector, sum(attempts) as attempts, count(distinct customer_id) as customers,
+                 count(*) filter (where is_promise) as promises_made, count(*) filter (where promise_status = 'kept') as promises_kept,
+                 count(*) filter (where promise_status = 'broken') as promises_broken, sum(collected_30d) as collected_30d
+            from (select *, 1 as attempts from marts.fct_collection_attempts
+                   where attempt_date >= (select min(month_start) from intermediate.int_month_ends))
+           group by all order by collected_30d desc`,
+  },
+  {
+    name: "nonpayment-reasons.json",
+    sql: `select rank, reason, attempts, customers, amount_affected, window_start from marts.rpt_nonpayment_reasons order by rank`,
+  },
+  {
     name: "data-tests.json",
     sql: `select test_name, model, severity, status, failures, description
             from meta.test_results
@@ -82,7 +149,7 @@ export async function exportSiteData(wh: Warehouse, dir: string, config: Config,
   const directories = Object.entries(DIRECTORY_QUERIES).map(([name, sql]) => ({ name, sql }));
   for (const file of [...FILES, ...directories]) {
     const rows = await wh.all(file.sql);
-    const body = file.name === "headline.json" ? rows[0] : rows;
+    const body = file.name.endsWith("headline.json") || file.name.endsWith("totals.json") ? rows[0] : rows;
     writeFileSync(join(dir, file.name), JSON.stringify(body));
     written.push(file.name);
   }

@@ -14,6 +14,9 @@ export default {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Aging", path: "/aging" },
+    { name: "Credit", path: "/credit" },
+    { name: "Expected loss", path: "/expected-loss" },
+    { name: "Collections", path: "/collections" },
     { name: "Data quality", path: "/data-quality" },
   ],
   // The default global stylesheet loads web fonts from another host; the site must work offline.

@@ -15,7 +15,7 @@ import { tempDir } from "../helpers/warehouse.ts";
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
 const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
-const PAGES = ["/", "/aging", "/data-quality"];
+const PAGES = ["/", "/aging", "/credit", "/expected-loss", "/collections", "/data-quality"];
 
 describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () => {
   let dir: string;
@@ -126,6 +126,27 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.waitForLoadState("networkidle");
     expect(await rowTotal("Lan Nguyen")).toBe(await total("team = 'South' and collector = 'Lan Nguyen'"));
     wh.close();
+    await page.close();
+  });
+
+  it("shows the provision matrix total and the over-limit customers as the marts have them", async () => {
+    const wh = await openWarehouse(db, { readOnly: true });
+    const [ecl] = await wh.all<{ total: string }>("select sum(expected_loss) as total from marts.fct_expected_loss");
+    const overLimit = await wh.all<{ customer_id: string; exposure_amount: string }>(
+      "select customer_id, exposure_amount from marts.dim_customers where credit_status = 'over_limit' order by exposure_amount - credit_limit desc",
+    );
+    wh.close();
+    const page = await browser.newPage();
+    await page.goto(origin + "/expected-loss", { waitUntil: "networkidle" });
+    const lastRow = await page.locator("table.data").first().locator("tbody tr").last().locator("td").allTextContents();
+    expect(lastRow.at(-1)).toBe(formatAmount(ecl!.total, "USD"));
+    await page.goto(origin + "/credit", { waitUntil: "networkidle" });
+    // C3 has a limit of 0 and a debit note of 10.00: over its limit (a limit of 0 is not "no limit").
+    expect(overLimit).toEqual([{ customer_id: "C3", exposure_amount: "10.00" }]);
+    const overLimitTable = page.locator("h2", { hasText: "Over limit" }).locator("xpath=following::table[1]");
+    const cells = await overLimitTable.locator("tbody tr").first().locator("td").allTextContents();
+    expect(cells[0]).toBe('=HYPERLINK("http://x")');
+    expect(cells[4]).toBe("10.00");
     await page.close();
   });
 
