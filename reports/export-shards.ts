@@ -4,7 +4,9 @@ import type { Warehouse } from "../core/warehouse.ts";
 import { literal } from "../core/warehouse.ts";
 
 /** Customers per shard file: a few hundred customers with their open items stay well under 2 MB. */
-export const CUSTOMERS_PER_SHARD = 500;
+export const CUSTOMERS_PER_SHARD = 250;
+/** Name-index entries per file: a search loads the one to three files its longest word falls in. */
+export const WORDS_PER_CHUNK = 4000;
 /** Where the shards go inside the built site; the pages fetch them from the same origin. */
 export const SHARDS_DIR = "_arwatch";
 
@@ -47,6 +49,13 @@ export async function stageShards(wh: Warehouse): Promise<void> {
         } order by attempt_date desc, attempt_id) as follow_ups
         from marts.fct_collection_attempts group by all
     )
+    , history as (
+      select customer_id, list({
+          'month_end': month_end::varchar, 'invoiced_amount': invoiced_amount::varchar, 'paid_amount': paid_amount::varchar,
+          'avg_days_late': avg_days_late::varchar, 'behaviour_class': behaviour_class
+        } order by month_end) as payment_history
+        from marts.fct_customer_payment_behaviour group by all
+    )
     select s.shard, {
         'customer': {
           'customer_id': c.customer_id, 'customer_name': c.customer_name, 'customer_group': c.customer_group, 'team': c.team,
@@ -57,12 +66,32 @@ export async function stageShards(wh: Warehouse): Promise<void> {
           'expected_bad_debt_amount': c.expected_bad_debt_amount::varchar, 'credit_status': c.credit_status
         },
         'open_items': coalesce(items.open_items, []),
-        'follow_ups': coalesce(follow_ups.follow_ups, [])
+        'follow_ups': coalesce(follow_ups.follow_ups, []),
+        'payment_history': coalesce(history.payment_history, []),
+        'advice': {
+          'behaviour_class': advice.behaviour_class, 'recommended_limit': advice.recommended_limit::varchar, 'reason': advice.reason,
+          'invoices_held_back': advice.invoices_held_back, 'write_offs_avoided': advice.write_offs_avoided::varchar
+        }
       } as row
       from marts.dim_customers c
       join _site_customer_shards s using (customer_id)
       left join items using (customer_id)
-      left join follow_ups using (customer_id)`);
+      left join follow_ups using (customer_id)
+      left join history using (customer_id)
+      left join marts.rpt_credit_limit_advice as advice using (customer_id)`);
+  // The search index: every word of every customer's name (and its id), lower-cased with accents
+  // stripped exactly as the page does it to a query, sorted and cut into chunks.
+  await wh.run(`create or replace temp table _site_name_words as
+    with words as (
+      select customer_id, customer_name, outstanding_amount,
+             list_filter(string_split_regex(strip_accents(lower(coalesce(customer_name, '') || ' ' || customer_id)), '[^\\p{L}\\p{N}]+'), lambda w: w <> '') as words
+        from marts.dim_customers
+    ), entries as (
+      select distinct unnest(words) as word, customer_id, customer_name, outstanding_amount, array_to_string(words, ' ') as all_words from words
+    )
+    select ((row_number() over (order by word, customer_id)) - 1) // ${WORDS_PER_CHUNK} as chunk,
+           {'w': word, 'id': customer_id, 'n': customer_name, 'a': all_words, 'o': outstanding_amount::varchar} as row
+      from entries`);
 }
 
 /** The directories the pages read: the aggregate tree with each path's shard, and each customer shard's first id. */
@@ -75,12 +104,16 @@ export const DIRECTORY_QUERIES = {
                        group by all order by all`,
   "customer-shards.json": `select shard, min(customer_id) as first_customer_id, count(*) as customers
                              from _site_customer_shards group by all order by shard`,
+  "name-index.json": `select chunk, min(row.w) as first_word, count(*) as entries from _site_name_words group by all order by chunk`,
+  "largest-customers.json": `select customer_id, customer_name, team, collector, customer_group, outstanding_amount, overdue_amount, credit_status
+                               from marts.dim_customers order by outstanding_amount desc, customer_id limit 100`,
 };
 
 /** Writes one JSON array file per shard into the built site, one COPY per shard. */
 export async function writeShards(wh: Warehouse, siteDir: string): Promise<number> {
   let files = 0;
-  for (const [table, key, folder] of [["_site_path_rows", "path_shard", "paths"], ["_site_customer_rows", "shard", "customers"]] as const) {
+  const sets = [["_site_path_rows", "path_shard", "paths"], ["_site_customer_rows", "shard", "customers"], ["_site_name_words", "chunk", "names"]] as const;
+  for (const [table, key, folder] of sets) {
     const dir = join(siteDir, SHARDS_DIR, folder);
     mkdirSync(dir, { recursive: true });
     const shards = await wh.all<{ k: string }>(`select distinct ${key}::varchar as k from ${table} order by 1`);

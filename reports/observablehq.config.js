@@ -17,6 +17,7 @@ export default {
     { name: "Credit", path: "/credit" },
     { name: "Expected loss", path: "/expected-loss" },
     { name: "Collections", path: "/collections" },
+    { name: "Customers", path: "/customers" },
     { name: "Data quality", path: "/data-quality" },
   ],
   // The default global stylesheet loads web fonts from another host; the site must work offline.

@@ -15,7 +15,7 @@ import { tempDir } from "../helpers/warehouse.ts";
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
 const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
-const PAGES = ["/", "/aging", "/credit", "/expected-loss", "/collections", "/data-quality"];
+const PAGES = ["/", "/aging", "/credit", "/expected-loss", "/collections", "/customers", "/customer?id=C1", "/data-quality"];
 
 describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () => {
   let dir: string;
@@ -64,7 +64,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const seen = watch(page);
     await page.goto(origin + path, { waitUntil: "networkidle" });
-    await page.screenshot({ path: join(ARTIFACTS, `site${path === "/" ? "-overview" : path.replaceAll("/", "-")}.png`), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, `site${path === "/" ? "-overview" : path.replace(/[^a-z0-9]+/gi, "-")}.png`), fullPage: true });
     expect(seen.errors).toEqual([]);
     expect(seen.requests.filter((r) => !r.startsWith(origin))).toEqual([]);
     await page.close();
@@ -150,6 +150,24 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.close();
   });
 
+  it("finds a customer by words of its name without accents, and opens its page with the marts' figures", async () => {
+    const page = await browser.newPage();
+    await page.goto(origin + "/customers", { waitUntil: "networkidle" });
+    await page.locator("input.customer-search").fill("minh phat");
+    const result = page.locator("table.data tbody tr a", { hasText: "Minh Phát" });
+    await result.waitFor();
+    await Promise.all([page.waitForEvent("load"), result.click()]);
+    await page.waitForLoadState("networkidle");
+    expect(page.url()).toBe(`${origin}/customer?id=C1`);
+    // C1: INV1 600 + INV2 800 = 1,400 outstanding; exposure adds the open order SO1 of 1,000.
+    expect(await page.locator("#customer-outstanding .big").textContent()).toBe("US$1,400.00");
+    expect(await page.getByText("US$2,400.00").count()).toBe(1);
+    await page.goto(origin + "/customers", { waitUntil: "networkidle" });
+    await page.locator("input.customer-search").fill("c3");
+    await page.locator("table.data tbody tr a", { hasText: "=HYPERLINK" }).waitFor();
+    await page.close();
+  });
+
   it("shows a hostile customer name as text and never runs it", async () => {
     const page = await browser.newPage();
     let dialogs = 0;
@@ -157,7 +175,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
       dialogs++;
       await d.dismiss();
     });
-    for (const path of ["/", "/aging?team=North&collector=Somchai+P.&group=Retail", "/aging?team=North&collector=Somchai+P.&group=Retail&customer=C2"]) {
+    for (const path of ["/", "/aging?team=North&collector=Somchai+P.&group=Retail", "/aging?team=North&collector=Somchai+P.&group=Retail&customer=C2", "/customer?id=C2"]) {
       await page.goto(origin + path, { waitUntil: "networkidle" });
       await expect(page.getByText("<img src=x onerror=alert(1)>", { exact: true }).count()).resolves.toBe(1);
       expect(await page.locator('img[src="x"]').count()).toBe(0);
