@@ -120,6 +120,21 @@ const FILES: DataFile[] = [
     sql: `select rank, reason, attempts, customers, amount_affected, window_start from marts.rpt_nonpayment_reasons order by rank`,
   },
   {
+    name: "ledger-facts.json",
+    sql: `select 'derived_due_date' as fact, count(*) as items, coalesce(sum(outstanding_amount), 0) as amount
+            from marts.fct_open_items o join staging.stg_invoices d using (document_id) where d.due_date is null and o.document_type <> 'payment'
+          union all
+          select 'unapplied_cash', count(*), coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where document_type = 'payment'
+          union all
+          select 'unapplied_credits', count(*), coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where document_type in ('credit_note', 'write_off')
+          union all
+          select 'over_applied', count(*), coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where document_type in ('invoice', 'debit_note') and outstanding_amount < 0
+          union all
+          select 'no_limit_with_exposure', count(*), coalesce(sum(exposure_amount), 0) from marts.dim_customers where credit_limit is null and exposure_amount > 0
+          union all
+          select 'not_in_customers_extract', count(*), coalesce(sum(outstanding_amount), 0) from marts.dim_customers where not is_in_customers_extract`,
+  },
+  {
     name: "data-tests.json",
     sql: `select test_name, model, severity, status, failures, description
             from meta.test_results

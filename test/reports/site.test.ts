@@ -168,6 +168,19 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.close();
   });
 
+  it("lists the ledger facts to check on the data-quality page", async () => {
+    const page = await browser.newPage();
+    await page.goto(origin + "/data-quality", { waitUntil: "networkidle" });
+    const rows = await page.locator("table.data").first().locator("tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    // INV1 came without a due date (600.00 open); PAY2 is unapplied (−300.00); C2 has 2,200.50 of exposure and no limit.
+    expect(rows).toContainEqual(["Open documents without a due date (due date derived from the credit term)", "1", "600.00"]);
+    expect(rows).toContainEqual(["Unapplied cash", "1", "-300.00"]);
+    expect(rows).toContainEqual(["Customers with exposure and no credit limit", "1", "2,200.50"]);
+    await page.close();
+  });
+
   it("shows a hostile customer name as text and never runs it", async () => {
     const page = await browser.newPage();
     let dialogs = 0;

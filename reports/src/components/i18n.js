@@ -2,6 +2,7 @@
 // unless the reader picked another with the switch (kept in this browser's localStorage).
 const LABELS = {
   en: {
+    ledger_facts: "Ledger facts to check", fact: "Fact", items: "Items", derived_due_date: "Open documents without a due date (due date derived from the credit term)", unapplied_cash: "Unapplied cash", unapplied_credits: "Unapplied credits", over_applied: "Documents paid or credited more than their amount", no_limit_with_exposure: "Customers with exposure and no credit limit", not_in_customers_extract: "Customers missing from the customers extract", test_results: "Data tests of the latest build",
     rows_shown: "{n} of {total} rows shown; the download has them all",
     search_placeholder: "Search customers by name or ID", largest_balances: "Largest balances", not_found: "No such customer", payment_history: "Payment history", follow_up_log: "Follow-ups", avg_days_late: "Average days late", channel: "Channel", outcome: "Outcome", promised_date: "Promised by",
     expected_loss: "Expected loss", provision_matrix: "Provision matrix", segment: "Segment", gross_amount: "Gross", loss_rate: "Loss rate", roll_rate: "Roll rate", rate_source: "Rate from", loss_rates_derived: "How the loss rates were derived", allowance_movement: "Allowance movement", opening: "Opening", charge: "Charge (release)", written_off: "Written off", closing: "Closing", window: "Window", month_pairs: "Month pairs", method: "Method", observed: "Observed balance",
@@ -19,6 +20,7 @@ const LABELS = {
     top_overdue: "Largest overdue balances", customer: "Customer", team: "Team", collector: "Collector", days_past_due: "Days past due", credit_status: "Credit status",
   },
   vi: {
+    ledger_facts: "Dữ kiện sổ cái cần kiểm tra", fact: "Dữ kiện", items: "Số mục", derived_due_date: "Chứng từ mở không có hạn thanh toán (suy ra từ thời hạn tín dụng)", unapplied_cash: "Tiền thu chưa phân bổ", unapplied_credits: "Ghi có chưa phân bổ", over_applied: "Chứng từ được thanh toán/ghi có vượt số tiền", no_limit_with_exposure: "Khách hàng có dư nợ nhưng chưa có hạn mức", not_in_customers_extract: "Khách hàng thiếu trong danh sách khách hàng", test_results: "Kiểm tra dữ liệu của lần dựng gần nhất",
     rows_shown: "hiển thị {n} trên {total} dòng; tệp tải về có đủ",
     search_placeholder: "Tìm khách hàng theo tên hoặc mã", largest_balances: "Dư nợ lớn nhất", not_found: "Không tìm thấy khách hàng", payment_history: "Lịch sử thanh toán", follow_up_log: "Nhật ký theo dõi", avg_days_late: "Số ngày trễ trung bình", channel: "Kênh", outcome: "Kết quả", promised_date: "Hẹn trả trước",
     expected_loss: "Tổn thất dự kiến", provision_matrix: "Ma trận dự phòng", segment: "Phân khúc", gross_amount: "Công nợ gộp", loss_rate: "Tỷ lệ tổn thất", roll_rate: "Tỷ lệ chuyển nhóm", rate_source: "Nguồn tỷ lệ", loss_rates_derived: "Cách tính tỷ lệ tổn thất", allowance_movement: "Biến động dự phòng", opening: "Đầu kỳ", charge: "Trích lập (hoàn nhập)", written_off: "Xóa nợ", closing: "Cuối kỳ", window: "Giai đoạn", month_pairs: "Số cặp tháng", method: "Phương pháp", observed: "Số dư quan sát",
@@ -36,6 +38,7 @@ const LABELS = {
     top_overdue: "Khách hàng quá hạn lớn nhất", customer: "Khách hàng", team: "Nhóm", collector: "Người thu nợ", days_past_due: "Số ngày quá hạn", credit_status: "Tình trạng tín dụng",
   },
   th: {
+    ledger_facts: "ข้อเท็จจริงในบัญชีที่ควรตรวจ", fact: "รายการ", items: "จำนวน", derived_due_date: "เอกสารค้างที่ไม่มีวันครบกำหนด (คำนวณจากเครดิตเทอม)", unapplied_cash: "เงินรับที่ยังไม่จับคู่", unapplied_credits: "ใบลดหนี้ที่ยังไม่จับคู่", over_applied: "เอกสารที่รับชำระหรือลดหนี้เกินยอด", no_limit_with_exposure: "ลูกค้าที่มีภาระหนี้แต่ไม่มีวงเงิน", not_in_customers_extract: "ลูกค้าที่ไม่อยู่ในไฟล์ลูกค้า", test_results: "ผลการทดสอบข้อมูลของการสร้างครั้งล่าสุด",
     rows_shown: "แสดง {n} จาก {total} แถว ไฟล์ดาวน์โหลดมีครบทุกแถว",
     search_placeholder: "ค้นหาลูกค้าตามชื่อหรือรหัส", largest_balances: "ยอดคงค้างสูงสุด", not_found: "ไม่พบลูกค้า", payment_history: "ประวัติการชำระ", follow_up_log: "บันทึกการติดตาม", avg_days_late: "จำนวนวันล่าช้าเฉลี่ย", channel: "ช่องทาง", outcome: "ผลลัพธ์", promised_date: "นัดชำระภายใน",
     expected_loss: "ผลขาดทุนที่คาดไว้", provision_matrix: "ตารางค่าเผื่อ", segment: "กลุ่ม", gross_amount: "ยอดรวม", loss_rate: "อัตราความเสียหาย", roll_rate: "อัตราการเลื่อนช่วง", rate_source: "ที่มาของอัตรา", loss_rates_derived: "ที่มาของอัตราความเสียหาย", allowance_movement: "การเคลื่อนไหวของค่าเผื่อ", opening: "ยอดต้นงวด", charge: "ตั้งเพิ่ม (กลับรายการ)", written_off: "ตัดจำหน่าย", closing: "ยอดปลายงวด", window: "ช่วงเวลา", month_pairs: "จำนวนคู่เดือน", method: "วิธี", observed: "ยอดที่สังเกต",
