@@ -38,9 +38,8 @@ at_month_end as (
 aged as (
     select
         at_month_end.*,
-        month_end - case when params.aging_basis = 'document_date' then document_date else due_date end as days_past_due,
-        previous_month_end - case when params.aging_basis = 'document_date' then document_date else due_date end
-            as days_past_due_before,
+        days_past_due(month_end, document_date, due_date, params.aging_basis) as days_past_due,
+        days_past_due(previous_month_end, document_date, due_date, params.aging_basis) as days_past_due_before,
         params.bucket_bounds,
     from at_month_end, params
     where outstanding_amount <> 0
@@ -56,11 +55,8 @@ final as (
         due_date,
         outstanding_amount::decimal(18, 2) as outstanding_amount,
         days_past_due::integer as days_past_due,
-        case when days_past_due <= 0 then 0
-             else 1 + len(list_filter(bucket_bounds, lambda b: b < days_past_due)) end as bucket_order,
-        case when document_date > previous_month_end then null
-             when days_past_due_before <= 0 then 0
-             else 1 + len(list_filter(bucket_bounds, lambda b: b < days_past_due_before)) end as bucket_order_before,
+        aging_bucket_order(days_past_due, bucket_bounds) as bucket_order,
+        case when document_date <= previous_month_end then aging_bucket_order(days_past_due_before, bucket_bounds) end as bucket_order_before,
     from aged
 )
 

@@ -32,15 +32,10 @@ write_offs as (
 final as (
     select
         write_offs.*,
-        case
-            when target_document_date > previous_month_end then null
-            else previous_month_end - case when params.aging_basis = 'document_date' then target_document_date else target_due_date end
+        case when target_document_date <= previous_month_end
+            then days_past_due(previous_month_end, target_document_date, target_due_date, params.aging_basis)
         end as days_past_due_before,
-        case
-            when days_past_due_before is null then null
-            when days_past_due_before <= 0 then 0
-            else 1 + len(list_filter(params.bucket_bounds, lambda b: b < days_past_due_before))
-        end as bucket_order_before,
+        aging_bucket_order(days_past_due_before, params.bucket_bounds) as bucket_order_before,
     from write_offs, params
 )
 

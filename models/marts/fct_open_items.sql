@@ -79,8 +79,7 @@ open_items as (
 aged as (
     select
         open_items.*,
-        params.as_of_date - case when params.aging_basis = 'document_date' then document_date else due_date end
-            as days_past_due,
+        days_past_due(params.as_of_date, document_date, due_date, params.aging_basis) as days_past_due,
         params.bucket_bounds,
     from open_items
     cross join params
@@ -102,10 +101,7 @@ final as (
     from aged
     cross join params
     left join buckets
-        on buckets.bucket_order = case
-            when aged.days_past_due <= 0 then 0
-            else 1 + len(list_filter(aged.bucket_bounds, lambda b: b < aged.days_past_due))
-        end
+        on buckets.bucket_order = aging_bucket_order(aged.days_past_due, aged.bucket_bounds)
 )
 
 select * from final

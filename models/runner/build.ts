@@ -7,7 +7,7 @@ import { firstLine } from "../../core/warehouse.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
 import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
-import { LAYERS, loadProject, type Model } from "./project.ts";
+import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
 
 export interface BuildOptions {
   config: Config;
@@ -71,6 +71,13 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   try {
     await wh.transaction(async () => {
       for (const layer of LAYERS) await wh.run(`create schema if not exists ${layer}`);
+      for (const macro of loadMacros(options.modelsDir)) {
+        try {
+          await wh.run(macro.sql);
+        } catch (e) {
+          throw new Error(`${macro.path}: ${firstLine(e)}`);
+        }
+      }
       await writeBuildParams(wh, config, options.asOf);
       for (const id of order) {
         if (!selected.has(id)) continue;

@@ -64,6 +64,19 @@ export interface Model {
   doc: ModelDoc;
 }
 
+/**
+ * The SQL macros the models share (models/macros/*.sql, one `create or replace macro` each), so
+ * that a rule such as the bucket of a day count is written once.
+ */
+export function loadMacros(dir = MODELS_DIR): { path: string; sql: string }[] {
+  const folder = join(dir, "macros");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((f) => ({ path: join(folder, f), sql: readFileSync(join(folder, f), "utf8").replace(/;\s*$/, "") }));
+}
+
 /** Reads every model and its documentation; a model without documentation is an error. */
 export function loadProject(dir = MODELS_DIR): Model[] {
   const models: Model[] = [];

@@ -185,3 +185,15 @@ describe("aging options", () => {
     wh.close();
   });
 });
+
+describe("aging_bucket_order(days_past_due, bounds), the one definition every model uses", () => {
+  it.each([
+    [-5, 0], [0, 0], [1, 1], [30, 1], [31, 2], [60, 2], [61, 3], [120, 4], [121, 5], [null, null],
+  ])("puts day %s in bucket %s of [30, 60, 90, 120]", async (days, bucket) => {
+    const wh = await emptyWarehouse();
+    await build(wh, "2024-03-31");
+    const [row] = await wh.all("select aging_bucket_order($1::integer, [30, 60, 90, 120]) as bucket", [days]);
+    expect(row).toEqual({ bucket });
+    wh.close();
+  });
+});
