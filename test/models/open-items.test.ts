@@ -192,7 +192,7 @@ describe("aging_bucket_order(days_past_due, bounds), the one definition every mo
   ])("puts day %s in bucket %s of [30, 60, 90, 120]", async (days, bucket) => {
     const wh = await emptyWarehouse();
     await build(wh, "2024-03-31");
-    const [row] = await wh.all("select aging_bucket_order($1::integer, [30, 60, 90, 120]) as bucket", [days]);
+    const [row] = await wh.all("select aging_bucket_order($1::integer, [30, 60, 90, 120])::integer as bucket", [days]);
     expect(row).toEqual({ bucket });
     wh.close();
   });
