@@ -45,6 +45,22 @@ interface Prepared {
  * so that re-sending an old extract can never undo a later restatement.
  */
 export async function ingest(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
+  try {
+    return await ingestFiles(wh, paths, options);
+  } finally {
+    await dropStagingTables(wh);
+  }
+}
+
+/** The per-file temp tables hold every row of a file: free them before the build needs the memory. */
+async function dropStagingTables(wh: Warehouse): Promise<void> {
+  const tables = await wh.all<{ name: string }>(
+    "select table_name as name from duckdb_tables() where temporary and regexp_matches(table_name, '^_(typed|text|rejects|reject_scans)_[0-9]+$')",
+  );
+  for (const { name } of tables) await wh.run(`drop table if exists temp.main.${name}`);
+}
+
+async function ingestFiles(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
   const files = discoverExtracts(paths, log);
@@ -60,13 +76,14 @@ export async function ingest(wh: Warehouse, paths: string[], options: IngestOpti
   for (const [n, file] of files.entries()) {
     const startedAt = now();
     const started = performance.now();
-    log.info(`${file.name}: reading ${(statSync(file.path).size / 1e6).toFixed(1)} MB as ${file.spec.entity}`);
+    const bytes = statSync(file.path).size;
+    log.info(`${file.name}: reading ${(bytes / 1e6).toFixed(1)} MB as ${file.spec.entity}`);
     // Hashing runs on the main thread while DuckDB reads the file on its own threads.
     const hashing = sha256OfFile(file.path);
     const opened = await openExtract(wh, file.path, file.format, n);
     const validating = opened.problems.length === 0 ? validateExtract(wh, file.spec, opened, file, config, n) : undefined;
     const [sha256, validated] = await Promise.all([hashing, validating]);
-    const p: Prepared = { file, sha256, bytes: statSync(file.path).size, rows: 0, startedAt };
+    const p: Prepared = { file, sha256, bytes, rows: 0, startedAt };
     if (loaded.has(sha256) || prepared.some((q) => q.sha256 === sha256 && q.typedTable)) {
       log.info(`${file.name}: already loaded (same content, sha256 ${sha256.slice(0, 12)}), skipped`);
       prepared.push(p);

@@ -74,6 +74,9 @@ export async function buildSite(wh: Warehouse, options: { config: Config; outDir
     options.log.info(`report: wrote ${shards} shard files`);
   } finally {
     rmSync(work, { recursive: true, force: true });
+    for (const { name } of await wh.all<{ name: string }>("select table_name as name from duckdb_tables() where temporary and starts_with(table_name, '_site_')")) {
+      await wh.run(`drop table if exists temp.main.${name}`);
+    }
   }
   options.log.info(`report: built ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return outDir;

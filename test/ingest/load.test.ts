@@ -109,6 +109,11 @@ describe("ingest upserts by key and never applies a file twice", () => {
     expect(await wh.all("select customer_name from raw.customers")).toEqual([{ customer_name: "Acme Ltd" }]);
   });
 
+  it("frees its per-file staging tables once the load is done", async () => {
+    await load(write("customers.csv", `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,1000,30,USD,\n`));
+    expect(await wh.all("select table_name from duckdb_tables() where temporary")).toEqual([]);
+  });
+
   it("archives each accepted file by its sha256 and logs it", async () => {
     const body = `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,1000,30,USD,\n`;
     const sha = createHash("sha256").update(body).digest("hex");
