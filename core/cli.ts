@@ -7,14 +7,14 @@ import { BuildFailed, buildModels, type BuildResult } from "../models/runner/bui
 import { DEFAULT_SITE_OUT, buildSite, previewSite } from "../reports/build-site.ts";
 import { serveSite } from "../reports/serve-site.ts";
 import { contextFrom, type Context, type GlobalOptions } from "./context.ts";
-import { parseIsoDate } from "./dates.ts";
 import { formatRows } from "./output-formats.ts";
 import { formatTable } from "./table-format.ts";
 import { summarize } from "./summary.ts";
-import { stderrLogger } from "./log.ts";
-import { DEFAULT_DB, openWarehouse } from "./warehouse.ts";
+import { DEFAULT_DB, openWarehouse, type Warehouse } from "./warehouse.ts";
 
 const SAMPLE_DIR = "data/sample";
+/** The bundled sample: `npm start` generates it, and these are `arwatch generate`'s defaults. */
+const SAMPLE = { customers: 300, invoices: 6000, seed: 1, months: 24 };
 
 function withGlobalOptions(command: Command): Command {
   return command
@@ -30,7 +30,7 @@ function positiveInt(name: string) {
   };
 }
 
-async function withWarehouse<T>(ctx: Context, fn: (wh: Awaited<ReturnType<typeof openWarehouse>>) => Promise<T>, readOnly = false): Promise<T> {
+async function withWarehouse<T>(ctx: Context, fn: (wh: Warehouse) => Promise<T>, readOnly = false): Promise<T> {
   if (readOnly && !existsSync(ctx.db)) throw new Error(`no warehouse at ${ctx.db}: run arwatch ingest and arwatch build first`);
   const wh = await openWarehouse(ctx.db, { readOnly });
   try {
@@ -40,7 +40,7 @@ async function withWarehouse<T>(ctx: Context, fn: (wh: Awaited<ReturnType<typeof
   }
 }
 
-async function runBuild(ctx: Context, wh: Awaited<ReturnType<typeof openWarehouse>>, select?: string): Promise<BuildResult> {
+async function runBuild(ctx: Context, wh: Warehouse, select?: string): Promise<BuildResult> {
   ctx.log.info(`building models as of ${ctx.asOf}`);
   const started = performance.now();
   const result = await buildModels(wh, { config: ctx.config, asOf: ctx.asOf, log: ctx.log, select });
@@ -59,10 +59,10 @@ withGlobalOptions(
     .command("generate")
     .description("write realistic, deterministic sample extracts as CSV")
     .requiredOption("--out <dir>", "the folder to write the extracts to")
-    .option("--customers <n>", "how many customers", positiveInt("--customers"), 300)
-    .option("--invoices <n>", "how many ledger documents", positiveInt("--invoices"), 6000)
-    .option("--seed <n>", "the random seed; the same seed gives the same files", positiveInt("--seed"), 1)
-    .option("--months <n>", "months of history", positiveInt("--months"), 24),
+    .option("--customers <n>", "how many customers", positiveInt("--customers"), SAMPLE.customers)
+    .option("--invoices <n>", "how many ledger documents", positiveInt("--invoices"), SAMPLE.invoices)
+    .option("--seed <n>", "the random seed; the same seed gives the same files", positiveInt("--seed"), SAMPLE.seed)
+    .option("--months <n>", "months of history", positiveInt("--months"), SAMPLE.months),
 ).action(async (opts: GlobalOptions & { out: string; customers: number; invoices: number; seed: number; months: number }) => {
   const ctx = contextFrom(opts);
   await generateExtracts({ outDir: opts.out, customers: opts.customers, invoices: opts.invoices, seed: opts.seed, months: opts.months, asOf: ctx.asOf, currency: ctx.config.currency }, ctx.log);
@@ -147,7 +147,7 @@ withGlobalOptions(
   if (opts.sample) {
     if (!existsSync(SAMPLE_DIR) || readdirSync(SAMPLE_DIR).length === 0) {
       ctx.log.info(`generating sample extracts in ${SAMPLE_DIR}`);
-      await generateExtracts({ outDir: SAMPLE_DIR, customers: 300, invoices: 6000, seed: 1, months: 24, asOf: ctx.asOf, currency: ctx.config.currency }, ctx.log);
+      await generateExtracts({ outDir: SAMPLE_DIR, ...SAMPLE, asOf: ctx.asOf, currency: ctx.config.currency }, ctx.log);
     }
     paths = [...paths, SAMPLE_DIR];
   }
