@@ -181,6 +181,22 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.close();
   });
 
+  it("follows the reader's dark mode, and prints the board pack without navigation or buttons", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    const light = await background();
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(ARTIFACTS, "site-overview-dark.png"), fullPage: true });
+    expect(await background()).not.toBe(light);
+    await page.emulateMedia({ media: "print", colorScheme: "light" });
+    expect(await page.locator("#observablehq-sidebar").isVisible()).toBe(false);
+    expect(await page.locator("button.download").first().isVisible()).toBe(false);
+    expect(await page.locator("#kpi-outstanding").isVisible()).toBe(true);
+    await page.close();
+  });
+
   it("shows a hostile customer name as text and never runs it", async () => {
     const page = await browser.newPage();
     let dialogs = 0;
