@@ -64,7 +64,7 @@ const FILES: DataFile[] = [
   },
   {
     name: "allowance-movement.json",
-    sql: `select month_end, gross_amount, opening_allowance, charge, written_off, closing_allowance from marts.rpt_allowance_movement order by month_end`,
+    sql: `select month_end, gross_amount, opening_allowance, charge, written_off, closing_allowance, month_pairs from marts.rpt_allowance_movement order by month_end`,
   },
   {
     name: "credit-status.json",

@@ -3,7 +3,8 @@
 -- customer and bucket rounded to the cent); opening = the closing of the month before;
 -- written_off = write-offs dated in the month; charge = closing − opening + written_off, so that
 -- opening + charge − written_off = closing (a negative charge is a release). Month-ends without
--- loss rates yet (the first of the history) have no row.
+-- loss rates yet (the first of the history) have no row; month_pairs says how much history the
+-- month-end's rates rest on (few pairs early in the history: read those months with care).
 with
 
 month_ends as (
@@ -42,6 +43,10 @@ closing as materialized (
     group by all
 ),
 
+window_sizes as (
+    select month_end, max(month_pairs) as month_pairs from marts.fct_loss_rates group by all
+),
+
 write_offs as (
     select month_ends.month_end, sum(documents.amount) as written_off
     from staging.stg_invoices as documents
@@ -58,10 +63,12 @@ final as (
         (closing.allowance - previous.allowance + coalesce(write_offs.written_off, 0))::decimal(18, 2) as charge,
         coalesce(write_offs.written_off, 0)::decimal(18, 2) as written_off,
         closing.allowance::decimal(18, 2) as closing_allowance,
+        window_sizes.month_pairs::integer as month_pairs,
     from month_ends
     join closing using (month_end)
     join closing as previous on previous.month_end = month_ends.previous_month_end
     left join write_offs using (month_end)
+    left join window_sizes using (month_end)
 )
 
 select * from final

@@ -85,7 +85,7 @@ describe("roll rates and loss rates from the company's own history", () => {
   it("rolls the allowance forward with the rates each month-end had, releasing what is no longer needed", async () => {
     const wh = await cohort();
     expect(await wh.all("select * from marts.rpt_allowance_movement")).toEqual([
-      { month_end: "2024-03-31", gross_amount: "1250.00", opening_allowance: "1266.67", charge: "-183.34", written_off: "0.00", closing_allowance: "1083.33" },
+      { month_end: "2024-03-31", gross_amount: "1250.00", opening_allowance: "1266.67", charge: "-183.34", written_off: "0.00", closing_allowance: "1083.33", month_pairs: 2 },
     ]);
     const [feb] = await wh.all("select aging_bucket, rate_source from marts.fct_loss_rates where month_end = '2024-02-29' and aging_bucket = '31-60'");
     expect(feb).toEqual({ aging_bucket: "31-60", rate_source: "assumed" });
