@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
+import { formatSite, type SiteFigures } from "./site-pages.ts";
 import type { Agreement, MonthEndAgreement, MonthEndBucketAgreement } from "./totals.ts";
 
 /** One row of the printed table. rows/s is always (invoice + payment rows) ÷ wall time. */
@@ -23,13 +24,26 @@ export interface StepFigure {
 export interface Ratio {
   label: string;
   value: number | null;
-  /** "×" for a ratio (the default), "s" for a time in seconds. */
-  unit?: "×" | "s";
+  /** "×" for a ratio (the default), "s" for a time in seconds, "KB" for bytes ÷ 1024. */
+  unit?: "×" | "s" | "KB";
   /** The value is a lower bound (a step timed out). */
   lowerBound?: boolean;
   target: string;
   met: boolean | null;
   note?: string;
+}
+
+/** The report site (issue 4): its build, and what its heaviest pages load. */
+export interface SiteResults {
+  built: boolean;
+  buildMs: number | null;
+  /** /usr/bin/time's figure: the largest single process of the step (arwatch, or Framework's build it runs). */
+  buildPeakRssKb: number | null;
+  targetBuildS: number;
+  /** Run at issue 4's scale (1M invoices, 100,000 customers): only then is the build time judged. */
+  atTargetScale: boolean;
+  /** The site's size and its heaviest pages; null when it was not built. */
+  measured: SiteFigures | null;
 }
 
 export interface Machine {
@@ -58,6 +72,8 @@ export interface Results {
   postgresSettings: Record<string, string>;
   steps: StepFigure[];
   ratios: Ratio[];
+  /** null when the site was not built (the full build failed). */
+  site: SiteResults | null;
   openItems: Record<string, number | null>;
   totals: Agreement;
   /** The month-end history comparison (issue 3). */
@@ -89,7 +105,9 @@ export function machineInfo(duckdb: string, postgres: string): Machine {
 }
 
 const fmtSeconds = (ms: number | null) => (ms === null ? "—" : (ms / 1000).toFixed(2));
-const fmtRatio = (q: Ratio) => (q.value === null ? "—" : `${q.lowerBound ? "> " : ""}${q.unit === "s" ? `${q.value.toFixed(2)} s` : `${q.value.toFixed(2)}×`}`);
+const fmtValue = (q: Ratio & { value: number }) =>
+  q.unit === "s" ? `${q.value.toFixed(2)} s` : q.unit === "KB" ? `${Math.round(q.value).toLocaleString("en-US")} KB` : `${q.value.toFixed(2)}×`;
+const fmtRatio = (q: Ratio) => (q.value === null ? "—" : `${q.lowerBound ? "> " : ""}${fmtValue({ ...q, value: q.value })}`);
 const fmtInt = (n: number | null) => (n === null ? "—" : Math.round(n).toLocaleString("en-US"));
 const fmtMb = (kb: number | null) => (kb === null ? "—" : (kb / 1024).toFixed(0));
 
@@ -138,6 +156,11 @@ export function formatReport(r: Results): string {
     ),
   );
   out.push("");
+  if (r.site) {
+    out.push(`report site (issue 4): built in ${fmtSeconds(r.site.buildMs)} s (target < ${r.site.targetBuildS} s at 100,000 customers / 1M invoices); what its heaviest pages load:`);
+    out.push(r.site.measured ? formatSite(r.site.measured) : "  not measured: the site did not build");
+    out.push("");
+  }
   const engines = Object.keys(r.totals.total.values);
   out.push(
     table(

@@ -6,7 +6,7 @@ import { literal } from "../core/warehouse.ts";
 /** Customers per shard file: a few hundred customers with their open items stay well under 2 MB. */
 export const CUSTOMERS_PER_SHARD = 250;
 /** Name-index entries per file: a search loads the one to three files its longest word falls in. */
-export const WORDS_PER_CHUNK = 4000;
+export const WORDS_PER_CHUNK = 2500;
 /** Where the shards go inside the built site; the pages fetch them from the same origin. */
 export const SHARDS_DIR = "_arwatch";
 
