@@ -114,6 +114,18 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
       await page.waitForLoadState("networkidle");
       expect(await rowTotal("Total")).toBe(await total(where!));
     }
+    // A second path, to another team's customer: North › Somchai P. › Retail › C2 › INV3 (2,500.50, due 2024-01-30 → 91 days → 91-120).
+    const second = await browser.newPage();
+    await second.goto(origin + "/aging", { waitUntil: "networkidle" });
+    for (const link of ["North", "Somchai P.", "Retail", "<img src=x onerror=alert(1)>"]) {
+      await Promise.all([second.waitForEvent("load"), second.getByRole("link", { name: link, exact: true }).first().click()]);
+      await second.waitForLoadState("networkidle");
+    }
+    const inv3 = await second.locator("table.data").first().locator("tbody tr", { has: second.locator("td:first-child", { hasText: "INV3" }) }).locator("td").allTextContents();
+    const bucketIndex = ["not_due", "1-30", "31-60", "61-90", "91-120", "121+"].indexOf("91-120") + 1;
+    expect(inv3[bucketIndex]).toBe("2,500.50");
+    expect(await second.locator("table.data").first().locator("tbody tr").last().locator("td").last().textContent()).toBe(await total("customer_id = 'C2'"));
+    await second.close();
     // The invoice level: INV1 = 1,200 − CN1 100 − PAY1 500 = 600, 31 days past due (due 2024-03-30) → 31-60.
     const [inv1] = await wh.all<{ outstanding_amount: string; aging_bucket: string }>(
       "select outstanding_amount, aging_bucket from marts.fct_open_items where document_id = 'INV1'",
