@@ -54,7 +54,11 @@ export async function stageShards(wh: Warehouse): Promise<void> {
           'month_end': month_end::varchar, 'invoiced_amount': invoiced_amount::varchar, 'paid_amount': paid_amount::varchar,
           'avg_days_late': avg_days_late::varchar, 'behaviour_class': behaviour_class
         } order by month_end) as payment_history
-        from marts.fct_customer_payment_behaviour group by all
+        from marts.fct_customer_payment_behaviour
+       -- Quiet months add nothing to the chart; the latest month carries the current class.
+       where invoiced_amount <> 0 or paid_amount <> 0
+          or month_end = (select max(month_end) from marts.fct_customer_payment_behaviour)
+       group by all
     )
     select s.shard, {
         'customer': {
