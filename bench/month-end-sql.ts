@@ -62,19 +62,22 @@ function monthEndValues(ends: readonly string[]): string {
   return `(values ${ends.map((e) => `(${dateLiteral(e)})`).join(", ")}) as m(month_end)`;
 }
 
-export function duckdbMonthEndSql(ends: readonly string[]): string {
+/**
+ * The straightforward month-end join, one text for both engines: only the term-in-force join
+ * (DuckDB's ASOF JOIN, PostgreSQL's validity intervals) and the decimal type's name differ.
+ */
+function monthEndSelect(dialect: "duckdb" | "postgres", ends: readonly string[]): string {
   return `
-create or replace table month_end_aging as
 with month_ends as (
   select month_end from ${monthEndValues(ends)}
 ),
-${TERM_IN_FORCE.duckdb.terms},
+${TERM_IN_FORCE[dialect].terms},
 dated as (
   select d.document_id, d.customer_id, d.document_type, d.document_date,
          ${DUE_DATE} as due_date,
          d.amount, d.applies_to
     from invoices d
-    ${TERM_IN_FORCE.duckdb.join}
+    ${TERM_IN_FORCE[dialect].join}
 ),
 targets as (
   select document_id, customer_id, document_date from dated where document_type in ('invoice', 'debit_note')
@@ -117,72 +120,19 @@ aged as (
 )
 select month_end, customer_id,
        ${BUCKET_CASE} as aging_bucket,
-       cast(sum(outstanding_amount) as decimal(18,2)) as outstanding_amount,
+       cast(sum(outstanding_amount) as ${dialect === "duckdb" ? "decimal" : "numeric"}(18,2)) as outstanding_amount,
        count(*) as open_items
   from aged
  group by 1, 2, 3`;
 }
 
+export function duckdbMonthEndSql(ends: readonly string[]): string {
+  return `create or replace table month_end_aging as ${monthEndSelect("duckdb", ends)}`;
+}
+
+/** PostgreSQL has no CREATE OR REPLACE TABLE: the table is dropped first. */
 export function postgresMonthEndSql(ends: readonly string[]): string {
-  return `
-drop table if exists month_end_aging;
-create table month_end_aging as
-with month_ends as (
-  select month_end from ${monthEndValues(ends)}
-),
-${TERM_IN_FORCE.postgres.terms},
-dated as (
-  select d.document_id, d.customer_id, d.document_type, d.document_date,
-         ${DUE_DATE} as due_date,
-         d.amount, d.applies_to
-    from invoices d
-    ${TERM_IN_FORCE.postgres.join}
-),
-targets as (
-  select document_id, customer_id, document_date from dated where document_type in ('invoice', 'debit_note')
-),
-applications as (
-  select 'payment' as kind, p.payment_id as id, p.customer_id, p.payment_date as applied_date, p.amount,
-         t.document_id as target_id, t.document_date as target_date
-    from payments p
-    left join targets t on t.document_id = p.document_id and t.customer_id = p.customer_id
-  union all
-  select 'credit', c.document_id, c.customer_id, c.document_date, c.amount, t.document_id, t.document_date
-    from dated c
-    left join targets t on t.document_id = c.applies_to and t.customer_id = c.customer_id
-   where c.document_type in ('credit_note', 'write_off')
-),
-apps as (
-  select m.month_end, a.*, coalesce(a.target_date <= m.month_end, false) as applied
-    from month_ends m cross join applications a
-   where a.applied_date <= m.month_end
-),
-applied as (
-  select month_end, target_id as document_id, sum(amount) as amount from apps where applied group by month_end, target_id
-),
-items as (
-  select m.month_end, d.customer_id, d.due_date,
-         d.amount - coalesce(ap.amount, 0) as outstanding_amount
-    from month_ends m cross join dated d
-    left join applied ap on ap.month_end = m.month_end and ap.document_id = d.document_id
-   where d.document_date <= m.month_end and d.document_type in ('invoice', 'debit_note')
-  union all
-  select month_end, min(customer_id), min(applied_date), -sum(amount)
-    from apps where kind = 'payment' and not applied group by month_end, id
-  union all
-  select month_end, customer_id, applied_date, -amount
-    from apps where kind = 'credit' and not applied
-),
-aged as (
-  select month_end, customer_id, outstanding_amount, cast(month_end - due_date as integer) as days_past_due
-    from items where outstanding_amount <> 0
-)
-select month_end, customer_id,
-       ${BUCKET_CASE} as aging_bucket,
-       cast(sum(outstanding_amount) as numeric(18,2)) as outstanding_amount,
-       count(*) as open_items
-  from aged
- group by 1, 2, 3;`;
+  return `drop table if exists month_end_aging;\ncreate table month_end_aging as ${monthEndSelect("postgres", ends)};`;
 }
 
 /**
