@@ -84,11 +84,6 @@ final as (
         with_opening.month_end,
         with_opening.level,
         with_opening.level_value,
-        with_opening.receivable::decimal(18, 2) as receivable,
-        with_opening.current_receivable::decimal(18, 2) as current_receivable,
-        with_opening.credit_sales::decimal(18, 2) as credit_sales,
-        with_opening.opening_receivable::decimal(18, 2) as opening_receivable,
-        with_opening.days_in_month,
         case when credit_sales > 0 then round(receivable / credit_sales * days_in_month, 2) end::decimal(9, 2) as dso,
         round(countback.dso_countback, 2)::decimal(9, 2) as dso_countback,
         case when credit_sales > 0 then round(current_receivable / credit_sales * days_in_month, 2) end::decimal(9, 2) as bpdso,
@@ -99,6 +94,11 @@ final as (
             then round((opening_receivable + credit_sales - receivable) / (opening_receivable + credit_sales - current_receivable) * 100, 2)
         end::decimal(9, 2) as cei,
         case when receivable > 0 then round(current_receivable / receivable * 100, 2) end::decimal(9, 2) as pct_current,
+        with_opening.receivable::decimal(18, 2) as receivable,
+        with_opening.current_receivable::decimal(18, 2) as current_receivable,
+        with_opening.credit_sales::decimal(18, 2) as credit_sales,
+        with_opening.opening_receivable::decimal(18, 2) as opening_receivable,
+        with_opening.days_in_month,
     from with_opening
     join countback using (level, level_value, month_end)
 )
