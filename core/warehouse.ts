@@ -76,6 +76,15 @@ function wrap(path: string, instance: DuckDBInstance, connection: DuckDBConnecti
   return wh;
 }
 
+/** Drops this connection's temp tables whose names match a regular expression (DuckDB's RE2 syntax). */
+export async function dropTempTables(wh: Warehouse, namePattern: string): Promise<void> {
+  const tables = await wh.all<{ name: string }>(
+    "select table_name as name from duckdb_tables() where temporary and regexp_matches(table_name, $1)",
+    [namePattern],
+  );
+  for (const { name } of tables) await wh.run(`drop table if exists temp.main.${ident(name)}`);
+}
+
 /** The first line of an error's message: DuckDB errors carry multi-line context. */
 export function firstLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);

@@ -5,7 +5,7 @@ import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/log.ts";
 import { elapsed, rate } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { ident } from "../core/warehouse.ts";
+import { dropTempTables, ident } from "../core/warehouse.ts";
 import { archiveFile, sha256OfFile } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
 import { openExtract } from "./read.ts";
@@ -48,16 +48,9 @@ export async function ingest(wh: Warehouse, paths: string[], options: IngestOpti
   try {
     return await ingestFiles(wh, paths, options);
   } finally {
-    await dropStagingTables(wh);
+    // The per-file temp tables hold every row of a file: free them before the build needs the memory.
+    await dropTempTables(wh, "^_(typed|text|rejects|reject_scans)_[0-9]+$");
   }
-}
-
-/** The per-file temp tables hold every row of a file: free them before the build needs the memory. */
-async function dropStagingTables(wh: Warehouse): Promise<void> {
-  const tables = await wh.all<{ name: string }>(
-    "select table_name as name from duckdb_tables() where temporary and regexp_matches(table_name, '^_(typed|text|rejects|reject_scans)_[0-9]+$')",
-  );
-  for (const { name } of tables) await wh.run(`drop table if exists temp.main.${name}`);
 }
 
 async function ingestFiles(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/log.ts";
 import { PACKAGE_ROOT } from "../core/paths.ts";
-import type { Warehouse } from "../core/warehouse.ts";
+import { dropTempTables, type Warehouse } from "../core/warehouse.ts";
 import { exportSiteData } from "./export-data.ts";
 import { writeShards } from "./export-shards.ts";
 import { stubNpmCache } from "./npm-cache-stubs.ts";
@@ -74,9 +74,7 @@ export async function buildSite(wh: Warehouse, options: { config: Config; outDir
     options.log.info(`report: wrote ${shards} shard files`);
   } finally {
     rmSync(work, { recursive: true, force: true });
-    for (const { name } of await wh.all<{ name: string }>("select table_name as name from duckdb_tables() where temporary and starts_with(table_name, '_site_')")) {
-      await wh.run(`drop table if exists temp.main.${name}`);
-    }
+    await dropTempTables(wh, "^_site_");
   }
   options.log.info(`report: built ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return outDir;
