@@ -2,4 +2,13 @@
 import { pathToFileURL } from "node:url";
 import { ensureBundle } from "./bundle.js";
 
-await import(pathToFileURL(await ensureBundle()).href);
+let bundle;
+try {
+  bundle = await ensureBundle();
+} catch (e) {
+  // Only a checkout whose sources do not compile gets here: say so in one line, not a stack trace.
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`arwatch: cannot build the CLI from its sources: ${message.split("\n").slice(0, 3).join(" ")}\n`);
+  process.exit(1);
+}
+await import(pathToFileURL(bundle).href);

@@ -6,22 +6,39 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE_DIRS = ["core", "ingest", "models", "generate", "reports"];
-const ENTRY = join(ROOT, "core", "cli.ts");
+// Every stage folder the CLI may import; a folder that does not exist yet is simply skipped.
+const SOURCE_DIRS = ["cli", "core", "ingest", "models", "generate", "reports", "notify", "credit", "pipeline"];
+const ENTRY = join(ROOT, "cli", "main.ts");
 export const BUNDLE = join(ROOT, "node_modules", ".cache", "arwatch", "cli.mjs");
 
-// Browser-side pages, built output and caches are not part of the CLI.
-const NOT_SOURCES = new Set(["src", "dist", "node_modules", ".observablehq"]);
+// Browser-side pages, built output and caches are not part of the CLI; nor is any hidden folder
+// (a site build's working copies live in reports/.build/).
+const NOT_SOURCES = new Set(["src", "dist", "node_modules"]);
 
-/** @param {string} dir @returns {number} */
+/**
+ * The newest modification time of a .ts file under dir. A folder that vanishes or cannot be read
+ * while we walk (another user's leftover, a build cleaning up) is no source: skip it, never crash.
+ * @param {string} dir @returns {number}
+ */
 function newestSource(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
   let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!NOT_SOURCES.has(entry.name)) newest = Math.max(newest, newestSource(path));
+      if (!NOT_SOURCES.has(entry.name) && !entry.name.startsWith(".")) newest = Math.max(newest, newestSource(path));
+    } else if (entry.name.endsWith(".ts")) {
+      try {
+        newest = Math.max(newest, statSync(path).mtimeMs);
+      } catch {
+        // Gone between the listing and the stat: not a source any more.
+      }
     }
-    else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

@@ -14,3 +14,24 @@ export function parseIsoDate(value: string, what = "date"): string {
   }
   throw new Error(`${what} ${JSON.stringify(value)} is not a real date written YYYY-MM-DD`);
 }
+
+/** The years a ledger date may have; the same range ingest accepts. */
+export const YEAR_RANGE = { min: 1900, max: 2200 } as const;
+
+/** Thai systems write Buddhist-era years: 2567 BE = 2024 CE. */
+export const BUDDHIST_ERA_OFFSET = 543;
+
+/**
+ * An as-of date: a real date in the years ingest accepts. A Buddhist-era year gets the same hint
+ * ingest gives, with the Gregorian year it probably means.
+ */
+export function parseAsOfDate(value: string, what = "--as-of"): string {
+  const date = parseIsoDate(value, what);
+  const year = Number(date.slice(0, 4));
+  if (year >= YEAR_RANGE.min && year <= YEAR_RANGE.max) return date;
+  const gregorian = year - BUDDHIST_ERA_OFFSET;
+  const hint = gregorian >= YEAR_RANGE.min && gregorian <= YEAR_RANGE.max
+    ? ` (a Buddhist-era year? ${year} BE = ${gregorian} CE: write ${gregorian}${date.slice(4)})`
+    : "";
+  throw new Error(`${what} ${JSON.stringify(value)}: the year is out of range ${YEAR_RANGE.min}-${YEAR_RANGE.max}${hint}`);
+}

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 
@@ -23,16 +23,44 @@ export interface Warehouse {
 
 export interface OpenOptions {
   readOnly?: boolean;
+  /**
+   * Whether a missing file may be created (default true). Only the commands that load data create
+   * a warehouse: anything else given a mistyped path must say so, not build an empty one.
+   */
+  create?: boolean;
+  /**
+   * Read-only, and nothing outside the warehouse: no file reads or writes (read_csv, COPY, EXPORT,
+   * ATTACH), no extension installs, and the settings locked so that a query cannot turn them back on.
+   */
+  sandboxed?: boolean;
 }
 
-/** Opens (creating if needed) a DuckDB file, or ':memory:' for tests. */
+/** Thrown when a command that may not create a warehouse is pointed at a file that does not exist. */
+export class NoWarehouse extends Error {
+  constructor(readonly path: string) {
+    super(`no warehouse at ${path}: run arwatch ingest (or arwatch run) first; only they create a warehouse`);
+    this.name = "NoWarehouse";
+  }
+}
+
+/** Opens (creating if needed and allowed) a DuckDB file, or ':memory:' for tests. */
 export async function openWarehouse(path: string, options: OpenOptions = {}): Promise<Warehouse> {
-  if (path !== ":memory:" && !path.startsWith("md:")) mkdirSync(dirname(path), { recursive: true });
+  const inMemory = path === ":memory:";
+  const mayCreate = (options.create ?? true) && !options.readOnly && !options.sandboxed;
+  if (!inMemory && !existsSync(path) && !mayCreate) throw new NoWarehouse(path);
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const settings: Record<string, string> = {
     // Offline machines: never try to download an extension.
     autoinstall_known_extensions: "false",
   };
-  if (options.readOnly) settings.access_mode = "READ_ONLY";
+  if (options.readOnly || options.sandboxed) settings.access_mode = "READ_ONLY";
+  if (options.sandboxed) {
+    Object.assign(settings, {
+      enable_external_access: "false",
+      autoload_known_extensions: "false",
+      lock_configuration: "true",
+    });
+  }
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, settings);

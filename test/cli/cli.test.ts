@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -8,10 +8,34 @@ import { tempDir } from "../helpers/warehouse.ts";
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
 
 describe("the arwatch CLI", () => {
-  it.each(["generate", "ingest", "build", "sql", "run"])("has --help on %s, naming the global options", (command) => {
-    const { status, stdout } = arwatch([command, "--help"]);
+  // Each command offers the shared options it uses, and no other: --help never promises an ignored option.
+  it.each([
+    [["generate"], ["--config <file>", "--as-of <YYYY-MM-DD>"], ["--db <file>"]],
+    [["ingest"], ["--db <file>", "--config <file>"], ["--as-of <YYYY-MM-DD>"]],
+    [["build"], ["--db <file>", "--config <file>", "--as-of <YYYY-MM-DD>"], []],
+    [["sql"], ["--db <file>"], ["--config <file>", "--as-of <YYYY-MM-DD>"]],
+    [["run"], ["--db <file>", "--config <file>", "--as-of <YYYY-MM-DD>"], []],
+    [["report", "build"], ["--db <file>", "--config <file>"], ["--as-of <YYYY-MM-DD>"]],
+    [["report", "serve"], ["--dir <dir>"], ["--db <file>", "--config <file>", "--as-of <YYYY-MM-DD>"]],
+  ])("has --help on %s, naming the shared options it uses and no others", (command, offered, absent) => {
+    const { status, stdout } = arwatch([...command, "--help"]);
     expect(status).toBe(0);
-    for (const option of ["--db <file>", "--config <file>", "--as-of <YYYY-MM-DD>"]) expect(stdout).toContain(option);
+    for (const option of offered) expect(stdout).toContain(option);
+    for (const option of absent) expect(stdout).not.toContain(option);
+  });
+
+  it("refuses to build a warehouse that does not exist: only ingest and run create one", () => {
+    const db = join(tempDir(), "mistyped.duckdb");
+    const { status, stderr } = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
+    expect(status).toBe(1);
+    expect(stderr).toBe(`arwatch: no warehouse at ${db}: run arwatch ingest (or arwatch run) first; only they create a warehouse\n`);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it("refuses a Buddhist-era --as-of year with the Gregorian date it probably means", () => {
+    const { status, stderr } = arwatch(["build", "--as-of", "2567-01-01", "--db", join(tempDir(), "w.duckdb")]);
+    expect(status).toBe(1);
+    expect(stderr).toBe('arwatch: --as-of "2567-01-01": the year is out of range 1900-2200 (a Buddhist-era year? 2567 BE = 2024 CE: write 2024-01-01)\n');
   });
 
   it("exits non-zero with a one-line cause on stderr", () => {

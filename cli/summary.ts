@@ -1,6 +1,6 @@
-import type { Config } from "./config.ts";
-import { formatAmount } from "./money.ts";
-import type { Warehouse } from "./warehouse.ts";
+import type { Config } from "../core/config.ts";
+import { formatAmount } from "../core/money.ts";
+import type { Warehouse } from "../core/warehouse.ts";
 import type { BuildResult } from "../models/runner/build.ts";
 
 /** The readable summary printed after a build: what a credit manager looks at first. */

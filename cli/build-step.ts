@@ -1,0 +1,22 @@
+import type { Warehouse } from "../core/warehouse.ts";
+import type { BuildResult } from "../models/runner/build.ts";
+import type { Context } from "./context.ts";
+import { CommandFailed } from "./failure.ts";
+import { formatTable } from "./table-format.ts";
+
+/** Builds the models as of the context's date; a failed blocking test shows its failing rows. */
+export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Promise<BuildResult> {
+  const { BuildFailed, buildModels } = await import("../models/runner/build.ts");
+  ctx.log.info(`building models as of ${ctx.asOf}`);
+  const started = performance.now();
+  try {
+    const result = await buildModels(wh, { config: ctx.config, asOf: ctx.asOf, log: ctx.log, select });
+    ctx.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    return result;
+  } catch (e) {
+    if (!(e instanceof BuildFailed)) throw e;
+    const failed = e.result.tests.filter((t) => t.failures > 0 && t.test.severity === "error");
+    const details = failed.flatMap((t) => [`data test ${t.test.name} (${t.test.model}): ${t.test.description}; failing rows:`, formatTable(t.sample)]);
+    throw new CommandFailed(`build failed, nothing was changed: ${e.message}`, details);
+  }
+}

@@ -1,0 +1,36 @@
+// The top floor: parses the command line, hands each command to its stage, and is the one exit
+// path. Stages are imported inside the commands' actions, so `arwatch sql` never loads the site builder.
+import { Command } from "commander";
+import { registerBuild } from "./commands/build.ts";
+import { registerGenerate } from "./commands/generate.ts";
+import { registerIngest } from "./commands/ingest.ts";
+import { registerReport } from "./commands/report.ts";
+import { registerRun } from "./commands/run.ts";
+import { registerSql } from "./commands/sql.ts";
+import { CommandFailed } from "./failure.ts";
+
+const program = new Command("arwatch")
+  .description("Watches accounts receivable: ledger extracts in, reconciled aging and credit exposure out.")
+  .showHelpAfterError(false)
+  .configureOutput({ outputError: () => {} })
+  .exitOverride();
+
+for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerRun]) register(program);
+
+function fail(message: string, details: string[], exitCode: number): never {
+  for (const d of details) process.stderr.write(`${d}\n`);
+  // The cause is one line, whatever DuckDB put in the message (it adds "LINE n: …" context below).
+  const oneLine = message.split("\n").map((l) => l.trim()).filter(Boolean).join(" ");
+  process.stderr.write(`arwatch: ${oneLine}\n`);
+  process.exit(exitCode);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error & { code?: string; details?: unknown };
+  if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
+  // A stage's rejection (a refused ingest, say) carries the list of problems to print first.
+  const details = Array.isArray(err.details) ? err.details.map(String) : [];
+  fail(String(err.message ?? err).replace(/^error: /, ""), details, err instanceof CommandFailed ? err.exitCode : 1);
+}
