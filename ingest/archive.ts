@@ -1,25 +1,19 @@
-import { createHash } from "node:crypto";
-import { createReadStream, copyFileSync, existsSync, mkdirSync, renameSync } from "node:fs";
-import { extname, join } from "node:path";
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
+import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
 
 /**
- * Keeps an accepted file under <archiveDir>/<entity>/<sha256><ext>. Content-addressed, so the
- * same file is kept once, and the warehouse can be rebuilt by ingesting the archive in load-log
- * order. Written to a temporary name first, so that a crash never leaves half a file.
+ * Keeps an accepted file's snapshot under <archiveDir>/<entity>/<sha256><ext>. The snapshot is
+ * the very bytes that were hashed, validated and loaded, so the archive holds exactly what was
+ * loaded and the warehouse can be rebuilt by ingesting the archive in load-log order. The
+ * snapshot lives in a folder inside archiveDir, so this is a rename: atomic, never half a file.
+ * Content-addressed: a file already archived is kept as it is (same sha256, same bytes), and
+ * nothing in the archive is ever deleted or overwritten.
  */
-export function archiveFile(path: string, archiveDir: string, entity: string, sha256: string): string {
+export function archiveSnapshot(snapshotPath: string, archiveDir: string, entity: string, sha256: string, ext: string): string {
   const dir = join(archiveDir, entity);
-  const target = join(dir, `${sha256}${extname(path).toLowerCase()}`);
+  const target = join(dir, `${sha256}${ext.toLowerCase()}`);
   if (existsSync(target)) return target;
   mkdirSync(dir, { recursive: true });
-  const partial = `${target}.partial-${process.pid}`;
-  copyFileSync(path, partial);
-  renameSync(partial, target);
+  renameSync(snapshotPath, target);
   return target;
 }

@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { extname, resolve } from "node:path";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/log.ts";
 import { elapsed, rate } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { dropTempTables, ident } from "../core/warehouse.ts";
-import { archiveFile, sha256OfFile } from "./archive.ts";
+import { dropTempTables } from "../core/warehouse.ts";
+import { archiveSnapshot } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
+import { paymentCustomerProblems } from "./payment-customers.ts";
 import { openExtract } from "./read.ts";
+import { applyFile, type Applied } from "./replace.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
 import { ensureRawSchema } from "./schema.ts";
+import { createSnapshotDir, snapshotFile, type SnapshotDir } from "./snapshot.ts";
 import { validateExtract } from "./validate.ts";
 
 export interface IngestOptions {
@@ -27,36 +29,51 @@ export interface FileOutcome {
   sha256: string;
   rows: number;
   outcome: "loaded" | "skipped_duplicate";
+  /** The id of this ingest's load in meta.load_log: what `ingest --undo` takes. */
+  loadId: string;
+  /** Rows of the file that were new or changed (0 when skipped). */
+  rowsWritten: number;
+  /** Earlier rows the file replaced. */
+  rowsReplaced: number;
 }
 
 interface Prepared {
+  /** The file as the user named it: messages and the load log use its name and path. */
   file: ExtractFile;
+  /** The snapshot that is validated, loaded and archived. */
+  snapshot: ExtractFile;
+  n: number;
   sha256: string;
   bytes: number;
   rows: number;
   typedTable?: string;
+  applied?: Applied;
   startedAt: Date;
 }
 
 /**
- * Loads extracts atomically: every file is read and validated first; if any has a problem,
- * nothing is loaded and IngestRejected names every problem. Otherwise all files are archived
- * and upserted by key in one transaction. A file whose content was loaded before is skipped,
- * so that re-sending an old extract can never undo a later restatement.
+ * Loads extracts atomically: every file is copied once into a private snapshot (hashed as it is
+ * copied), then the snapshot is validated; if any file has a problem, nothing is loaded and
+ * IngestRejected names every problem. Otherwise the snapshots are archived and applied in one
+ * transaction, replacing earlier rows by replacement key (see replace.ts) and writing only the
+ * rows that changed. A file whose content was loaded before is skipped, so that re-sending an
+ * old extract can never undo a later restatement.
  */
 export async function ingest(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
+  const files = discoverExtracts(paths, options.log);
+  const snapshots = createSnapshotDir(options.archiveDir);
   try {
-    return await ingestFiles(wh, paths, options);
+    return await ingestFiles(wh, files, snapshots, options);
   } finally {
     // The per-file temp tables hold every row of a file: free them before the build needs the memory.
-    await dropTempTables(wh, "^_(typed|text|rejects|reject_scans)_[0-9]+$");
+    await dropTempTables(wh, "^_(typed|text|rejects|reject_scans|replaced)_[0-9]+$");
+    snapshots.remove();
   }
 }
 
-async function ingestFiles(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
+async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: SnapshotDir, options: IngestOptions): Promise<FileOutcome[]> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
-  const files = discoverExtracts(paths, log);
   await ensureRawSchema(wh);
   const loadId = randomUUID();
   const loaded = new Set(
@@ -69,20 +86,21 @@ async function ingestFiles(wh: Warehouse, paths: string[], options: IngestOption
   for (const [n, file] of files.entries()) {
     const startedAt = now();
     const started = performance.now();
-    const bytes = statSync(file.path).size;
-    log.info(`${file.name}: reading ${(bytes / 1e6).toFixed(1)} MB as ${file.spec.entity}`);
-    // Hashing runs on the main thread while DuckDB reads the file on its own threads.
-    const hashing = sha256OfFile(file.path);
-    const opened = await openExtract(wh, file.path, file.format, n);
-    const validating = opened.problems.length === 0 ? validateExtract(wh, file.spec, opened, file, config, n) : undefined;
-    const [sha256, validated] = await Promise.all([hashing, validating]);
-    const p: Prepared = { file, sha256, bytes, rows: 0, startedAt };
-    if (loaded.has(sha256) || prepared.some((q) => q.sha256 === sha256 && q.typedTable)) {
-      log.info(`${file.name}: already loaded (same content, sha256 ${sha256.slice(0, 12)}), skipped`);
+    const snap = await snapshotFile(file.path, snapshots, n, file.name);
+    const p: Prepared = { file, snapshot: { ...file, path: snap.path }, n, sha256: snap.sha256, bytes: snap.bytes, rows: 0, startedAt };
+    if (loaded.has(p.sha256) || prepared.some((q) => q.sha256 === p.sha256 && q.typedTable)) {
+      log.info(`${file.name}: already loaded (same content, sha256 ${p.sha256.slice(0, 12)}), skipped`);
       prepared.push(p);
       continue;
     }
-    const problems = describeProblems(file, [...opened.problems, ...(validated?.problems ?? [])], validated?.rowProblems ?? []);
+    log.info(`${file.name}: reading ${(p.bytes / 1e6).toFixed(1)} MB as ${file.spec.entity}`);
+    const opened = await openExtract(wh, p.snapshot.path, file.format, n);
+    const validated = opened.problems.length === 0 ? await validateExtract(wh, file.spec, opened, p.snapshot, config, n) : undefined;
+    const ownership =
+      file.spec.entity === "payments" && validated && validated.problems.length === 0 ? await paymentCustomerProblems(wh, validated.table) : [];
+    const problems = describeProblems(p.snapshot, [...opened.problems, ...(validated?.problems ?? [])], [...(validated?.rowProblems ?? []), ...ownership])
+      // A reader's error may quote the path it read: name the user's file, not the snapshot.
+      .map((line) => line.replaceAll(p.snapshot.path, file.path));
     p.rows = validated?.rows ?? 0;
     if (problems.length > 0) {
       details.push(...problems);
@@ -102,52 +120,57 @@ async function ingestFiles(wh: Warehouse, paths: string[], options: IngestOption
     throw new IngestRejected(`ingest rejected: ${what} ${rejected.length === 1 ? "has" : "have"} problems; nothing was loaded`, details);
   }
 
-  for (const p of prepared) if (p.typedTable) archiveFile(p.file.path, options.archiveDir, p.file.spec.entity, p.sha256);
+  // Archived before the rows are committed: a committed row always has its file in the archive.
+  for (const p of prepared) if (p.typedTable) archiveSnapshot(p.snapshot.path, options.archiveDir, p.file.spec.entity, p.sha256, extname(p.file.name));
 
   const toLoad = prepared.filter((p) => p.typedTable);
-  log.info(`loading ${toLoad.length} file(s), ${toLoad.reduce((n, p) => n + p.rows, 0).toLocaleString("en-US")} rows, in one transaction`);
+  log.info(`loading ${toLoad.length} file(s), ${toLoad.reduce((n, p) => n + p.rows, 0).toLocaleString("en-US")} rows, in one transaction (load ${loadId})`);
   const started = performance.now();
   // Rows carry their file position in _source_row, so the load need not keep their order; DuckDB
   // then writes row groups in parallel and leaves nothing for the checkpoint (1.4 s -> 0.7 s a million rows).
   await wh.run("set preserve_insertion_order = false");
-  const outcomes = await wh.transaction(async () => {
-    const results: FileOutcome[] = [];
-    for (const p of prepared) {
-      const { file } = p;
-      if (p.typedTable) await upsert(wh, p, loadId, now());
-      const outcome = p.typedTable ? "loaded" : "skipped_duplicate";
-      await wh.run(
-        `insert into meta.load_log values ($1, $2, $3, $4, $5, $6, $7, $8, null, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ)`,
-        [loadId, file.name, resolve(file.path), file.spec.entity, p.sha256, p.bytes, p.rows, outcome, p.startedAt.toISOString(), now().toISOString()],
-      );
-      results.push({ name: file.name, entity: file.spec.entity, sha256: p.sha256, rows: p.rows, outcome });
-    }
-    return results;
-  }).finally(() => wh.run("reset preserve_insertion_order"));
+  const outcomes = await wh
+    .transaction(async () => {
+      const seq = await nextLoadSeq(wh);
+      const results: FileOutcome[] = [];
+      for (const p of prepared) {
+        const { file } = p;
+        if (p.typedTable) p.applied = await applyFile(wh, file.spec, p.typedTable, p.n, { loadId, fileName: file.name, at: now() });
+        const outcome = p.typedTable ? "loaded" : "skipped_duplicate";
+        const written = p.applied?.written ?? 0;
+        const replaced = p.applied?.replaced ?? 0;
+        await wh.run(
+          `insert into meta.load_log
+             (load_id, file_name, file_path, entity, sha256, bytes, rows, outcome, message, started_at, finished_at, load_seq, rows_written, rows_replaced)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, null, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11, $12, $13)`,
+          [loadId, file.name, resolve(file.path), file.spec.entity, p.sha256, p.bytes, p.rows, outcome, p.startedAt.toISOString(), now().toISOString(), seq, written, replaced],
+        );
+        if (p.typedTable) log.info(`${file.name}: ${written.toLocaleString("en-US")} row(s) new or changed, ${(p.rows - written).toLocaleString("en-US")} unchanged, ${replaced.toLocaleString("en-US")} earlier row(s) replaced`);
+        results.push({ name: file.name, entity: file.spec.entity, sha256: p.sha256, rows: p.rows, outcome, loadId, rowsWritten: written, rowsReplaced: replaced });
+      }
+      return results;
+    })
+    .finally(() => wh.run("reset preserve_insertion_order"));
   const rows = outcomes.reduce((s, o) => s + (o.outcome === "loaded" ? o.rows : 0), 0);
-  log.info(`loaded ${outcomes.filter((o) => o.outcome === "loaded").length} file(s), ${rate(rows, elapsed(started))}`);
+  log.info(`loaded ${outcomes.filter((o) => o.outcome === "loaded").length} file(s), ${rate(rows, elapsed(started))}; to take it back: arwatch ingest --undo ${loadId}`);
   return outcomes;
 }
 
-/** Replaces the rows whose key the file carries, then inserts the file's rows. */
-async function upsert(wh: Warehouse, p: Prepared, loadId: string, at: Date): Promise<void> {
-  const { spec, name } = p.file;
-  const target = `raw.${ident(spec.entity)}`;
-  const columns = spec.columns.map((c) => ident(c.name)).join(", ");
-  const matches = spec.key.map((k) => `${target}.${ident(k)} is not distinct from t.${ident(k)}`).join(" and ");
-  await wh.run(`delete from ${target} using ${p.typedTable} t where ${matches}`);
-  await wh.run(
-    `insert into ${target} select ${columns}, $1, $2, _row, $3::TIMESTAMPTZ from ${p.typedTable}`,
-    [loadId, name, at.toISOString()],
-  );
+/** One number per ingest call, increasing: what "later load" means for undo. */
+async function nextLoadSeq(wh: Warehouse): Promise<number> {
+  const [row] = await wh.all<{ seq: string }>("select coalesce(max(load_seq), 0) + 1 as seq from meta.load_log");
+  return Number(row!.seq);
 }
 
 async function recordRejections(wh: Warehouse, loadId: string, rejected: { p: Prepared; summary: string }[], now: () => Date) {
   await wh.transaction(async () => {
+    const seq = await nextLoadSeq(wh);
     for (const { p, summary } of rejected) {
       await wh.run(
-        `insert into meta.load_log values ($1, $2, $3, $4, $5, $6, $7, 'rejected', $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ)`,
-        [loadId, p.file.name, resolve(p.file.path), p.file.spec.entity, p.sha256, p.bytes, p.rows, summary, p.startedAt.toISOString(), now().toISOString()],
+        `insert into meta.load_log
+           (load_id, file_name, file_path, entity, sha256, bytes, rows, outcome, message, started_at, finished_at, load_seq)
+         values ($1, $2, $3, $4, $5, $6, $7, 'rejected', $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11)`,
+        [loadId, p.file.name, resolve(p.file.path), p.file.spec.entity, p.sha256, p.bytes, p.rows, summary, p.startedAt.toISOString(), now().toISOString(), seq],
       );
     }
   });

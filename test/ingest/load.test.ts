@@ -88,13 +88,14 @@ describe("ingest upserts by key and never applies a file twice", () => {
     ]);
   });
 
-  it("keys payments by payment_id and document_id, so one payment can pay several documents", async () => {
-    await load(write("payments.csv", `${PAYMENT_HEADER}\nP1,C1,2024-03-01,10,USD,I1\nP1,C1,2024-03-01,20,USD,I2\nP1,C1,2024-03-01,5,USD,\n`));
+  it("lets one payment pay several documents, and restates a payment as a whole by its payment_id", async () => {
+    await load(write("payments.csv", `${PAYMENT_HEADER}\nP1,C1,2024-03-01,10,USD,I1\nP1,C1,2024-03-01,20,USD,I2\nP1,C1,2024-03-01,5,USD,\nP2,C1,2024-03-02,7,USD,I3\n`));
+    expect(await wh.all("select count(*) as n from raw.payments where payment_id = 'P1'")).toEqual([{ n: "3" }]);
     await load(write("payments-fix.csv", `${PAYMENT_HEADER}\nP1,C1,2024-03-01,25,USD,I2\n`));
-    expect(await wh.all("select document_id, amount from raw.payments order by document_id nulls last")).toEqual([
-      { document_id: "I1", amount: "10.00" },
-      { document_id: "I2", amount: "25.00" },
-      { document_id: null, amount: "5.00" },
+    // P1's rows for I1 and the unapplied 5 are gone with the restatement; P2, not in the file, stays.
+    expect(await wh.all("select payment_id, document_id, amount from raw.payments order by all")).toEqual([
+      { payment_id: "P1", document_id: "I2", amount: "25.00" },
+      { payment_id: "P2", document_id: "I3", amount: "7.00" },
     ]);
   });
 

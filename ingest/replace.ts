@@ -1,0 +1,77 @@
+import type { Warehouse } from "../core/warehouse.ts";
+import { ident } from "../core/warehouse.ts";
+import { REPLACED_SCHEMA } from "./schema.ts";
+import type { EntitySpec } from "./specs.ts";
+
+/**
+ * The columns whose values in a file replace every earlier row with the same values. Usually
+ * the entity's key; for payments the payment_id alone: a file's rows of a payment are the whole
+ * payment (its allocation to documents included), so a restatement of 60 to INV1 + 40 to INV2
+ * as 100 to INV1 leaves one row, not the stale INV2 row beside it.
+ */
+export function replacementKey(spec: EntitySpec): string[] {
+  return spec.entity === "payments" ? ["payment_id"] : spec.key;
+}
+
+export interface Applied {
+  /** Rows of the file that were new or changed, written with this load's id. */
+  written: number;
+  /** Earlier rows the file replaced, moved to raw_replaced.<entity>. */
+  replaced: number;
+}
+
+/**
+ * Applies one validated file to raw.<entity>, set-based. For every replacement key the file
+ * carries, the earlier rows the file does not repeat exactly (all contract columns equal) are
+ * moved to raw_replaced.<entity> with the id of the load that replaced them, and the file's new
+ * or changed rows are inserted. A row the file repeats unchanged stays as it is, with its old
+ * lineage, so that a daily full extract writes only what changed and undoing a load touches
+ * only what it changed. Must run inside the load's transaction.
+ */
+export async function applyFile(
+  wh: Warehouse,
+  spec: EntitySpec,
+  typedTable: string,
+  n: number,
+  load: { loadId: string; fileName: string; at: Date },
+): Promise<Applied> {
+  const target = `raw.${ident(spec.entity)}`;
+  const history = `${REPLACED_SCHEMA}.${ident(spec.entity)}`;
+  const columns = spec.columns.map((c) => ident(c.name));
+  const sameContent = (a: string, b: string) => columns.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(" and ");
+  // Replacement keys are required columns (never null): a plain equi-join.
+  const replacementKeys = replacementKey(spec).map(ident);
+  const sameReplacementKey = replacementKeys.map((c) => `r.${c} = k.${c}`).join(" and ");
+  const sameKey = spec.key.map(ident).map((c) => `r.${c} is not distinct from d.${c}`).join(" and ");
+  const replaced = `_replaced_${n}`;
+  const at = load.at.toISOString();
+
+  await wh.run(
+    `create or replace temp table ${replaced} as
+     select r.*
+       from ${target} r
+       semi join (select distinct ${replacementKeys.join(", ")} from ${typedTable}) k on ${sameReplacementKey}
+       anti join ${typedTable} t on ${sameContent("r", "t")}`,
+  );
+  const [{ n: replacedRows }] = (await wh.all<{ n: string }>(`select count(*) as n from ${replaced}`)) as [{ n: string }];
+  if (Number(replacedRows) > 0) {
+    // Rows written earlier in this same load are not history: undoing the load removes them anyway.
+    await wh.run(`insert into ${history} select *, $1, $2::TIMESTAMPTZ from ${replaced} where _load_id is distinct from $1`, [load.loadId, at]);
+    // The entity key is unique in raw (a file's keys are unique, and a file replaces whole replacement-key groups).
+    await wh.run(`delete from ${target} r using ${replaced} d where ${sameKey}`);
+  }
+  const before = await count(wh, target);
+  await wh.run(
+    `insert into ${target}
+     select ${columns.map((c) => `t.${c}`).join(", ")}, $1, $2, t._row, $3::TIMESTAMPTZ
+       from ${typedTable} t
+       anti join ${target} r on ${sameContent("t", "r")}`,
+    [load.loadId, load.fileName, at],
+  );
+  return { written: (await count(wh, target)) - before, replaced: Number(replacedRows) };
+}
+
+async function count(wh: Warehouse, table: string): Promise<number> {
+  const [row] = await wh.all<{ n: string }>(`select count(*) as n from ${table}`);
+  return Number(row!.n);
+}
