@@ -11,7 +11,7 @@ import { buildCreditNotes, buildDocuments } from "./documents.ts";
 import { writeExtracts } from "./export.ts";
 import { checkOptions, type GenerateOptions } from "./options.ts";
 import { buildPaymentPlan, buildPayments } from "./payments.ts";
-import { resolvePlan, type Plan } from "./plan.ts";
+import { resolvePlan, WARM_UP_MONTHS, type Plan } from "./plan.ts";
 import { buildSalesOrders } from "./sales-orders.ts";
 import { defineRandomMacros } from "./sql-random.ts";
 import { buildWriteOffs } from "./write-offs.ts";
@@ -53,7 +53,7 @@ export async function generateExtracts(options: GenerateOptions, log: Logger): P
     const plan = await resolvePlan(wh, checked);
     log.info(
       `generate: ${plan.customers.toLocaleString("en-US")} customers, ${checked.invoices.toLocaleString("en-US")} documents, ` +
-        `${checked.months} months to ${plan.asOf} in ${plan.currency} (seed ${plan.seed})`,
+        `${checked.months} months to ${plan.asOf} after ${WARM_UP_MONTHS} months of earlier ledger, in ${plan.currency} (seed ${plan.seed})`,
     );
     for (const [name, build] of STEPS) {
       const stepStarted = performance.now();

@@ -6,6 +6,7 @@ export interface GenerateOptions {
   customers: number;
   invoices: number;
   seed: number;
+  /** Months the reports cover (config history.months); the ledger starts WARM_UP_MONTHS (12) before them. */
   months: number;
   /** YYYY-MM-DD: the extract date; nothing is dated after it. */
   asOf: string;

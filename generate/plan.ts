@@ -23,11 +23,18 @@ export const MIX = {
   writeOffAfterDays: 120,
 } as const;
 
+/**
+ * Months of ledger before the reported window. A real ledger does not start empty on the first
+ * month the reports show: these months give it open balances, ageing items and payment habits
+ * there, so that the first months of the trends and the allowance look like the rest.
+ */
+export const WARM_UP_MONTHS = 12;
+
 /** Everything the SQL steps need, resolved once: counts, dates and the currency's scale. */
 export interface Plan extends CurrencyScale {
   seed: number;
   asOf: string;
-  /** The day before the first document date: documents fall in (start, asOf]. */
+  /** The day before the first document date, WARM_UP_MONTHS before the window: documents fall in (start, asOf]. */
   start: string;
   days: number;
   customers: number;
@@ -38,10 +45,15 @@ export interface Plan extends CurrencyScale {
   currency: string;
 }
 
-/** Resolves the plan; DuckDB does the calendar arithmetic (month ends, leap years). */
+/**
+ * Resolves the plan; DuckDB does the calendar arithmetic (month ends, leap years). The ledger
+ * covers the months asked for plus WARM_UP_MONTHS before them; the documents asked for are
+ * spread over all of it.
+ */
 export async function resolvePlan(wh: Warehouse, options: GenerateOptions): Promise<Plan> {
+  const span = options.months + WARM_UP_MONTHS;
   const [row] = await wh.all<{ start: string; days: number }>(
-    `select (d - to_months(${options.months}))::DATE as start, (d - (d - to_months(${options.months}))::DATE)::INTEGER as days
+    `select (d - to_months(${span}))::DATE as start, (d - (d - to_months(${span}))::DATE)::INTEGER as days
        from (select ${literal(options.asOf)}::DATE as d)`,
   );
   const creditNotes = Math.round(options.invoices * MIX.creditNotes);
