@@ -2,11 +2,43 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
+/**
+ * A count of days the models can compute with: whole, and at most 100 years, far inside the
+ * engine's integer range (a bound of 2^31 days would fail the build, not the config).
+ */
+const MAX_DAYS = 36_500;
+const days = (min: number) => z.number().int().min(min).max(MAX_DAYS, `at most ${MAX_DAYS} days (100 years)`);
+
 /** Bucket bounds must rise strictly, or a day could fall in two buckets or none. */
 const bucketBounds = z
-  .array(z.number().int().positive())
+  .array(days(1))
   .min(1)
   .refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), "bounds must be strictly increasing");
+
+/** The format codes DuckDB's strptime takes (checked against the engine), so a typo fails here, not at ingest. */
+const DATE_CODES = new Set("a A b B c d -d g G h H -H I -I j -j m -m M -M n p S -S T u U V w W x X y -y Y z Z f %".split(" ").map((c) => `%${c}`));
+const YEAR_CODES = ["%Y", "%y", "%-y", "%G", "%g"];
+const MONTH_CODES = ["%m", "%-m", "%b", "%B", "%h"];
+const DAY_CODES = ["%d", "%-d"];
+
+/** Why a date format cannot read ledger dates, or undefined when it can. */
+export function dateFormatProblem(format: string): string | undefined {
+  const codes = format.match(/%-?./g) ?? [];
+  const unknown = codes.find((c) => !DATE_CODES.has(c));
+  if (unknown) return `${unknown} is not a date format code (e.g. %d/%m/%Y; codes: ${[...DATE_CODES].join(" ")})`;
+  if (/%-?$/.test(format.replace(/%-?./g, ""))) return "ends with an unfinished % code";
+  const has = (list: string[]) => codes.some((c) => list.includes(c));
+  const hasDayOfYear = codes.some((c) => c === "%j" || c === "%-j");
+  if (!has(YEAR_CODES) || !((has(MONTH_CODES) && has(DAY_CODES)) || hasDayOfYear)) {
+    return "must give a year, a month and a day (e.g. %d/%m/%Y)";
+  }
+  return undefined;
+}
+
+const dateFormat = z.string().superRefine((format, ctx) => {
+  const problem = dateFormatProblem(format);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, input: format });
+});
 
 export const configSchema = z
   .object({
@@ -19,7 +51,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     badDebt: z
-      .object({ maxDebtAgeDays: z.number().int().nonnegative().default(180) })
+      .object({ maxDebtAgeDays: days(0).default(180) })
       .strict()
       .prefault({}),
     creditStatus: z
@@ -49,7 +81,7 @@ export const configSchema = z
       .prefault({}),
     ingest: z
       .object({
-        dateFormats: z.array(z.string().min(2)).min(1).default(["%Y-%m-%d", "%d/%m/%Y"]),
+        dateFormats: z.array(dateFormat).min(1).default(["%Y-%m-%d", "%d/%m/%Y"]),
         archiveDir: z.string().min(1).optional(),
       })
       .strict()

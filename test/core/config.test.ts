@@ -22,8 +22,21 @@ describe("parseConfig(input)", () => {
     [{ badDebt: { maxDebtAgeDays: -1 } }, "f.yaml: badDebt.maxDebtAgeDays = -1: Too small: expected number to be >=0"],
     [{ creditStatus: { warnAt: "high" } }, 'f.yaml: creditStatus.warnAt = "high": Invalid input: expected number, received string'],
     [{ agings: {} }, "f.yaml: agings: unknown key (check its spelling against the README's config keys)"],
+    // What the engine cannot take is a config error naming the key, not a failure of the next ingest or build.
+    [{ aging: { buckets: [30, 2 ** 31] } }, "f.yaml: aging.buckets.1 = 2147483648: at most 36500 days (100 years)"],
+    [{ badDebt: { maxDebtAgeDays: 1e9 } }, "f.yaml: badDebt.maxDebtAgeDays = 1000000000: at most 36500 days (100 years)"],
+    [{ aging: { buckets: [30.5] } }, "f.yaml: aging.buckets.0 = 30.5: Invalid input: expected int, received number"],
+    [{ ingest: { dateFormats: ["%Y-%m-%d", "%Q/%m/%Y"] } }, 'f.yaml: ingest.dateFormats.1 = "%Q/%m/%Y": %Q is not a date format code (e.g. %d/%m/%Y; codes: '],
+    [{ ingest: { dateFormats: ["%d/%m"] } }, 'f.yaml: ingest.dateFormats.0 = "%d/%m": must give a year, a month and a day (e.g. %d/%m/%Y)'],
+    [{ ingest: { dateFormats: ["%d/%m/%Y%"] } }, 'f.yaml: ingest.dateFormats.0 = "%d/%m/%Y%": ends with an unfinished % code'],
   ])("names the key, the value and what was expected: %j", (input, message) => {
     expect(() => parseConfig(input, "f.yaml")).toThrow(message);
+  });
+});
+
+describe("ingest.dateFormats", () => {
+  it.each([["%d/%m/%Y"], ["%-d/%-m/%y"], ["%d %b %Y"], ["%Y%m%d"], ["%Y-%j"], ["%d.%m.%Y"]])("accepts %s", (format) => {
+    expect(parseConfig({ ingest: { dateFormats: [format] } }).ingest.dateFormats).toEqual([format]);
   });
 });
 
