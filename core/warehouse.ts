@@ -45,10 +45,11 @@ export class NoWarehouse extends Error {
 
 /** Opens (creating if needed and allowed) a DuckDB file, or ':memory:' for tests. */
 export async function openWarehouse(path: string, options: OpenOptions = {}): Promise<Warehouse> {
-  const inMemory = path === ":memory:";
+  // ':memory:' (tests) and 'md:' (a MotherDuck database) are not local files.
+  const localFile = path !== ":memory:" && !path.startsWith("md:");
   const mayCreate = (options.create ?? true) && !options.readOnly && !options.sandboxed;
-  if (!inMemory && !existsSync(path) && !mayCreate) throw new NoWarehouse(path);
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (localFile && !existsSync(path) && !mayCreate) throw new NoWarehouse(path);
+  if (localFile) mkdirSync(dirname(path), { recursive: true });
   const settings: Record<string, string> = {
     // Offline machines: never try to download an extension.
     autoinstall_known_extensions: "false",
