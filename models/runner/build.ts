@@ -1,23 +1,37 @@
 import { randomUUID } from "node:crypto";
-import type { Config } from "../../core/config.ts";
 import type { Logger } from "../../core/log.ts";
 import { elapsed } from "../../core/log.ts";
 import type { Row, Warehouse } from "../../core/warehouse.ts";
 import { firstLine } from "../../core/warehouse.ts";
-import { ensureRawSchema } from "../../ingest/schema.ts";
+import { columnMismatch } from "./columns.ts";
 import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
+import { writeBuildParams, type ParamTable, type ParamValue } from "./params.ts";
 import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
 
 export interface BuildOptions {
-  config: Config;
-  /** YYYY-MM-DD; every model computes its figures as of this date. */
+  /** YYYY-MM-DD; every model computes its figures as of this date (meta.build_params.as_of_date). */
   asOf: string;
+  /** The settings the models read, one column each of meta.build_params (beside as_of_date and built_at). */
+  params?: Record<string, ParamValue>;
+  /** Small tables of settings, each written to meta.build_<name>. */
+  paramTables?: Record<string, ParamTable>;
+  /** Runs before anything else, e.g. to create the source tables the models read. */
+  prepare?: (wh: Warehouse) => Promise<void>;
   log: Logger;
   /** `model` or `model+` (it and everything downstream). */
   select?: string;
   now?: () => Date;
   modelsDir?: string;
+}
+
+/**
+ * The options callers passed before the runner became generic: the arwatch config itself.
+ * Converted by models/legacy-build-options.ts, so that the runner knows neither the config's
+ * shape nor ingest; callers move to BuildOptions and this goes.
+ */
+export interface LegacyBuildOptions extends Omit<BuildOptions, "params" | "paramTables" | "prepare"> {
+  config: unknown;
 }
 
 export interface TestResult {
@@ -53,11 +67,13 @@ export const SAMPLE_ROWS = 5;
  * downstream, and no reader, ever sees bad data. Test results are kept in meta.test_results
  * either way, for the data-quality page.
  */
-export async function buildModels(wh: Warehouse, options: BuildOptions): Promise<BuildResult> {
-  const { config, log } = options;
+export async function buildModels(wh: Warehouse, given: BuildOptions | LegacyBuildOptions): Promise<BuildResult> {
+  const options = "config" in given ? await (await import("../legacy-build-options.ts")).fromLegacy(given) : given;
+  const { log } = options;
   const now = options.now ?? (() => new Date());
   const models = loadProject(options.modelsDir);
-  await ensureRawSchema(wh);
+  await options.prepare?.(wh);
+  await wh.run("create schema if not exists meta");
   const parents = await resolveDependencies(wh, models);
   const order = topologicalOrder(parents);
   const selected = options.select ? selectModels(options.select, models, parents) : new Set(order);
@@ -78,13 +94,15 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
           throw new Error(`${macro.path}: ${firstLine(e)}`);
         }
       }
-      await writeBuildParams(wh, config, options.asOf);
+      await writeBuildParams(wh, options.asOf, startedAt, options.params ?? {}, options.paramTables ?? {});
       for (const id of order) {
         if (!selected.has(id)) continue;
         const model = byId.get(id)!;
         const started = performance.now();
         await materialize(wh, model);
         const ms = elapsed(started);
+        const mismatch = await columnMismatch(wh, model);
+        if (mismatch) throw new BuildFailed(mismatch, result);
         result.models.push({ id, ms });
         log.info(`  ${id.padEnd(42)} ${model.materialized.padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
         const built = new Set(result.models.map((m) => m.id));
@@ -147,36 +165,6 @@ async function runTest(wh: Warehouse, test: DataTest): Promise<TestResult> {
     return { test, failures, sample, ms: elapsed(started) };
   } catch (e) {
     throw new Error(`data test ${test.name} on ${test.model} cannot run: ${firstLine(e)}`);
-  }
-}
-
-/** The as-of date and the settings the models read, passed as values, never spliced into SQL. */
-async function writeBuildParams(wh: Warehouse, config: Config, asOf: string): Promise<void> {
-  const { aging, badDebt, creditStatus, history, expectedLoss } = config;
-  await wh.run(`create or replace table meta.build_params (
-    as_of_date DATE, currency VARCHAR, aging_basis VARCHAR, bucket_bounds INTEGER[],
-    max_debt_age_days INTEGER, warn_at DECIMAL(9,4), history_months INTEGER,
-    ecl_method VARCHAR, ecl_lookback_months INTEGER, ecl_segment_by VARCHAR, ecl_forward_factor DECIMAL(9,4))`);
-  await wh.run(
-    `insert into meta.build_params values ($1::DATE, $2, $3, $4::VARCHAR::INTEGER[], $5, $6::DECIMAL(9,4), $7, $8, $9, $10, $11::DECIMAL(9,4))`,
-    [
-      asOf,
-      config.currency,
-      aging.basis,
-      `[${aging.buckets.join(",")}]`,
-      badDebt.maxDebtAgeDays,
-      String(creditStatus.warnAt),
-      history.months,
-      expectedLoss.method,
-      expectedLoss.lookbackMonths,
-      expectedLoss.segmentBy,
-      String(expectedLoss.forwardLookingFactor),
-    ],
-  );
-  // Loss rates that finance sets (method: matrix), one row per bucket label.
-  await wh.run("create or replace table meta.build_loss_rates (aging_bucket VARCHAR, loss_rate DECIMAL(9,6))");
-  for (const [bucket, rate] of Object.entries(expectedLoss.lossRates)) {
-    await wh.run("insert into meta.build_loss_rates values ($1, $2::DECIMAL(9,6))", [bucket, String(rate)]);
   }
 }
 

@@ -14,6 +14,16 @@ const DEFAULT_MATERIALIZATION: Record<Layer, "view" | "table"> = {
   marts: "table",
 };
 
+/**
+ * How completely each layer's YAML documents its columns: `all` (every built column is
+ * documented, checked after each build of a model) or `documented` (the documented ones exist).
+ */
+export const COLUMN_DOCS: Record<Layer, "all" | "documented"> = {
+  staging: "all",
+  intermediate: "documented",
+  marts: "all",
+};
+
 export const MODELS_DIR = join(PACKAGE_ROOT, "models");
 
 const severity = z.enum(["error", "warn"]).default("error");

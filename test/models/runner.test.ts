@@ -16,9 +16,12 @@ function project(files: Record<string, string>): string {
   return dir;
 }
 
-const doc = (layer: string, ...models: string[]) => [
+/** A layer's YAML documenting each model with the given columns: { a: ["customer_id"] }. */
+const doc = (layer: string, models: Record<string, string[]>) => [
   `${layer}/_${layer}__models.yml`,
-  `models:\n${models.map((m) => `  - name: ${m}\n    description: test model ${m}\n`).join("")}`,
+  `models:\n${Object.entries(models)
+    .map(([m, cols]) => `  - name: ${m}\n    description: test model ${m}\n    columns: [${cols.map((c) => `{ name: ${c}, description: column ${c} }`).join(", ")}]\n`)
+    .join("")}`,
 ] as const;
 
 async function run(modelsDir: string, select?: string) {
@@ -34,8 +37,8 @@ describe("the model runner", () => {
     const dir = project({
       "marts/b.sql": "with a as (select * from staging.a) select count(*) as n from a",
       "staging/a.sql": "select customer_id from raw.customers",
-      [doc("staging", "a")[0]]: doc("staging", "a")[1],
-      [doc("marts", "b")[0]]: doc("marts", "b")[1],
+      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id"] })[1],
+      [doc("marts", {})[0]]: doc("marts", { b: ["n"] })[1],
     });
     const { wh, build } = await run(dir);
     const result = await build();
@@ -44,7 +47,7 @@ describe("the model runner", () => {
   });
 
   it("fails clearly on a table that is neither a model nor a source", async () => {
-    const dir = project({ "staging/a.sql": "select * from raw.customers join nowhere.x using (customer_id)", [doc("staging", "a")[0]]: doc("staging", "a")[1] });
+    const dir = project({ "staging/a.sql": "select * from raw.customers join nowhere.x using (customer_id)", [doc("staging", {})[0]]: doc("staging", { a: [] })[1] });
     const { build } = await run(dir);
     await expect(build()).rejects.toThrow(/staging\/a\.sql: reads nowhere\.x, which is neither a model nor a source/);
   });
@@ -53,7 +56,7 @@ describe("the model runner", () => {
     const dir = project({
       "staging/a.sql": "select * from staging.b",
       "staging/b.sql": "select * from staging.a",
-      [doc("staging", "a", "b")[0]]: doc("staging", "a", "b")[1],
+      [doc("staging", {})[0]]: doc("staging", { a: [], b: [] })[1],
     });
     const { build } = await run(dir);
     await expect(build()).rejects.toThrow(/cycle: staging\.(a|b) -> staging\.(a|b) -> staging\.(a|b)/);
@@ -63,7 +66,7 @@ describe("the model runner", () => {
     const dir = project({
       "marts/z.sql": "-- depends_on: marts.y\nselect 1 as one",
       "marts/y.sql": "select 2 as two",
-      [doc("marts", "y", "z")[0]]: doc("marts", "y", "z")[1],
+      [doc("marts", {})[0]]: doc("marts", { y: ["two"], z: ["one"] })[1],
     });
     const { build } = await run(dir, "marts.y+");
     expect((await build()).models.map((m) => m.id)).toEqual(["marts.y", "marts.z"]);
@@ -74,8 +77,8 @@ describe("the model runner", () => {
       "staging/a.sql": "select customer_id from raw.customers",
       "marts/b.sql": "select * from staging.a",
       "marts/c.sql": "select 1 as x",
-      [doc("staging", "a")[0]]: doc("staging", "a")[1],
-      [doc("marts", "b", "c")[0]]: doc("marts", "b", "c")[1],
+      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id"] })[1],
+      [doc("marts", {})[0]]: doc("marts", { b: ["customer_id"], c: ["x"] })[1],
     });
     const { build: all } = await run(dir, "a+");
     expect((await all()).models.map((m) => m.id)).toEqual(["staging.a", "marts.b"]);

@@ -1,0 +1,32 @@
+import type { Config } from "../core/config.ts";
+import type { ParamTable, ParamValue } from "./runner/params.ts";
+
+/**
+ * What arwatch's models read from the configuration, as build parameters: one row of
+ * meta.build_params and the configured loss rates in meta.build_loss_rates. The runner writes
+ * them without knowing what they mean; the models and rpt_build_info read them.
+ */
+export function modelSettings(config: Config): { params: Record<string, ParamValue>; paramTables: Record<string, ParamTable> } {
+  const { aging, badDebt, creditStatus, history, expectedLoss } = config;
+  return {
+    params: {
+      currency: config.currency,
+      aging_basis: aging.basis,
+      bucket_bounds: { type: "INTEGER[]", value: [...aging.buckets] },
+      max_debt_age_days: { type: "INTEGER", value: badDebt.maxDebtAgeDays },
+      warn_at: { type: "DECIMAL(9,4)", value: String(creditStatus.warnAt) },
+      history_months: { type: "INTEGER", value: history.months },
+      ecl_method: expectedLoss.method,
+      ecl_lookback_months: { type: "INTEGER", value: expectedLoss.lookbackMonths },
+      ecl_segment_by: expectedLoss.segmentBy,
+      ecl_forward_factor: { type: "DECIMAL(9,4)", value: String(expectedLoss.forwardLookingFactor) },
+    },
+    paramTables: {
+      // Loss rates that finance sets (method: matrix), one row per bucket label.
+      loss_rates: {
+        columns: { aging_bucket: "VARCHAR", loss_rate: "DECIMAL(9,6)" },
+        rows: Object.entries(expectedLoss.lossRates).map(([aging_bucket, rate]) => ({ aging_bucket, loss_rate: String(rate) })),
+      },
+    },
+  };
+}
