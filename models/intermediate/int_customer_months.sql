@@ -8,16 +8,26 @@ month_ends as (
     select * from intermediate.int_month_ends
 ),
 
+params as (
+    select max_debt_age_days from meta.build_params
+),
+
+-- From the replayed open items themselves, not from the aging mart: a model reads only lower layers.
 balances as (
     select
-        month_end,
-        customer_id,
-        sum(outstanding_amount) as outstanding_amount,
-        sum(gross_amount) as gross_amount,
-        sum(gross_amount) filter (where bucket_order = 0) as current_amount,
-        sum(gross_amount) filter (where bucket_order > 0) as overdue_amount,
-        sum(expected_bad_debt_amount) as expected_bad_debt_amount,
-    from marts.fct_month_end_aging
+        open_items.month_end,
+        open_items.customer_id,
+        sum(open_items.outstanding_amount) as outstanding_amount,
+        sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0) as gross_amount,
+        sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0 and open_items.bucket_order = 0)
+            as current_amount,
+        sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0 and open_items.bucket_order > 0)
+            as overdue_amount,
+        sum(open_items.outstanding_amount) filter (
+            where open_items.outstanding_amount > 0 and open_items.days_past_due > params.max_debt_age_days
+        ) as expected_bad_debt_amount,
+    from intermediate.int_month_end_open_items as open_items
+    cross join params
     group by all
 ),
 
@@ -63,13 +73,13 @@ final as (
     select
         keys.month_end,
         keys.customer_id,
-        coalesce(balances.outstanding_amount, 0)::decimal(18, 2) as outstanding_amount,
-        coalesce(balances.gross_amount, 0)::decimal(18, 2) as gross_amount,
-        coalesce(balances.current_amount, 0)::decimal(18, 2) as current_amount,
-        coalesce(balances.overdue_amount, 0)::decimal(18, 2) as overdue_amount,
-        coalesce(balances.expected_bad_debt_amount, 0)::decimal(18, 2) as expected_bad_debt_amount,
-        coalesce(invoiced.invoiced_amount, 0)::decimal(18, 2) as invoiced_amount,
-        coalesce(collected.collected_amount, 0)::decimal(18, 2) as collected_amount,
+        coalesce(balances.outstanding_amount, 0)::decimal(38, 2) as outstanding_amount,
+        coalesce(balances.gross_amount, 0)::decimal(38, 2) as gross_amount,
+        coalesce(balances.current_amount, 0)::decimal(38, 2) as current_amount,
+        coalesce(balances.overdue_amount, 0)::decimal(38, 2) as overdue_amount,
+        coalesce(balances.expected_bad_debt_amount, 0)::decimal(38, 2) as expected_bad_debt_amount,
+        coalesce(invoiced.invoiced_amount, 0)::decimal(38, 2) as invoiced_amount,
+        coalesce(collected.collected_amount, 0)::decimal(38, 2) as collected_amount,
         coalesce(follow_ups.follow_ups, 0) as follow_ups,
         coalesce(follow_ups.has_open_promise, false) as has_open_promise,
         coalesce(follow_ups.follow_ups, 0) > 0 or coalesce(follow_ups.has_open_promise, false) as is_under_follow_up,

@@ -7,7 +7,8 @@ customer_months as (
 ),
 
 customers as (
-    select customer_id, team, collector, customer_group from marts.dim_customers
+    -- The customers extract (a customer known only from documents has none of these: (none)).
+    select customer_id, team, collector, customer_group from staging.stg_customers
 ),
 
 grouped as (

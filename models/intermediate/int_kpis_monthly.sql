@@ -94,10 +94,10 @@ final as (
             then round((opening_receivable + credit_sales - receivable) / (opening_receivable + credit_sales - current_receivable) * 100, 2)
         end::decimal(9, 2) as cei,
         case when receivable > 0 then round(current_receivable / receivable * 100, 2) end::decimal(9, 2) as pct_current,
-        with_opening.receivable::decimal(18, 2) as receivable,
-        with_opening.current_receivable::decimal(18, 2) as current_receivable,
-        with_opening.credit_sales::decimal(18, 2) as credit_sales,
-        with_opening.opening_receivable::decimal(18, 2) as opening_receivable,
+        with_opening.receivable::decimal(38, 2) as receivable,
+        with_opening.current_receivable::decimal(38, 2) as current_receivable,
+        with_opening.credit_sales::decimal(38, 2) as credit_sales,
+        with_opening.opening_receivable::decimal(38, 2) as opening_receivable,
         with_opening.days_in_month,
     from with_opening
     join countback using (level, level_value, month_end)

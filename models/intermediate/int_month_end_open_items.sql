@@ -53,7 +53,7 @@ final as (
         customer_id,
         document_date,
         due_date,
-        outstanding_amount::decimal(18, 2) as outstanding_amount,
+        outstanding_amount::decimal(38, 2) as outstanding_amount,
         days_past_due::integer as days_past_due,
         aging_bucket_order(days_past_due, bucket_bounds) as bucket_order,
         case when document_date <= previous_month_end then aging_bucket_order(days_past_due_before, bucket_bounds) end as bucket_order_before,

@@ -95,16 +95,16 @@ final as (
         is_in_customers_extract,
         credit_limit::decimal(18, 2) as credit_limit,
         credit_term_days::integer as credit_term_days,
-        outstanding_amount::decimal(18, 2) as outstanding_amount,
-        open_orders_amount::decimal(18, 2) as open_orders_amount,
-        (outstanding_amount + open_orders_amount)::decimal(18, 2) as exposure_amount,
+        outstanding_amount::decimal(38, 2) as outstanding_amount,
+        open_orders_amount::decimal(38, 2) as open_orders_amount,
+        (outstanding_amount + open_orders_amount)::decimal(38, 2) as exposure_amount,
         case when credit_limit > 0
-            then round((outstanding_amount + open_orders_amount) / credit_limit, 4)::decimal(18, 4)
+            then round((outstanding_amount + open_orders_amount) / credit_limit, 4)::decimal(38, 4)
         end as utilisation,
-        (credit_limit - (outstanding_amount + open_orders_amount))::decimal(18, 2) as available_credit,
-        overdue_amount::decimal(18, 2) as overdue_amount,
+        (credit_limit - (outstanding_amount + open_orders_amount))::decimal(38, 2) as available_credit,
+        overdue_amount::decimal(38, 2) as overdue_amount,
         max_days_past_due::integer as max_days_past_due,
-        expected_bad_debt_amount::decimal(18, 2) as expected_bad_debt_amount,
+        expected_bad_debt_amount::decimal(38, 2) as expected_bad_debt_amount,
         case
             when credit_limit is null then 'no_limit'
             when outstanding_amount + open_orders_amount > credit_limit then 'over_limit'

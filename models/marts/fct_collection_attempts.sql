@@ -65,8 +65,8 @@ final as (
             when attempts.promised_date < params.as_of_date then 'broken'
             else 'open'
         end as promise_status,
-        coalesce(collected.collected_7d, 0)::decimal(18, 2) as collected_7d,
-        coalesce(collected.collected_30d, 0)::decimal(18, 2) as collected_30d,
+        coalesce(collected.collected_7d, 0)::decimal(38, 2) as collected_7d,
+        coalesce(collected.collected_30d, 0)::decimal(38, 2) as collected_30d,
     from attempts
     cross join params
     left join customers using (customer_id)

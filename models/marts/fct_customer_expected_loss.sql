@@ -2,6 +2,8 @@
 -- customer's positive open items; unapplied cash and credits reduce no one's gross) times the
 -- loss rate of its segment and bucket in force at the latest month-end on or before the as-of
 -- date, rounded to the cent. The segment figures in fct_expected_loss are sums of these rows.
+-- Without history for roll rates (and no configured fallback) the rate is unknown: loss_rate and
+-- expected_loss are null and rate_source says no_history, rather than a loss of 0 that is not known.
 with
 
 params as (
@@ -42,9 +44,10 @@ final as (
         segments.segment,
         gross.aging_bucket,
         gross.bucket_order,
-        gross.gross_amount::decimal(18, 2) as gross_amount,
+        gross.gross_amount::decimal(38, 2) as gross_amount,
         rates.loss_rate,
-        round(gross.gross_amount * rates.loss_rate, 2)::decimal(18, 2) as expected_loss,
+        rates.rate_source,
+        round(gross.gross_amount * rates.loss_rate, 2)::decimal(38, 2) as expected_loss,
     from gross
     cross join params
     left join customers using (customer_id)

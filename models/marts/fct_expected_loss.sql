@@ -28,9 +28,13 @@ final as (
         rates.segment,
         rates.aging_bucket,
         rates.bucket_order,
-        coalesce(totals.gross_amount, 0)::decimal(18, 2) as gross_amount,
+        coalesce(totals.gross_amount, 0)::decimal(38, 2) as gross_amount,
         rates.loss_rate,
-        coalesce(totals.expected_loss, 0)::decimal(18, 2) as expected_loss,
+        rates.rate_source,
+        -- Unknown rate, unknown loss; an empty bucket has none to lose.
+        case
+            when rates.loss_rate is not null or coalesce(totals.gross_amount, 0) = 0 then coalesce(totals.expected_loss, 0)
+        end::decimal(38, 2) as expected_loss,
     from rates
     cross join params
     left join totals using (segment, bucket_order)

@@ -8,7 +8,9 @@
 -- A segment with no balance in a bucket in the window takes the portfolio's rate (rate_source
 -- 'portfolio'); a bucket no customer had a balance in takes 1, prudently assuming it all rolls
 -- on ('assumed'). Loss rate of bucket k = the product of the roll rates from k to the last bucket.
--- The first month-end of the history has no pair before it: no roll rate ('no_history').
+-- A month-end without a pair of month-ends in its window (the first of the history, or a company
+-- whose ledger starts less than a month before it) has no roll rate: its loss rate is the one
+-- configured in expectedLoss.lossRates ('fallback'), else unknown (null, 'no_history').
 with
 
 params as (
@@ -115,17 +117,27 @@ final as (
         chained.aging_bucket,
         chained.bucket_order,
         params.ecl_method as method,
-        case when params.ecl_method = 'roll_rate' then chained.historical_loss_rate else configured.loss_rate end as base_loss_rate,
+        -- Without a month-end pair there is no roll rate: the configured rate stands in when
+        -- finance set one, else the rate stays unknown (null, rate_source no_history).
+        case
+            when params.ecl_method = 'matrix' then configured.loss_rate
+            when chained.rate_source = 'no_history' then configured.loss_rate
+            else chained.historical_loss_rate
+        end as base_loss_rate,
         case when params.ecl_method = 'roll_rate' then round(chained.roll_rate, 6)::decimal(9, 6) end as roll_rate,
         -- least() skips nulls in DuckDB, so a missing rate is kept missing explicitly.
         case when base_loss_rate is not null then round(least(1, base_loss_rate * params.ecl_forward_factor), 6) end::decimal(9, 6)
             as loss_rate,
-        case when params.ecl_method = 'roll_rate' then chained.rate_source else 'configured' end as rate_source,
+        case
+            when params.ecl_method = 'matrix' then 'configured'
+            when chained.rate_source = 'no_history' and configured.loss_rate is not null then 'fallback'
+            else chained.rate_source
+        end as rate_source,
         params.ecl_forward_factor as forward_looking_factor,
         chained.window_start,
         chained.window_end,
         coalesce(chained.month_pairs, 0)::integer as month_pairs,
-        chained.observed_balance::decimal(18, 2) as observed_balance,
+        chained.observed_balance::decimal(38, 2) as observed_balance,
     from chained
     cross join params
     left join configured using (aging_bucket)

@@ -23,12 +23,12 @@ final as (
         buckets.aging_bucket,
         open_items.bucket_order::integer as bucket_order,
         open_items.bucket_order_before::integer as previous_bucket_order,
-        sum(open_items.outstanding_amount)::decimal(18, 2) as outstanding_amount,
-        coalesce(sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0), 0)::decimal(18, 2)
+        sum(open_items.outstanding_amount)::decimal(38, 2) as outstanding_amount,
+        coalesce(sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0), 0)::decimal(38, 2)
             as gross_amount,
         coalesce(sum(open_items.outstanding_amount) filter (
             where open_items.outstanding_amount > 0 and open_items.days_past_due > params.max_debt_age_days
-        ), 0)::decimal(18, 2) as expected_bad_debt_amount,
+        ), 0)::decimal(38, 2) as expected_bad_debt_amount,
         count(*) as open_items,
     from open_items
     cross join params

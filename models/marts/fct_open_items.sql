@@ -94,7 +94,7 @@ final as (
         aged.document_date,
         aged.due_date,
         aged.amount::decimal(18, 2) as amount,
-        aged.outstanding_amount::decimal(18, 2) as outstanding_amount,
+        aged.outstanding_amount::decimal(38, 2) as outstanding_amount,
         aged.days_past_due::integer as days_past_due,
         buckets.aging_bucket,
         buckets.bucket_order,

@@ -56,9 +56,9 @@ final as (
         opening.segment,
         buckets.aging_bucket,
         opening.bucket_order,
-        opening.opening_balance::decimal(18, 2) as opening_balance,
-        coalesce(rolled_on.amount, 0)::decimal(18, 2) as rolled_on_amount,
-        coalesce(written_off.amount, 0)::decimal(18, 2) as written_off_amount,
+        opening.opening_balance::decimal(38, 2) as opening_balance,
+        coalesce(rolled_on.amount, 0)::decimal(38, 2) as rolled_on_amount,
+        coalesce(written_off.amount, 0)::decimal(38, 2) as written_off_amount,
     from opening
     join buckets using (bucket_order)
     left join rolled_on using (month_end, segment, bucket_order)

@@ -20,7 +20,7 @@ final as (
         customers.customer_name,
         open_items.aging_bucket,
         open_items.bucket_order,
-        sum(open_items.outstanding_amount)::decimal(18, 2) as outstanding_amount,
+        sum(open_items.outstanding_amount)::decimal(38, 2) as outstanding_amount,
         count(*) as open_items,
     from open_items
     left join customers using (customer_id)

@@ -17,7 +17,7 @@ select
         count(*) filter (where promise_status = 'kept')
         / nullif(count(*) filter (where promise_status in ('kept', 'broken')), 0), 4
     )::decimal(9, 4) as kept_rate,
-    sum(collected_7d)::decimal(18, 2) as collected_7d,
-    sum(collected_30d)::decimal(18, 2) as collected_30d,
+    sum(collected_7d)::decimal(38, 2) as collected_7d,
+    sum(collected_30d)::decimal(38, 2) as collected_30d,
 from marts.fct_collection_attempts
 group by all

@@ -35,7 +35,7 @@ final as (
         by_reason.reason,
         by_reason.attempts::integer as attempts,
         by_reason.customers::integer as customers,
-        coalesce(affected.amount_affected, 0)::decimal(18, 2) as amount_affected,
+        coalesce(affected.amount_affected, 0)::decimal(38, 2) as amount_affected,
         (select since from window_start) as window_start,
     from by_reason
     left join affected using (reason)

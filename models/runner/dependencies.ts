@@ -56,6 +56,13 @@ export async function resolveDependencies(wh: Warehouse, models: Model[]): Promi
       if (!byId.has(extra)) throw new Error(`${model.path}: depends_on names ${extra}, which is not a model`);
       found.add(extra);
     }
+    // Data flows one way: a model reads its own layer or a lower one, never one it feeds.
+    for (const parent of found) {
+      const layer = byId.get(parent)!.layer;
+      if (LAYERS.indexOf(layer) > LAYERS.indexOf(model.layer)) {
+        throw new Error(`${model.path}: reads ${parent}, but a ${model.layer} model may not read the ${layer} layer above it`);
+      }
+    }
     parents.set(model.id, [...found].sort());
   }
   return parents;
