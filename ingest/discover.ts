@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Logger } from "../core/log.ts";
 import { fsReason, inspectPath } from "./file-type.ts";
-import { naturalCompare } from "./natural-order.ts";
+import { compareFileNames } from "./natural-order.ts";
 import { formatOf, type FileFormat } from "./read.ts";
 import { entityOfFile, type EntitySpec } from "./specs.ts";
 
@@ -38,7 +38,7 @@ export function discoverExtracts(paths: string[], log: Logger): ExtractFile[] {
     } catch (e) {
       throw new Error(`${path}: ${fsReason(e, "no such folder")}`);
     }
-    for (const entry of entries.sort(naturalCompare)) {
+    for (const entry of entries.sort(compareFileNames)) {
       const file = join(path, entry);
       const kind = inspectPath(file);
       if (kind.kind === "folder") {
@@ -53,7 +53,7 @@ export function discoverExtracts(paths: string[], log: Logger): ExtractFile[] {
   }
   if (found.length === 0) throw new Error(`no extracts found in ${paths.join(", ")}`);
   // Array.prototype.sort is stable: files of the same name from two folders keep command-line order.
-  return found.sort((a, b) => compareText(a.spec.entity, b.spec.entity) || naturalCompare(a.name, b.name));
+  return found.sort((a, b) => compareText(a.spec.entity, b.spec.entity) || compareFileNames(a.name, b.name));
 }
 
 function asExtract(file: string, notExtract: (why: string) => void): ExtractFile | undefined {

@@ -34,3 +34,16 @@ function compareDigits(x: string, y: string): number {
 function compareText(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * Orders extract file names for loading: by name without its extension first, so that
+ * `invoices.csv` (a name that is a prefix) comes before `invoices-2024-01.csv`, then naturally.
+ */
+export function compareFileNames(a: string, b: string): number {
+  return naturalCompare(stem(a), stem(b)) || naturalCompare(a, b);
+}
+
+function stem(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(0, dot) : name;
+}

@@ -69,7 +69,11 @@ export async function undoLoads(wh: Warehouse, loadIds: string[], options: UndoO
 
 /** The load's sequence number, or an error saying in words why it cannot be undone. */
 async function undoableSeq(wh: Warehouse, id: string): Promise<number> {
-  const rows = await wh.all<LoadRow>("select load_id, file_name, outcome, load_seq, undone_at from meta.load_log where load_id = $1", [id]);
+  const rows = await wh.all<LoadRow>(
+    `select load_id, file_name, outcome, load_seq, strftime(undone_at at time zone 'UTC', '%Y-%m-%d %H:%M:%S UTC') as undone_at
+       from meta.load_log where load_id = $1`,
+    [id],
+  );
   if (rows.length === 0) throw new Error(`no load ${id} in meta.load_log (arwatch sql "select distinct load_id, finished_at from meta.load_log order by finished_at" lists them)`);
   if (rows.some((r) => r.outcome === "undone") && !rows.some((r) => r.outcome === "loaded")) {
     throw new Error(`load ${id} was already undone at ${rows.find((r) => r.undone_at)?.undone_at ?? "an earlier time"}`);
