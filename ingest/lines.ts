@@ -39,13 +39,3 @@ export function csvLayout(path: string, quote = 0x22): CsvLayout {
   }
   return inQuotes ? { recordStartLines: starts, unclosedQuoteLine: quoteLine } : { recordStartLines: starts };
 }
-
-/** JSON Lines: data row k (1-based) starts on the k-th non-blank line. */
-export function jsonLinesLayout(path: string): number[] {
-  const lines = readFileSync(path, "utf8").split("\n");
-  const starts: number[] = [];
-  lines.forEach((l, i) => {
-    if (l.trim() !== "") starts.push(i + 1);
-  });
-  return [0, ...starts];
-}

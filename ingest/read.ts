@@ -1,8 +1,11 @@
-import { openSync, readSync, closeSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { extname } from "node:path";
 import type { Warehouse } from "../core/warehouse.ts";
-import { firstLine, literal } from "../core/warehouse.ts";
+import { firstLine, ident, literal } from "../core/warehouse.ts";
+import { headBytes, readCsvHeader, utf16Problem } from "./header.ts";
 import { csvLayout } from "./lines.ts";
+import { openJsonLines } from "./read-json.ts";
+import { openParquet } from "./read-parquet.ts";
 
 export type FileFormat = "csv" | "parquet" | "jsonl";
 
@@ -28,78 +31,129 @@ export interface FileProblem {
   count?: number;
 }
 
+/** A column of the file: its name as written and the column of `source` holding its values. */
+export interface SourceColumn {
+  name: string;
+  sql: string;
+  /** The DuckDB type of `sql`: VARCHAR for CSV and JSON Lines, the file's own type for Parquet. */
+  type: string;
+}
+
 /**
- * An extract opened for reading: `source` is a SQL relation yielding every column as text, in
- * file order. Nothing is materialised yet: validation reads it once, typing as it goes.
+ * A check the reader knows and the specs do not (a line with too many fields, a line that is not
+ * a JSON object). A row failing one is reported for this alone: its values mean nothing.
+ */
+export interface ReaderCheck {
+  reason: string;
+  /** SQL over the source's columns, true for a bad row. */
+  condition: string;
+  /** SQL over the source's columns: what to show as the row's value. */
+  value: string;
+  /** The column as written, when the problem is in one. */
+  column?: string;
+}
+
+/**
+ * An extract opened for reading: `source` is a SQL relation with `_row` (see `position`) and one
+ * column per header column. Nothing is materialised: validation reads it once, typing as it goes.
  */
 export interface OpenedExtract {
   source: string;
-  columns: string[];
-  /** Problems that stop the file being read at all (empty, unparseable). */
+  columns: SourceColumn[];
+  /** Problems that stop the file being read at all (empty, unparseable, UTF-16). */
   problems: FileProblem[];
+  checks: ReaderCheck[];
+  /** What `_row` counts: CSV records (mapped to lines through the file's layout), lines, or Parquet rows. */
+  position: "record" | "line" | "row";
+  /** The line (or 1) problems with the header are reported on. */
+  headerLine: number;
+  /** CSV: the table DuckDB puts malformed lines in. */
+  rejectsTable?: string;
 }
 
-/** The delimiter is the one of comma, semicolon and tab that splits the header line most often. */
-function sniffDelimiter(path: string): string {
-  const fd = openSync(path, "r");
-  const buffer = Buffer.alloc(65536);
-  const n = readSync(fd, buffer, 0, buffer.length, 0);
-  closeSync(fd);
-  const header = buffer.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0] ?? "";
-  const outsideQuotes = header.replace(/"[^"]*"/g, "");
-  const counts = [",", ";", "\t"].map((d) => [d, outsideQuotes.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0]![1] > 0 ? counts[0]![0] : ",";
+/** Never found in a real field: a CSV read keeps an empty field '' and a missing one NULL. */
+const NEVER = "\u0001\u0002\u0003";
+
+function failed(problem: FileProblem): OpenedExtract {
+  return { source: "", columns: [], problems: [problem], checks: [], position: "record", headerLine: 1 };
 }
 
-/** Opens a file as a text relation and reads its header; the rows are read by validation. */
+/**
+ * Opens a file as a text relation and reads its header; the rows are read by validation.
+ * The CSV reader is told the header's width plus one column, pads short lines with NULL and keeps
+ * empty fields as '': DuckDB silently drops an empty last field of a line one field too long
+ * (`1,234.50` unquoted with an empty applies_to loaded amount 1), so arwatch counts fields itself.
+ */
 export async function openExtract(wh: Warehouse, path: string, format: FileFormat, n: number): Promise<OpenedExtract> {
-  if (statSync(path).size === 0) return { source: "", columns: [], problems: [{ reason: "the file is empty: no header line" }] };
-  let source: string;
-  if (format === "csv") {
-    // store_rejects keeps malformed lines (with their line numbers) out of the rows and in _rejects_<n>.
-    source = `read_csv(${literal(path)}, header = true, all_varchar = true, delim = ${literal(sniffDelimiter(path))},
-      quote = '"', escape = '"', strict_mode = true, null_padding = false, store_rejects = true,
-      rejects_table = '_rejects_${n}', rejects_scan = '_reject_scans_${n}')`;
-  } else if (format === "parquet") {
-    source = `(select columns(*)::varchar from read_parquet(${literal(path)}))`;
-  } else {
-    source = `(select columns(*)::varchar from read_json(${literal(path)}, format = 'newline_delimited', records = true))`;
-  }
-  try {
-    const columns = (await wh.all<{ column_name: string }>(`select column_name from (describe select * from ${source})`)).map((r) => r.column_name);
-    return { source, columns, problems: [] };
-  } catch (e) {
-    return { source, columns: [], problems: [unreadable(path, format, e)] };
-  }
+  if (statSync(path).size === 0) return failed({ reason: "the file is empty: no header line" });
+  if (format === "parquet") return openParquet(wh, path);
+  const head = headBytes(path);
+  const utf16 = utf16Problem(head);
+  if (utf16) return failed({ reason: utf16 });
+  if (format === "jsonl") return openJsonLines(wh, path, n);
+
+  const header = readCsvHeader(head);
+  const width = header.names.length;
+  const names = header.names.map((_, i) => `c${i}`);
+  const columns = `{${[...names, "_extra"].map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`;
+  const rejectsTable = `_rejects_${n}`;
+  // parallel = false: DuckDB cannot pad short lines in parallel when a quoted field holds a line break.
+  const scan = `read_csv(${literal(path)}, auto_detect = false, parallel = false, header = false, skip = 0,
+      columns = ${columns}, delim = ${literal(header.delimiter)}, quote = '"', escape = '"', strict_mode = true,
+      null_padding = true, nullstr = ${literal(NEVER)}, store_rejects = true,
+      rejects_table = ${literal(rejectsTable)}, rejects_scan = '_reject_scans_${n}')`;
+  // Record 1 is the header; data rows count from 1 after it, in file order (the scan is sequential).
+  const source = `(select * from (select row_number() over () - 1 as _row, * from ${scan}) where _row > 0)`;
+  const record = `concat_ws(${literal(header.delimiter)}, ${[...names, "_extra"].join(", ")})`;
+  const checks: ReaderCheck[] = [
+    {
+      reason: `the line has more fields than the header's ${width} (a delimiter in an unquoted value, such as 1,234.50? quote it)`,
+      condition: "_extra is not null",
+      value: record,
+    },
+    { reason: `the line has fewer fields than the header's ${width} (a truncated line?)`, condition: `${names.at(-1)} is null`, value: record },
+  ];
+  return {
+    source,
+    columns: header.names.map((name, i) => ({ name, sql: names[i]!, type: "VARCHAR" })),
+    problems: [],
+    checks,
+    position: "record",
+    headerLine: header.line,
+    rejectsTable,
+  };
 }
 
 /** Why a file could not be read; for CSV, an unclosed quote is found and named by its line. */
 export function unreadable(path: string, format: FileFormat, e: unknown): FileProblem {
   const unclosed = format === "csv" ? csvLayout(path).unclosedQuoteLine : undefined;
   if (unclosed) return { reason: "a quoted field is never closed", line: unclosed };
-  return { reason: `cannot be read as ${format}: ${firstLine(e)}` };
+  return { reason: `cannot be read as ${format === "jsonl" ? "JSON Lines" : format.toUpperCase()}: ${firstLine(e)}` };
 }
 
 const REJECT_REASONS: Record<string, string> = {
-  "MISSING COLUMNS": "the line has fewer fields than the header (truncated line?)",
-  "TOO MANY COLUMNS": "the line has more fields than the header (an unquoted delimiter?)",
+  "MISSING COLUMNS": "the line has fewer fields than the header (a truncated line?)",
+  "TOO MANY COLUMNS": "the line has more fields than the header (a delimiter in an unquoted value, such as 1,234.50? quote it)",
   "INVALID ENCODING": "not valid UTF-8: save the extract as UTF-8",
   "UNQUOTED VALUE": "a quoted field has text after its closing quote",
   "LINE SIZE OVER MAXIMUM": "the line is longer than 2 MB",
 };
 
-/** The malformed lines a CSV scan set aside, one entry per kind with its first line and a count. */
-export async function csvRejects(wh: Warehouse, n: number): Promise<FileProblem[]> {
+/**
+ * The malformed lines a CSV scan set aside, one entry per kind with its first line and a count
+ * of lines (DuckDB may record one line several times, once per column it could not fill).
+ */
+export async function csvRejects(wh: Warehouse, table: string, columns: SourceColumn[]): Promise<FileProblem[]> {
   const rows = await wh.all<{ error_type: string; line: string; column_name: string | null; csv_line: string | null; error_message: string; count: string }>(
     `select error_type, min(line) as line, arg_min(column_name, line) as column_name,
-            arg_min(csv_line, line) as csv_line, arg_min(error_message, line) as error_message, count(*) as count
-       from _rejects_${n} group by all order by line`,
+            arg_min(csv_line, line) as csv_line, arg_min(error_message, line) as error_message, count(distinct line) as count
+       from ${ident(table)} group by all order by line`,
   );
+  const written = new Map(columns.map((c) => [c.sql, c.name]));
   return rows.map((r) => ({
     reason: REJECT_REASONS[r.error_type] ?? r.error_message,
     line: Number(r.line),
-    column: r.column_name ?? undefined,
+    column: r.error_type === "TOO MANY COLUMNS" || r.column_name === "_extra" ? undefined : (written.get(r.column_name ?? "") ?? undefined),
     // DuckDB shows undecodable bytes as '?', which would misquote the line: name line and column only.
     value: r.error_type === "INVALID ENCODING" ? undefined : (r.csv_line?.replace(/^\n/, "") ?? undefined),
     count: Number(r.count),

@@ -1,4 +1,4 @@
-import { csvLayout, jsonLinesLayout } from "./lines.ts";
+import { csvLayout } from "./lines.ts";
 import type { FileProblem } from "./read.ts";
 import type { ExtractFile } from "./discover.ts";
 import type { RowProblem } from "./validate.ts";
@@ -16,7 +16,7 @@ export class IngestRejected extends Error {
 
 /** Shows a value as the user typed it, visibly quoted, with control characters made visible. */
 function show(value: string | null | undefined): string {
-  if (value === null || value === undefined) return "(empty)";
+  if (value === null || value === undefined || value === "") return "(empty)";
   const clipped = value.length > 80 ? `${value.slice(0, 77)}...` : value;
   return JSON.stringify(clipped);
 }
@@ -32,10 +32,7 @@ export function rowToLine(file: ExtractFile): (row: number) => number {
     const starts = csvLayout(file.path).recordStartLines;
     return (row) => starts[row] ?? row + 1;
   }
-  if (file.format === "jsonl") {
-    const starts = jsonLinesLayout(file.path);
-    return (row) => starts[row] ?? row;
-  }
+  // JSON Lines rows are numbered by their line already; Parquet rows are rows.
   return (row) => row;
 }
 
@@ -45,7 +42,7 @@ export function describeProblems(file: ExtractFile, fileProblems: FileProblem[],
   for (const p of fileProblems) {
     const value = p.value === undefined ? "" : `, value ${show(p.value)}`;
     lines.push(`${where(file, p.line, p.column)}${value}: ${p.reason}`);
-    if (p.count && p.count > 1) lines.push(`${file.name}: ${p.count} lines in all: ${p.reason}`);
+    if (p.count && p.count > 1) lines.push(`${file.name}: ${p.count.toLocaleString("en-US")} lines in all: ${p.reason}`);
   }
   if (rowProblems.length === 0) return lines;
   const lineOf = rowToLine(file);
@@ -55,7 +52,8 @@ export function describeProblems(file: ExtractFile, fileProblems: FileProblem[],
       const also = first === undefined ? "" : ` (first on line ${lineOf(first)})`;
       lines.push(`${where(file, lineOf(row), p.column)}, value ${show(p.values[i])}: ${p.reason}${also}`);
     });
-    if (p.count > p.rows.length) lines.push(`${file.name}: ${p.count.toLocaleString("en-US")} rows in all: ${p.column}: ${p.reason}`);
+    const what = p.column ? `${p.column}: ` : "";
+    if (p.count > p.rows.length) lines.push(`${file.name}: ${p.count.toLocaleString("en-US")} rows in all: ${what}${p.reason}`);
   }
   return lines;
 }

@@ -1,31 +1,41 @@
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { ident, literal } from "../core/warehouse.ts";
-import { csvRejects, unreadable, type FileFormat, type FileProblem, type OpenedExtract } from "./read.ts";
+import { normaliseHeader } from "./header.ts";
+import { csvLayout } from "./lines.ts";
+import { nativeText } from "./native-types.ts";
+import { csvRejects, unreadable, type FileFormat, type FileProblem, type OpenedExtract, type SourceColumn } from "./read.ts";
 import type { ColumnSpec, EntitySpec } from "./specs.ts";
+
+export { normaliseHeader } from "./header.ts";
 
 /** How many example rows are shown for each kind of problem. */
 export const EXAMPLES_PER_PROBLEM = 5;
 
-/** An ERP header such as "Customer ID" names the column customer_id. */
-export function normaliseHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
-}
-
-/** 1,234.56 or 1234.56 or -5: at most two decimals, so that nothing is rounded silently. */
-const AMOUNT_PATTERN = "[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]{1,16})(\\.[0-9]{1,2})?";
+/**
+ * 1,234.56 or 1234.56 or -5: at most two decimals, so that nothing is rounded silently. The
+ * integer digits are not bounded here: a too large amount gets its own message, and never
+ * aborts the file's other checks.
+ */
+const AMOUNT_PATTERN = "[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]{1,2})?";
 const EMAIL_PATTERN = "[^@\\s<>,;\"']+@[^@\\s<>,;\"']+\\.[^@\\s<>,;\"']+";
+/** C0 controls but tab, line feed and carriage return (which quoted fields may hold), and DEL. */
+const CONTROL_PATTERN = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]";
+/** Trimmed around every value: spaces, tabs, line breaks, and the no-break spaces of spreadsheets. */
+const BLANKS = " \t\r\n\u00a0\u3000";
+/** The largest DECIMAL(18,2), which raw tables hold. */
+export const LARGEST_AMOUNT = "9,999,999,999,999,999.99";
 
-function typedExpression(c: ColumnSpec, raw: string, config: Config): string {
+function typedExpression(c: ColumnSpec, raw: string, config: Config, isoDate: boolean): string {
   switch (c.kind) {
     case "text":
       return raw;
     case "date": {
-      const formats = `[${config.ingest.dateFormats.map(literal).join(", ")}]`;
+      const formats = isoDate ? "'%Y-%m-%d'" : `[${config.ingest.dateFormats.map(literal).join(", ")}]`;
       return `try_strptime(${raw}, ${formats})::DATE`;
     }
     case "amount":
-      return `case when regexp_full_match(${raw}, ${literal(AMOUNT_PATTERN)}) then replace(${raw}, ',', '')::DECIMAL(18,2) end`;
+      return `case when regexp_full_match(${raw}, ${literal(AMOUNT_PATTERN)}) then try_cast(replace(${raw}, ',', '') as DECIMAL(18,2)) end`;
     case "days":
       return `case when regexp_full_match(${raw}, '[0-9]{1,4}') then ${raw}::INTEGER end`;
     case "enum": {
@@ -63,47 +73,51 @@ function invalidReason(c: ColumnSpec, config: Config): string {
 }
 
 interface Check {
-  column: string;
+  /** The spec column, or undefined for a problem with the whole line. */
+  column?: string;
   reason: string;
-  /** SQL over raw_<col> (trimmed text, null when empty) and typed columns. */
+  /** SQL over the source's columns (stage "source") or over raw_<col> and typed columns ("typed"). */
   condition: string;
+  stage: "source" | "typed";
+  /** A reader's structural check (a line too long or too short): a row failing one is reported for that alone. */
+  gate?: boolean;
+  /** SQL over the source's columns: the value to show. */
+  value: string;
 }
 
-function checksFor(spec: EntitySpec, present: Set<string>, config: Config): Check[] {
+function checksFor(spec: EntitySpec, present: Map<string, string>, config: Config): Check[] {
   const checks: Check[] = [];
   for (const c of spec.columns) {
     const raw = `raw_${c.name}`;
     const typed = ident(c.name);
-    if (c.required) checks.push({ column: c.name, reason: "a required value is missing", condition: `${raw} is null` });
+    const value = present.get(c.name) ?? "null";
+    const add = (reason: string, condition: string) => checks.push({ column: c.name, reason, condition, stage: "typed", value });
+    if (c.required) add("a required value is missing", `${raw} is null`);
     if (!present.has(c.name)) continue;
-    if (c.kind !== "text" && c.kind !== "currency") {
-      checks.push({ column: c.name, reason: invalidReason(c, config), condition: `${raw} is not null and ${typed} is null` });
-    }
     if (c.kind === "amount") {
+      add(invalidReason(c, config), `${raw} is not null and not regexp_full_match(${raw}, ${literal(AMOUNT_PATTERN)})`);
+      add(`too large: the largest amount is ${LARGEST_AMOUNT}`, `regexp_full_match(${raw}, ${literal(AMOUNT_PATTERN)}) and ${typed} is null`);
       const [op, words] = c.min === "positive" ? ["<=", "must be greater than 0"] : ["<", "must not be negative"];
-      checks.push({ column: c.name, reason: words, condition: `${typed} ${op} 0` });
+      add(words, `${typed} ${op} 0`);
+    } else if (c.kind !== "text" && c.kind !== "currency") {
+      add(invalidReason(c, config), `${raw} is not null and ${typed} is null`);
     }
+    if (c.kind === "text") add("contains a control character (such as NUL): remove it", `regexp_matches(${raw}, ${literal(CONTROL_PATTERN)})`);
     if (c.kind === "date") {
-      checks.push({
-        column: c.name,
-        reason: "the year is out of range 1900-2200 (a Buddhist-era year? 2567 BE = 2024 CE)",
-        condition: `year(${typed}) not between 1900 and 2200`,
-      });
+      add("the year is before 1900 (a 2-digit year such as 24? write it in full: 2024)", `year(${typed}) < 1900`);
+      add("the year is after 2200 (a Buddhist-era year? 2567 BE = 2024 CE)", `year(${typed}) > 2200`);
     }
     if (c.kind === "currency") {
-      checks.push({
-        column: c.name,
-        reason: `not the configured currency ${config.currency} (multi-currency extracts are not supported yet)`,
-        condition: `${typed} <> ${literal(config.currency)}`,
-      });
+      add(`not the configured currency ${config.currency} (multi-currency extracts are not supported yet)`, `${typed} <> ${literal(config.currency)}`);
     }
   }
   return checks;
 }
 
-/** One kind of bad value: how many rows have it, and the first few (1-based data rows). */
+/** One kind of bad value: how many rows have it, and the first few (rows as the source counts them). */
 export interface RowProblem {
   reason: string;
+  /** The column, or "" for a problem with the whole line. */
   column: string;
   rows: number[];
   values: (string | null)[];
@@ -122,12 +136,61 @@ export interface Validated {
   ignoredColumns: string[];
 }
 
+interface Mapped {
+  problems: FileProblem[];
+  /** spec column → SQL text of its value in the source. */
+  present: Map<string, string>;
+  isoDates: Set<string>;
+  checks: Check[];
+  ignoredColumns: string[];
+}
+
+/** Matches the file's columns to the spec: a column named twice or a required one missing is an error. */
+function mapColumns(spec: EntitySpec, opened: OpenedExtract): Mapped {
+  const byName = new Map<string, SourceColumn>();
+  const problems: FileProblem[] = [];
+  for (const column of opened.columns) {
+    const name = normaliseHeader(column.name);
+    const first = byName.get(name);
+    if (first) {
+      const also = first.name === column.name ? "" : ` (as ${JSON.stringify(first.name)})`;
+      problems.push({ reason: `the header names this column twice${also}`, column: column.name, line: opened.headerLine });
+    } else byName.set(name, column);
+  }
+  const specs = new Map(spec.columns.map((c) => [c.name, c]));
+  const ignoredColumns = [...byName.keys()].filter((name) => !specs.has(name));
+  for (const c of spec.columns) {
+    if (c.required && !byName.has(c.name)) {
+      const has = opened.columns.map((x) => x.name).join(", ");
+      problems.push({ reason: `a required column is missing (the header has: ${has})`, column: c.name, line: opened.headerLine });
+    }
+  }
+  const present = new Map<string, string>();
+  const isoDates = new Set<string>();
+  const checks: Check[] = [];
+  for (const [name, column] of byName) {
+    const c = specs.get(name);
+    if (!c) continue;
+    const native = nativeText(column, c);
+    if (native.problem) problems.push({ reason: native.problem, column: column.name });
+    present.set(name, native.text);
+    if (native.isoDate) isoDates.add(name);
+    for (const k of native.checks) checks.push({ column: name, reason: k.reason, condition: k.condition, stage: "source", value: native.text });
+  }
+  for (const k of opened.checks) {
+    const name = k.column === undefined ? undefined : normaliseHeader(k.column);
+    if (name !== undefined && !specs.has(name)) continue; // a problem in an ignored column is no problem
+    checks.push({ column: name, reason: k.reason, condition: k.condition, stage: "source", gate: name === undefined, value: k.value });
+  }
+  return { problems, present, isoDates, checks, ignoredColumns };
+}
+
 /**
  * Reads an opened extract once, typing every column and recording which checks each row fails
- * in a bitmask, into the temp table _typed_<n>: missing columns, missing or invalid values,
- * amounts out of range, foreign currencies, then duplicate keys. Rows are referred to by their
- * 1-based position in the file; the caller maps them to lines. The raw text is read a second
- * time only when there is a bad value to quote.
+ * in a bitmask, into the temp table _typed_<n>: lines that are malformed (too many or too few
+ * fields, not a JSON object), values that are nested, missing or invalid, amounts out of range,
+ * foreign currencies, then duplicate keys. Rows keep the source's `_row`; the caller maps them to
+ * lines. The raw text is read a second time only when there is a bad value to quote.
  */
 export async function validateExtract(
   wh: Warehouse,
@@ -138,45 +201,34 @@ export async function validateExtract(
   n: number,
 ): Promise<Validated> {
   const table = `_typed_${n}`;
-  const byName = new Map<string, string>();
-  const duplicateHeaders: string[] = [];
-  for (const original of opened.columns) {
-    const name = normaliseHeader(original);
-    if (byName.has(name)) duplicateHeaders.push(original);
-    else byName.set(name, original);
-  }
-  const known = new Set(spec.columns.map((c) => c.name));
-  const ignoredColumns = [...byName.keys()].filter((name) => !known.has(name));
-  const problems: FileProblem[] = [];
-  for (const d of duplicateHeaders) problems.push({ reason: "the header names this column twice", column: d, line: 1 });
-  const missing = spec.columns.filter((c) => c.required && !byName.has(c.name));
-  for (const c of missing) {
-    problems.push({ reason: `a required column is missing (the header has: ${opened.columns.join(", ")})`, column: c.name, line: 1 });
-  }
-  if (problems.length > 0) return { table, rows: 0, problems, ignoredColumns, rowProblems: [] };
+  const mapped = mapColumns(spec, opened);
+  const { present, ignoredColumns } = mapped;
+  if (mapped.problems.length > 0) return { table, rows: 0, problems: mapped.problems, ignoredColumns, rowProblems: [] };
 
-  const present = new Set(spec.columns.filter((c) => byName.has(c.name)).map((c) => c.name));
+  const checks = [...mapped.checks.filter((k) => k.gate), ...mapped.checks.filter((k) => !k.gate), ...checksFor(spec, present, config)];
   const rawColumns = spec.columns.map((c) =>
-    present.has(c.name) ? `nullif(trim(${ident(byName.get(c.name)!)}), '') as raw_${c.name}` : `null::varchar as raw_${c.name}`,
+    present.has(c.name) ? `nullif(trim(${present.get(c.name)}, ${literal(BLANKS)}), '') as raw_${c.name}` : `null::varchar as raw_${c.name}`,
   );
-  const typedColumns = spec.columns.map((c) => `${typedExpression(c, `raw_${c.name}`, config)} as ${ident(c.name)}`);
-  const checks = checksFor(spec, present, config);
-  const mask = checks.length
-    ? checks.map((k, i) => `(coalesce(${k.condition}, false)::bigint << ${i})`).join(" | ")
-    : "0::bigint";
+  const sourceFlags = checks.flatMap((k, i) => (k.stage === "source" ? [`coalesce(${k.condition}, false) as _s${i}`] : []));
+  const typedColumns = spec.columns.map((c) => `${typedExpression(c, `raw_${c.name}`, config, mapped.isoDates.has(c.name))} as ${ident(c.name)}`);
+  const bit = (k: Check, i: number) => `(${k.stage === "source" ? `_s${i}` : `coalesce(${k.condition}, false)`}::bigint << ${i})`;
+  const gates = checks.map((k, i) => (k.gate ? bit(k, i) : "")).filter(Boolean);
+  const others = checks.map((k, i) => (k.gate ? "" : bit(k, i))).filter(Boolean);
+  const orAll = (bits: string[]) => (bits.length ? bits.join(" | ") : "0::bigint");
+  // A line with the wrong number of fields has no meaningful values: only that is reported for it.
+  const mask = gates.length ? `case when (${orAll(gates)}) <> 0 then ${orAll(gates)} else ${orAll(others)} end` : orAll(others);
   try {
-    // row_number() over () streams in file order: the CSV reader preserves insertion order.
     await wh.run(
       `create or replace temp table ${table} as
        select _row, ${spec.columns.map((c) => ident(c.name)).join(", ")}, ${mask} as _bad
          from (select *, ${typedColumns.join(", ")}
-                 from (select row_number() over () as _row, ${rawColumns.join(", ")} from ${opened.source}))`,
+                 from (select _row, ${[...rawColumns, ...sourceFlags].join(", ")} from ${opened.source}))`,
     );
   } catch (e) {
     return { table, rows: 0, problems: [unreadable(file.path, file.format, e)], ignoredColumns, rowProblems: [] };
   }
-  if (file.format === "csv") {
-    const rejected = await csvRejects(wh, n);
+  if (opened.rejectsTable) {
+    const rejected = await csvRejects(wh, opened.rejectsTable, opened.columns);
     // Rows after a rejected line are numbered without it, so only the rejects are reported.
     if (rejected.length > 0) return { table, rows: 0, problems: rejected, ignoredColumns, rowProblems: [] };
   }
@@ -190,23 +242,30 @@ export async function validateExtract(
     for (const [i, check] of checks.entries()) {
       const count = Number(counts[0]![`c${i}`]);
       if (count === 0) continue;
-      const source = byName.get(check.column);
       const text = `_text_${n}`;
       await wh.run(`create temp table if not exists ${text} as select * from ${opened.source}`);
       const examples = await wh.all<{ row: string; value: string | null }>(
-        `select t._row as row, ${source ? `i.${ident(source)}` : "null"} as value
-           from ${table} t join ${text} i on i.rowid + 1 = t._row
+        `select t._row as row, ${check.value} as value
+           from ${table} t join ${text} i on i._row = t._row
           where t._bad & (1::bigint << ${i}) <> 0 order by t._row limit ${EXAMPLES_PER_PROBLEM}`,
       );
       rowProblems.push({
         reason: check.reason,
-        column: check.column,
+        column: check.column ?? "",
         rows: examples.map((e) => Number(e.row)),
         values: examples.map((e) => e.value),
         count,
       });
     }
   }
+  rowProblems.push(...(await duplicateKeys(wh, spec, table)));
+  // A quote never closed swallows the rest of the file into one field: name the quote, not the short line.
+  const unclosed = opened.rejectsTable && rowProblems.length > 0 ? csvLayout(file.path).unclosedQuoteLine : undefined;
+  if (unclosed) return { table, rows: 0, problems: [{ reason: "a quoted field is never closed", line: unclosed }], ignoredColumns, rowProblems: [] };
+  return { table, rows: Number(rows), problems: [], ignoredColumns, rowProblems };
+}
+
+async function duplicateKeys(wh: Warehouse, spec: EntitySpec, table: string): Promise<RowProblem[]> {
   const keyList = spec.key.map(ident).join(", ");
   const keyPresent = spec.columns.filter((c) => c.required && spec.key.includes(c.name)).map((c) => `${ident(c.name)} is not null`).join(" and ");
   // Counting first keeps the common case (no duplicates) to one hash aggregate without lists.
@@ -214,22 +273,22 @@ export async function validateExtract(
     `select count(*) as groups, sum(n - 1) as extra
        from (select count(*) as n from ${table} where _bad = 0 and ${keyPresent} group by ${keyList} having count(*) > 1)`,
   );
-  if (Number(dupCount!.groups) > 0) {
-    const duplicates = await wh.all<{ rows: number[]; key: string }>(
-      `select list(_row order by _row) as rows, concat_ws(' + ', ${keyList}) as key
-         from ${table}
-        where _bad = 0 and ${keyPresent}
-        group by ${keyList} having count(*) > 1
-        order by min(_row) limit ${EXAMPLES_PER_PROBLEM}`,
-    );
-    rowProblems.push({
+  if (Number(dupCount!.groups) === 0) return [];
+  const duplicates = await wh.all<{ rows: number[]; key: string }>(
+    `select list(_row order by _row) as rows, concat_ws(' + ', ${keyList}) as key
+       from ${table}
+      where _bad = 0 and ${keyPresent}
+      group by ${keyList} having count(*) > 1
+      order by min(_row) limit ${EXAMPLES_PER_PROBLEM}`,
+  );
+  return [
+    {
       reason: `a duplicate key: an earlier line of this file has the same ${spec.key.join(" + ")}`,
       column: spec.key.join(" + "),
       rows: duplicates.map((d) => d.rows[1]!),
       values: duplicates.map((d) => d.key),
       firstRows: duplicates.map((d) => d.rows[0]!),
       count: Number(dupCount!.extra),
-    });
-  }
-  return { table, rows: Number(rows), problems, ignoredColumns, rowProblems };
+    },
+  ];
 }

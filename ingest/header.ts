@@ -1,0 +1,92 @@
+import { closeSync, openSync, readSync } from "node:fs";
+
+/** How much of a file is read to find its encoding, delimiter and header. */
+const HEAD_BYTES = 1 << 20;
+
+/** The first bytes of a file, for what the start of a file tells (encoding, header). */
+export function headBytes(path: string, size = HEAD_BYTES): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(size);
+    const n = readSync(fd, buffer, 0, size, 0);
+    return buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * "UTF-16" when the file starts with a UTF-16 byte-order mark or looks like UTF-16 without one
+ * (a NUL in every other byte of its start), which DuckDB can only report as unsniffable.
+ */
+export function utf16Problem(head: Buffer): string | undefined {
+  const bom = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  const sample = head.subarray(0, 200);
+  let nulsAtOdd = 0;
+  let nulsAtEven = 0;
+  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 ? nulsAtOdd++ : nulsAtEven++;
+  const looksWide = sample.length >= 8 && Math.max(nulsAtOdd, nulsAtEven) >= sample.length / 2 - 2;
+  return bom || looksWide ? "this file is UTF-16: save it as UTF-8 (in Excel: CSV UTF-8)" : undefined;
+}
+
+export interface CsvHeader {
+  delimiter: string;
+  /** The header's fields as written (unquoted, untrimmed). */
+  names: string[];
+  /** The line the header is on (blank lines above it are skipped, as DuckDB does). */
+  line: number;
+}
+
+/** An ERP header such as "Customer ID" names the column customer_id. */
+export function normaliseHeader(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+/** The same rule in DuckDB SQL, for names found in the rows (JSON Lines keys). */
+export function normaliseHeaderSql(expression: string): string {
+  return `regexp_replace(lower(trim(${expression})), '[\\s-]+', '_', 'g')`;
+}
+
+/** The delimiter is the one of comma, semicolon and tab that splits the header line most often. */
+function sniffDelimiter(firstLine: string): string {
+  const outsideQuotes = firstLine.replace(/"[^"]*"/g, "");
+  const counts = [",", ";", "\t"].map((d) => [d, outsideQuotes.split(d).length - 1] as const);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]![1] > 0 ? counts[0]![0] : ",";
+}
+
+/**
+ * Reads a CSV file's header record the way DuckDB reads records (quotes, "" escapes, CRLF, CR),
+ * so that arwatch, not DuckDB's renaming (amount, amount_1), decides what the header names.
+ */
+export function readCsvHeader(head: Buffer): CsvHeader {
+  let text = head.toString("utf8");
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  let line = 1;
+  let i = 0;
+  while (i < text.length && (text[i] === "\n" || text[i] === "\r")) {
+    if (text[i] === "\n" || text[i + 1] !== "\n") line++;
+    i++;
+  }
+  const delimiter = sniffDelimiter(text.slice(i).split(/\r\n|\n|\r/)[0] ?? "");
+  const names: string[] = [];
+  let field = "";
+  let inQuotes = false;
+  for (; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inQuotes) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') inQuotes = false;
+      else field += ch;
+    } else if (ch === '"') inQuotes = true;
+    else if (ch === delimiter) {
+      names.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") break;
+    else field += ch;
+  }
+  names.push(field);
+  return { delimiter, names, line };
+}
