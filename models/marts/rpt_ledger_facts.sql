@@ -20,7 +20,8 @@ facts as (
     select 1 as fact_order, 'derived_due_date' as fact, count(*) as items, sum(open_items.outstanding_amount) as amount
     from open_items
     join documents using (document_id)
-    where documents.is_due_date_derived and open_items.document_type <> 'payment'
+    -- Unapplied credits are aged from their own date, whatever their due date: only debits count.
+    where documents.is_due_date_derived and open_items.document_type in ('invoice', 'debit_note')
     union all
     select 2, 'unapplied_cash', count(*), sum(outstanding_amount)
     from open_items where document_type = 'payment'
