@@ -60,7 +60,7 @@ export async function resolveDependencies(wh: Warehouse, models: Model[]): Promi
     for (const parent of found) {
       const layer = byId.get(parent)!.layer;
       if (LAYERS.indexOf(layer) > LAYERS.indexOf(model.layer)) {
-        throw new Error(`${model.path}: reads ${parent}, but a ${model.layer} model may not read the ${layer} layer above it`);
+        throw new Error(`${model.path}: reads ${parent}, from the ${layer} layer above its own (${model.layer}); a model reads only its own layer or lower ones`);
       }
     }
     parents.set(model.id, [...found].sort());

@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.ts";
-import { memoryLogger } from "../../core/log.ts";
-import { BuildFailed, buildModels } from "../../models/runner/build.ts";
+import { memoryLogger, silentLogger } from "../../core/log.ts";
+import { openWarehouse } from "../../core/warehouse.ts";
+import { BuildFailed, buildModels, type BuildOptions } from "../../models/runner/build.ts";
 import { emptyWarehouse, insertRaw, tempDir } from "../helpers/warehouse.ts";
 
 /** A models folder of its own: { "staging/a.sql": "...", "staging/_staging__models.yml": "..." } */
@@ -126,5 +127,89 @@ describe("the model runner", () => {
     const dir = project({ "staging/a.sql": "select 1", "staging/_staging__models.yml": "models: []\n" });
     const { build } = await run(dir);
     await expect(build()).rejects.toThrow(/model a is not documented/);
+  });
+
+  it("fails the build when a mart's built columns differ from its documented ones, naming both sides", async () => {
+    const dir = project({
+      "marts/m.sql": "select customer_id, 1 as surprise from raw.customers",
+      [doc("marts", {})[0]]: doc("marts", { m: ["customer_id", "customer_name"] })[1],
+    });
+    const { wh, build } = await run(dir);
+    const error = await build().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildFailed);
+    expect((error as Error).message).toBe(
+      "marts.m: its columns differ from marts/_marts__models.yml (built but not documented: surprise; documented but not built: customer_name)",
+    );
+    expect(await wh.all("select count(*) as n from information_schema.tables where table_schema = 'marts'")).toEqual([{ n: "0" }]);
+  });
+
+  it("lets an intermediate model document only some of its columns, but not one it does not build", async () => {
+    const partly = project({
+      "intermediate/i.sql": "select customer_id, 1 as helper from raw.customers",
+      [doc("intermediate", {})[0]]: doc("intermediate", { i: ["customer_id"] })[1],
+    });
+    expect((await (await run(partly)).build()).models.map((m) => m.id)).toEqual(["intermediate.i"]);
+    const wrong = project({
+      "intermediate/i.sql": "select customer_id from raw.customers",
+      [doc("intermediate", {})[0]]: doc("intermediate", { i: ["customer_id", "gone"] })[1],
+    });
+    await expect((await run(wrong)).build()).rejects.toThrow("intermediate.i: its columns differ from intermediate/_intermediate__models.yml (documented but not built: gone)");
+  });
+
+  it("refuses a model that reads a layer above its own", async () => {
+    const dir = project({
+      "intermediate/i.sql": "select * from marts.m",
+      "marts/m.sql": "select customer_id from raw.customers",
+      [doc("intermediate", {})[0]]: doc("intermediate", { i: [] })[1],
+      [doc("marts", {})[0]]: doc("marts", { m: ["customer_id"] })[1],
+    });
+    await expect((await run(dir)).build()).rejects.toThrow(/intermediate\/i\.sql: reads marts\.m, from the marts layer above its own \(intermediate\)/);
+  });
+});
+
+describe("build parameters", () => {
+  async function buildWith(options: Partial<BuildOptions>) {
+    const dir = project({ "staging/p.sql": "select 1 as one", [doc("staging", {})[0]]: doc("staging", { p: ["one"] })[1] });
+    const wh = await openWarehouse(":memory:");
+    await buildModels(wh, { asOf: "2024-02-29", log: silentLogger, modelsDir: dir, now: () => new Date("2024-03-01T00:00:00Z"), ...options });
+    return wh;
+  }
+
+  it("writes each parameter as a typed column of meta.build_params, after as_of_date and built_at", async () => {
+    const wh = await buildWith({
+      params: { currency: "VND", bounds: [30, 60], strict: true, months: 24, rate: { type: "DECIMAL(9,4)", value: "0.125" }, none: { type: "VARCHAR", value: null } },
+    });
+    expect(await wh.all("select column_name, data_type from information_schema.columns where table_schema = 'meta' and table_name = 'build_params' order by ordinal_position")).toEqual([
+      { column_name: "as_of_date", data_type: "DATE" },
+      { column_name: "built_at", data_type: "TIMESTAMP WITH TIME ZONE" },
+      { column_name: "currency", data_type: "VARCHAR" },
+      { column_name: "bounds", data_type: "INTEGER[]" },
+      { column_name: "strict", data_type: "BOOLEAN" },
+      { column_name: "months", data_type: "INTEGER" },
+      { column_name: "rate", data_type: "DECIMAL(9,4)" },
+      { column_name: "none", data_type: "VARCHAR" },
+    ]);
+    expect(await wh.all("select * exclude (built_at), epoch_ms(built_at) as built_at_ms from meta.build_params")).toEqual([
+      { as_of_date: "2024-02-29", built_at_ms: String(Date.parse("2024-03-01T00:00:00Z")), currency: "VND", bounds: [30, 60], strict: true, months: 24, rate: "0.1250", none: null },
+    ]);
+    wh.close();
+  });
+
+  it("writes a parameter table as meta.build_<name>, values bound, never spliced", async () => {
+    const wh = await buildWith({
+      paramTables: { rates: { columns: { label: "VARCHAR", rate: "DECIMAL(9,6)" }, rows: [{ label: "it's 1-30", rate: "0.016" }, { label: "31+", rate: null }] } },
+    });
+    expect(await wh.all("select * from meta.build_rates order by label")).toEqual([
+      { label: "31+", rate: null },
+      { label: "it's 1-30", rate: "0.016000" },
+    ]);
+    wh.close();
+  });
+
+  it("refuses a fractional number without a type, a bad name and a type that is not plain", async () => {
+    await expect(buildWith({ params: { warn_at: 0.9 } })).rejects.toThrow(/warn_at = 0\.9: a fractional number needs its type/);
+    await expect(buildWith({ params: { "as-of": "x" } })).rejects.toThrow(/build parameter "as-of": a name must be/);
+    await expect(buildWith({ params: { x: { type: "INTEGER); drop table raw.customers; --", value: 1 } } })).rejects.toThrow(/is not a plain SQL type/);
+    await expect(buildWith({ params: { as_of_date: "2024-01-01" } })).rejects.toThrow(/as_of_date is set by the runner itself/);
   });
 });
