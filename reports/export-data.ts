@@ -1,7 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
-import { bucketLabels } from "../core/config.ts";
 import { minorUnits } from "../core/money.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { DIRECTORY_QUERIES, stageShards } from "./export-shards.ts";
@@ -18,23 +17,13 @@ interface DataFile {
  */
 const FILES: DataFile[] = [
   {
+    // The same row the CLI summary prints, so that the two never disagree.
     name: "headline.json",
-    sql: `select
-      (select coalesce(sum(outstanding_amount), 0) from marts.fct_open_items) as outstanding_amount,
-      (select coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where outstanding_amount > 0) as gross_amount,
-      (select coalesce(sum(overdue_amount), 0) from marts.dim_customers) as overdue_amount,
-      (select coalesce(sum(expected_loss), 0) from marts.fct_expected_loss) as expected_credit_loss,
-      (select coalesce(sum(expected_bad_debt_amount), 0) from marts.dim_customers) as expected_bad_debt_amount,
-      (select count(*) from marts.dim_customers where credit_status = 'over_limit') as customers_over_limit,
-      (select count(*) from marts.dim_customers where outstanding_amount <> 0) as customers_with_balance,
-      (select dso from marts.rpt_kpis_monthly order by month_end desc limit 1) as dso,
-      (select month_end from marts.rpt_kpis_monthly order by month_end desc limit 1) as dso_month_end`,
+    sql: "select * from marts.rpt_headline",
   },
   {
     name: "aging-by-bucket.json",
-    sql: `select b.bucket_order, b.aging_bucket, coalesce(sum(o.outstanding_amount), 0) as outstanding_amount, count(o.document_id) as open_items
-            from marts.dim_aging_buckets b left join marts.fct_open_items o using (aging_bucket)
-           group by all order by b.bucket_order`,
+    sql: "select bucket_order, aging_bucket, outstanding_amount, open_items from marts.rpt_aging_by_bucket order by bucket_order",
   },
   {
     name: "monthly-status.json",
@@ -87,6 +76,7 @@ const FILES: DataFile[] = [
     name: "limit-advice.json",
     sql: `select * from (
             select customer_id, customer_name, team, collector, behaviour_class, current_limit, recommended_limit, change_amount, reason,
+                   avg_monthly_sales, credit_term_days, typical_days_late, factor,
                    invoices_tested, invoices_held_back, amount_held_back, written_off, write_offs_avoided,
                    row_number() over (order by abs(coalesce(change_amount, 0)) desc, customer_id) as rank,
                    count(*) over () as of_total
@@ -101,19 +91,18 @@ const FILES: DataFile[] = [
             from marts.rpt_credit_limit_advice`,
   },
   {
+    // The history window only, like every other trend; the ledger may hold older attempts.
     name: "collections-monthly.json",
     sql: `select month_end, channel, outcome, sum(attempts) as attempts, sum(promises_made) as promises_made,
                  sum(promises_kept) as promises_kept, sum(promises_broken) as promises_broken, sum(collected_30d) as collected_30d
-            from marts.rpt_collection_trends group by all order by all`,
+            from marts.rpt_collection_trends
+           where month_end >= (select history_start from marts.rpt_build_info)
+           group by all order by all`,
   },
   {
     name: "collectors.json",
-    sql: `select team, collector, sum(attempts) as attempts, count(distinct customer_id) as customers,
-                 count(*) filter (where is_promise) as promises_made, count(*) filter (where promise_status = 'kept') as promises_kept,
-                 count(*) filter (where promise_status = 'broken') as promises_broken, sum(collected_30d) as collected_30d
-            from (select *, 1 as attempts from marts.fct_collection_attempts
-                   where attempt_date >= (select min(month_start) from intermediate.int_month_ends))
-           group by all order by collected_30d desc`,
+    sql: `select team, collector, window_start, attempts, customers, promises_made, promises_kept, promises_broken, collected_30d
+            from marts.rpt_collector_comparison order by collected_30d desc, team, collector`,
   },
   {
     name: "nonpayment-reasons.json",
@@ -121,18 +110,7 @@ const FILES: DataFile[] = [
   },
   {
     name: "ledger-facts.json",
-    sql: `select 'derived_due_date' as fact, count(*) as items, coalesce(sum(outstanding_amount), 0) as amount
-            from marts.fct_open_items o join staging.stg_invoices d using (document_id) where d.due_date is null and o.document_type <> 'payment'
-          union all
-          select 'unapplied_cash', count(*), coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where document_type = 'payment'
-          union all
-          select 'unapplied_credits', count(*), coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where document_type in ('credit_note', 'write_off')
-          union all
-          select 'over_applied', count(*), coalesce(sum(outstanding_amount), 0) from marts.fct_open_items where document_type in ('invoice', 'debit_note') and outstanding_amount < 0
-          union all
-          select 'no_limit_with_exposure', count(*), coalesce(sum(exposure_amount), 0) from marts.dim_customers where credit_limit is null and exposure_amount > 0
-          union all
-          select 'not_in_customers_extract', count(*), coalesce(sum(outstanding_amount), 0) from marts.dim_customers where not is_in_customers_extract`,
+    sql: "select fact, items, amount from marts.rpt_ledger_facts order by fact_order",
   },
   {
     name: "data-tests.json",
@@ -143,20 +121,38 @@ const FILES: DataFile[] = [
   },
 ];
 
-/** Writes the site's data files and returns their names; the folder is replaced whole. */
+/** What the build was made with: the pages show the currency, buckets and dates from here. */
+interface BuildInfo {
+  as_of_date: string;
+  currency: string;
+  bucket_labels: string[];
+  history_start: string | null;
+  latest_month_end: string | null;
+}
+
+/**
+ * Writes the site's data files and returns their names; the folder is replaced whole. Every
+ * figure, the currency and the buckets come from the warehouse's marts, as the last build made
+ * them; only the site's own settings (its language and title) come from the config.
+ */
 export async function exportSiteData(wh: Warehouse, dir: string, config: Config, builtAt: Date): Promise<string[]> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const [params] = await wh.all<{ as_of_date: string }>("select as_of_date from meta.build_params");
-  if (!params) throw new Error("the warehouse has no build: run arwatch build first");
+  const [built] = await wh.all<{ n: number }>(
+    "select count(*)::INTEGER as n from information_schema.tables where table_schema = 'marts' and table_name = 'rpt_build_info'",
+  );
+  const [build] = built!.n ? await wh.all<BuildInfo>("select as_of_date, currency, bucket_labels, history_start, latest_month_end from marts.rpt_build_info") : [];
+  if (!build) throw new Error("the warehouse has no build: run arwatch build first");
   const meta = {
-    as_of_date: params.as_of_date,
+    as_of_date: build.as_of_date,
     built_at: builtAt.toISOString(),
-    currency: config.currency,
-    minor_units: minorUnits(config.currency),
+    currency: build.currency,
+    minor_units: minorUnits(build.currency),
+    buckets: build.bucket_labels,
+    history_start: build.history_start,
+    latest_month_end: build.latest_month_end,
     locale: config.site.locale,
     title: config.site.title,
-    buckets: bucketLabels(config.aging.buckets),
   };
   writeFileSync(join(dir, "meta.json"), JSON.stringify(meta));
   const written = ["meta.json"];

@@ -74,6 +74,8 @@ export async function stageShards(wh: Warehouse): Promise<void> {
         'payment_history': coalesce(history.payment_history, []),
         'advice': {
           'behaviour_class': advice.behaviour_class, 'recommended_limit': advice.recommended_limit::varchar, 'reason': advice.reason,
+          'avg_monthly_sales': advice.avg_monthly_sales::varchar, 'credit_term_days': advice.credit_term_days,
+          'typical_days_late': advice.typical_days_late::varchar, 'factor': advice.factor::varchar,
           'invoices_held_back': advice.invoices_held_back, 'write_offs_avoided': advice.write_offs_avoided::varchar
         }
       } as row

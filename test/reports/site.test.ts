@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAmount } from "../../core/money.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
@@ -32,10 +32,22 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     site = join(dir, "site");
     networkLog = join(dir, "network.log");
     writeFileSync(networkLog, "");
-    expect(arwatch(["ingest", FIXTURE, "--db", db]).status).toBe(0);
+    // One follow-up beside the fixture, so the pages have a channel, an outcome and a reason to show.
+    const extra = join(dir, "extra");
+    mkdirSync(extra);
+    writeFileSync(
+      join(extra, "collection_attempts.csv"),
+      "attempt_id,customer_id,document_id,attempt_date,collector,channel,outcome,reason,promised_date,promised_amount\n" +
+        "A1,C1,INV1,2024-04-15,Lan Nguyen,zalo,promise_to_pay,cash_flow,2024-04-25,600.00\n",
+    );
+    expect(arwatch(["ingest", FIXTURE, extra, "--db", db]).status).toBe(0);
+    // The models are built with the default buckets (to 121+) and USD ...
     expect(arwatch(["build", "--db", db, "--as-of", "2024-04-30"]).status).toBe(0);
+    // ... and the site with a config of the moment that says otherwise: the site must show the build's.
+    const momentConfig = join(dir, "moment.yaml");
+    writeFileSync(momentConfig, "currency: THB\naging:\n  buckets: [30, 60]\n");
     const env = { NODE_OPTIONS: `--import ${GUARD}`, ARWATCH_NETWORK_LOG: networkLog };
-    const built = arwatch(["report", "build", "--db", db, "--out", site], { env });
+    const built = arwatch(["report", "build", "--db", db, "--out", site, "--config", momentConfig], { env });
     expect(built.stderr).not.toMatch(/arwatch: /);
     expect(built.status).toBe(0);
     ({ server, url: origin } = await serveSite(site));
@@ -88,7 +100,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     const shown = await page.locator("table.data").first().locator("tbody tr").evaluateAll((rows) =>
       rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)),
     );
-    expect(shown.map((r) => [r[0], r[1]])).toEqual(buckets.map((b) => [b.aging_bucket, formatAmount(b.amount, "USD")]));
+    // Codes show as words: not_due is "Not due"; the numeric buckets read as they are.
+    const word = (bucket: string) => (bucket === "not_due" ? "Not due" : bucket);
+    expect(shown.map((r) => [r[0], r[1]])).toEqual(buckets.map((b) => [word(b.aging_bucket), formatAmount(b.amount, "USD")]));
     await page.close();
   });
 
@@ -225,19 +239,73 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.close();
   });
 
-  it("switches to Vietnamese and Thai, with their number and date formats", async () => {
+  it("shows the build's six buckets and currency, not the [30, 60] and THB of the config the site was built with", async () => {
     const page = await browser.newPage();
+    await page.goto(origin + "/aging", { waitUntil: "networkidle" });
+    const headers = await page.locator("table.data").first().locator("thead th").allTextContents();
+    expect(headers).toEqual(["Team", "Not due", "1-30", "31-60", "61-90", "91-120", "121+", "Total"]);
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    expect(await page.locator("#kpi-outstanding .big").textContent()).toBe("US$3,610.50");
+    await page.close();
+  });
+
+  /** The texts of the first chart's x-axis ticks. */
+  const axisTicks = (page: Page) =>
+    page.locator('svg g[aria-label="x-axis tick label"]').first().evaluate((g) => [...g.querySelectorAll("text")].map((t) => t.textContent));
+  const navNames = (page: Page) => page.locator("#observablehq-sidebar > ol:last-of-type li a").allTextContents();
+
+  it("names pages, headings, axes and codes in English by default", async () => {
+    const page = await browser.newPage();
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    expect(await navNames(page)).toEqual(["Overview", "Aging", "Credit", "Expected loss", "Collections", "Customers", "Data quality"]);
+    expect(await page.title()).toBe("Overview | arwatch");
+    expect(await axisTicks(page)).toContain("Mar 2024");
+    await page.goto(origin + "/collections", { waitUntil: "networkidle" });
+    expect(await page.locator("table.data").first().locator("tbody td").nth(1).textContent()).toBe("Cash-flow difficulty");
+    await page.close();
+  });
+
+  it("switches to Vietnamese and Thai: navigation, titles, axis months, reasons and number and date formats", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await page.goto(origin + "/", { waitUntil: "networkidle" });
     // Picking a language reloads the page in it.
     await Promise.all([page.waitForEvent("load"), page.locator(".locale-switch select").selectOption("vi")]);
     await page.waitForLoadState("networkidle");
     expect(await page.locator("h1").first().textContent()).toBe("Tổng quan");
+    expect(await page.title()).toBe("Tổng quan | arwatch");
+    expect(await navNames(page)).toEqual(["Tổng quan", "Tuổi nợ", "Tín dụng", "Tổn thất dự kiến", "Thu hồi nợ", "Khách hàng", "Chất lượng dữ liệu"]);
+    expect(await page.locator("#observablehq-search input").getAttribute("placeholder")).toBe("Tìm kiếm");
+    // March 2024 on the trend's axis, as Vietnamese writes a short month.
+    expect(await axisTicks(page)).toContain("thg 3 2024");
     expect((await page.locator("#kpi-outstanding .big").textContent())?.replace(/\s/g, " ")).toBe("3.610,50 US$");
+    expect(await page.locator("table.data").first().locator("tbody td").first().textContent()).toBe("Chưa đến hạn");
+    await page.screenshot({ path: join(ARTIFACTS, "site-vi-overview.png"), fullPage: true });
+    await page.goto(origin + "/collections", { waitUntil: "networkidle" });
+    expect(await page.locator("table.data").first().locator("tbody td").nth(1).textContent()).toBe("Khó khăn dòng tiền");
+    await page.screenshot({ path: join(ARTIFACTS, "site-vi-collections.png"), fullPage: true });
+
     await page.goto(origin + "/data-quality", { waitUntil: "networkidle" });
     await Promise.all([page.waitForEvent("load"), page.locator(".locale-switch select").selectOption("th")]);
     await page.waitForLoadState("networkidle");
+    expect(await page.title()).toBe("คุณภาพข้อมูล | arwatch");
     // 2024-04-30 in the Buddhist calendar is 30 April 2567.
     expect(await page.locator("#observablehq-main").textContent()).toContain("2567");
+    expect(await page.locator("#observablehq-footer").textContent()).toContain("30 เม.ย. 2567");
+    await page.goto(origin + "/", { waitUntil: "networkidle" });
+    expect(await navNames(page)).toEqual(["ภาพรวม", "อายุหนี้", "เครดิต", "ผลขาดทุนที่คาดไว้", "การติดตามหนี้", "ลูกค้า", "คุณภาพข้อมูล"]);
+    expect(await axisTicks(page)).toContain("มี.ค. 2567");
+    await page.screenshot({ path: join(ARTIFACTS, "site-th-overview.png"), fullPage: true });
+    await page.goto(origin + "/collections", { waitUntil: "networkidle" });
+    const reasons = page.locator("table.data").first();
+    expect(await reasons.locator("tbody td").nth(1).textContent()).toBe("ปัญหาสภาพคล่อง");
+    expect(await page.locator("figure").nth(1).textContent()).toContain("นัดชำระ");
+    await page.screenshot({ path: join(ARTIFACTS, "site-th-collections.png"), fullPage: true });
+    // The download keeps the code, so a spreadsheet can filter on it; the header is in the reader's language.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".table-block button.download").first().click()]);
+    const csv = readFileSync((await download.path())!, "utf8");
+    expect(csv).toContain("cash_flow");
+    expect(csv).not.toContain("ปัญหาสภาพคล่อง");
+    expect(csv.split("\n")[0]).toContain("เหตุผล");
     await page.close();
   });
 });

@@ -10,7 +10,9 @@ export function formatter(meta, locale) {
   const plain = new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const integer = new Intl.NumberFormat(tag, { maximumFractionDigits: 0 });
   const oneDecimal = new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const twoDecimals = new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const percent = new Intl.NumberFormat(tag, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const ratePercent = new Intl.NumberFormat(tag, { style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const date = new Intl.DateTimeFormat(tag, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
   const month = new Intl.DateTimeFormat(tag, { year: "numeric", month: "short", timeZone: "UTC" });
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeStyle: "short" });
@@ -20,9 +22,14 @@ export function formatter(meta, locale) {
     amount: (value) => (value == null ? nothing : plain.format(String(value))),
     integer: (value) => (value == null ? nothing : integer.format(String(value))),
     days: (value) => (value == null ? nothing : oneDecimal.format(String(value))),
+    factor: (value) => (value == null ? nothing : twoDecimals.format(String(value))),
+    // A rate the marts give as a fraction (0.1234 → 12.34 %), with the locale's decimal mark.
+    rate: (value) => (value == null ? nothing : ratePercent.format(Number(value))),
     share: (part, whole) => (whole == null || Number(whole) === 0 ? nothing : percent.format(Number(part) / Number(whole))),
     date: (iso) => (iso == null ? nothing : date.format(new Date(`${iso}T00:00:00Z`))),
     month: (iso) => (iso == null ? nothing : month.format(new Date(`${iso}T00:00:00Z`))),
+    // A chart's time axis hands over Date objects at UTC midnight: month names in the reader's language.
+    monthOf: (d) => (d == null ? nothing : month.format(d)),
     dateTime: (iso) => (iso == null ? nothing : dateTime.format(new Date(iso))),
   };
 }

@@ -1,12 +1,20 @@
+import { localiseChrome } from "./chrome.js";
+import { codeLabels } from "./codes.js";
 import { currentLocale, labels } from "./i18n.js";
 import { formatter } from "./format.js";
 
-/** What every page needs from meta.json: the reader's language, its labels and its formats. */
-export function pageSetup(meta) {
+/**
+ * What every page needs from meta.json: the reader's language, its labels, the words for codes
+ * and its formats. It also puts Framework's sidebar, title and footer into that language;
+ * titleKey is the label key of the page's own name.
+ */
+export function pageSetup(meta, titleKey) {
   const locale = currentLocale(meta.locale);
   const t = labels(locale);
   const fmt = formatter(meta, locale);
-  const rate = (value) => (value == null ? "–" : `${(Number(value) * 100).toFixed(2)} %`);
+  const code = codeLabels(locale, t.none);
+  const rate = fmt.rate;
   const showing = (n, total) => t.showing_of.replace("{n}", fmt.integer(n)).replace("{total}", fmt.integer(total));
-  return { locale, t, fmt, rate, showing };
+  localiseChrome({ locale, t, fmt, meta, titleKey });
+  return { locale, t, fmt, code, rate, showing };
 }

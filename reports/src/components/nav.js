@@ -1,0 +1,18 @@
+// The site's pages, in navigation order, each with the label key of its name. The Framework config
+// names them in the build's language; the pages rename them in the reader's (see chrome.js).
+export const NAV = [
+  { path: "/", key: "overview" },
+  { path: "/aging", key: "aging" },
+  { path: "/credit", key: "credit" },
+  { path: "/expected-loss", key: "expected_loss" },
+  { path: "/collections", key: "collections" },
+  { path: "/customers", key: "customers" },
+  { path: "/data-quality", key: "data_quality" },
+];
+
+/** The label key of the page at a URL path ("/aging", "/site/aging.html", "/" …), or undefined. */
+export function navKeyOf(pathname) {
+  const last = pathname.replace(/\/$/, "/index").split("/").pop().replace(/\.html$/, "");
+  const path = last === "index" ? "/" : `/${last}`;
+  return NAV.find((page) => page.path === path)?.key;
+}
