@@ -16,20 +16,24 @@ function regexEscape(text: string): string {
 }
 
 /**
+ * Every JSON function reads `j`, which is '{}' on a line that is not an object: DuckDB hoists a
+ * repeated expression out of a CASE, so a guard alone would not keep a malformed line from them.
+ *
  * A key's value as written: a string unquoted, a number as its literal text. DuckDB's JSON
  * functions turn numbers into doubles (90071992547409.93 comes back .94, 1.10 as 1.1), so a
  * number's text is taken from the line itself, where its key appears exactly once.
  */
-function valueOf(key: string): { text: string; type: string; inexact: string } {
+function valueOf(key: string): { text: string; type: string; inexact: string; numbers: string } {
   const path = literal(`$."${key}"`);
-  const type = `json_type(line, ${path})`;
+  const type = `json_type(j, ${path})`;
   const pattern = literal(`"${regexEscape(key)}"\\s*:\\s*(-?[0-9][-+.eE0-9]*)`);
-  const literalText = `case when len(regexp_extract_all(line, ${pattern}, 1)) = 1 then regexp_extract(line, ${pattern}, 1) end`;
-  const text = `case when ${type} = 'VARCHAR' then json_extract_string(line, ${path})
+  const literalText = `case when len(regexp_extract_all(j, ${pattern}, 1)) = 1 then regexp_extract(j, ${pattern}, 1) end`;
+  const text = `case when ${type} = 'VARCHAR' then json_extract_string(j, ${path})
        when ${type} = 'NULL' then null
        when ${type} not in ${NOT_NUMBERS} then ${literalText}
-       else json_extract(line, ${path})::varchar end`;
-  return { text, type, inexact: `(${type} not in ${NOT_NUMBERS} and (${literalText}) is null)` };
+       else json_extract(j, ${path})::varchar end`;
+  const numbers = `array_to_string(regexp_extract_all(j, ${pattern}, 1), ', ')`;
+  return { text, type, inexact: `(${type} not in ${NOT_NUMBERS} and (${literalText}) is null)`, numbers };
 }
 
 /** Lines of the file that are not UTF-8, found on the error path only (read_text names none). */
@@ -61,16 +65,17 @@ function invalidUtf8Lines(path: string): number[] {
  */
 export async function openJsonLines(wh: Warehouse, path: string, n: number): Promise<OpenedExtract> {
   const lines = `_jsonl_${n}`;
-  const base = { checks: [] as ReaderCheck[], position: "line" as const, headerLine: 1 };
+  const base = { checks: [] as ReaderCheck[], position: "line" as const };
   try {
     await wh.run(
       `create or replace temp table ${lines} as
-       select _line, line, _valid, case when _valid then json_type(line) = 'OBJECT' else false end as _object
+       select *, case when _object then line else '{}' end as j
+         from (select _line, line, _valid, case when _valid then json_type(line) = 'OBJECT' else false end as _object
          from (select _line, line, json_valid(line) as _valid
                  from (select _line, rtrim(ltrim(raw, chr(65279)), chr(13)) as line
                          from (select generate_subscripts(ls, 1) as _line, unnest(ls) as raw
                                  from (select string_split(content, chr(10)) as ls from read_text(${literal(path)}))))
-                where trim(line, ' ' || chr(9)) <> '')`,
+                where trim(line, ' ' || chr(9)) <> ''))`,
     );
   } catch (e) {
     const bad = invalidUtf8Lines(path);
@@ -79,7 +84,9 @@ export async function openJsonLines(wh: Warehouse, path: string, n: number): Pro
   }
   const keys = (
     await wh.all<{ k: string }>(
-      `select k from (select unnest(json_keys(line)) as k, _line from ${lines} where _object) group by k order by min(_line), k`,
+      `select k from (select unnest(keys) as k, generate_subscripts(keys, 1) as i, _line
+                         from (select json_keys(j) as keys, _line from ${lines} where _object))
+         group by k order by min(_line), min(i), k`,
     )
   ).map((r) => r.k);
 
@@ -95,8 +102,8 @@ export async function openJsonLines(wh: Warehouse, path: string, n: number): Pro
     { reason: "not a JSON object: each line must be one {...} object", condition: "_valid and not _object", value: "line" },
     {
       reason: "the object names a column twice (such as amount and Amount)",
-      condition: `case when _object then len(json_keys(line)) > len(list_distinct(list_transform(json_keys(line), k -> ${normaliseHeaderSql("k")}))) else false end`,
-      value: "case when _object then array_to_string(json_keys(line), ', ') end",
+      condition: `len(json_keys(j)) > len(list_distinct(list_transform(json_keys(j), k -> ${normaliseHeaderSql("k")})))`,
+      value: "array_to_string(json_keys(j), ', ')",
     },
   ];
   [...groups.values()].forEach((spellings, i) => {
@@ -111,9 +118,9 @@ export async function openJsonLines(wh: Warehouse, path: string, n: number): Pro
     checks.push(
       { column, reason: "a JSON object or array where one value is expected", condition: `${t} in ('OBJECT', 'ARRAY')`, value: v },
       { column, reason: "true or false where a text or a number is expected", condition: `${t} = 'BOOLEAN'`, value: v },
-      { column, reason: "a number that cannot be read exactly as written (its key appears more than once in the line)", condition: `${t}_inexact`, value: "line" },
+      { column, reason: "a number that cannot be read exactly as written (its key appears more than once in the line)", condition: `${t}_inexact`, value: values[0]!.numbers },
     );
   });
-  const source = `(select _line as _row, line, _valid, _object${select.map((s) => `, ${s}`).join("")} from ${ident(lines)})`;
+  const source = `(select _line as _row, line, j, _valid, _object${select.map((s) => `, ${s}`).join("")} from ${ident(lines)})`;
   return { ...base, source, columns, problems: [], checks };
 }

@@ -65,8 +65,8 @@ export interface OpenedExtract {
   checks: ReaderCheck[];
   /** What `_row` counts: CSV records (mapped to lines through the file's layout), lines, or Parquet rows. */
   position: "record" | "line" | "row";
-  /** The line (or 1) problems with the header are reported on. */
-  headerLine: number;
+  /** The line of a CSV header, which problems with it are reported on; other formats have none. */
+  headerLine?: number;
   /** CSV: the table DuckDB puts malformed lines in. */
   rejectsTable?: string;
 }
@@ -75,7 +75,7 @@ export interface OpenedExtract {
 const NEVER = "\u0001\u0002\u0003";
 
 function failed(problem: FileProblem): OpenedExtract {
-  return { source: "", columns: [], problems: [problem], checks: [], position: "record", headerLine: 1 };
+  return { source: "", columns: [], problems: [problem], checks: [], position: "record" };
 }
 
 /**
@@ -85,7 +85,7 @@ function failed(problem: FileProblem): OpenedExtract {
  * (`1,234.50` unquoted with an empty applies_to loaded amount 1), so arwatch counts fields itself.
  */
 export async function openExtract(wh: Warehouse, path: string, format: FileFormat, n: number): Promise<OpenedExtract> {
-  if (statSync(path).size === 0) return failed({ reason: "the file is empty: no header line" });
+  if (statSync(path).size === 0) return failed({ reason: format === "parquet" ? "the file is empty (0 bytes)" : "the file is empty: no header line" });
   if (format === "parquet") return openParquet(wh, path);
   const head = headBytes(path);
   const utf16 = utf16Problem(head);

@@ -49,7 +49,7 @@ export function describeProblems(file: ExtractFile, fileProblems: FileProblem[],
   for (const p of rowProblems) {
     p.rows.forEach((row, i) => {
       const first = p.firstRows?.[i];
-      const also = first === undefined ? "" : ` (first on line ${lineOf(first)})`;
+      const also = first === undefined ? "" : ` (first on ${file.format === "parquet" ? "row" : "line"} ${lineOf(first)})`;
       lines.push(`${where(file, lineOf(row), p.column)}, value ${show(p.values[i])}: ${p.reason}${also}`);
     });
     const what = p.column ? `${p.column}: ` : "";

@@ -136,6 +136,8 @@ export interface Validated {
   ignoredColumns: string[];
 }
 
+const COLUMNS_ARE = { record: "the header has", line: "the lines' keys are", row: "the file's columns are" } as const;
+
 interface Mapped {
   problems: FileProblem[];
   /** spec column → SQL text of its value in the source. */
@@ -162,7 +164,7 @@ function mapColumns(spec: EntitySpec, opened: OpenedExtract): Mapped {
   for (const c of spec.columns) {
     if (c.required && !byName.has(c.name)) {
       const has = opened.columns.map((x) => x.name).join(", ");
-      problems.push({ reason: `a required column is missing (the header has: ${has})`, column: c.name, line: opened.headerLine });
+      problems.push({ reason: `a required column is missing (${COLUMNS_ARE[opened.position]}: ${has})`, column: c.name, line: opened.headerLine });
     }
   }
   const present = new Map<string, string>();
@@ -205,7 +207,17 @@ export async function validateExtract(
   const { present, ignoredColumns } = mapped;
   if (mapped.problems.length > 0) return { table, rows: 0, problems: mapped.problems, ignoredColumns, rowProblems: [] };
 
-  const checks = [...mapped.checks.filter((k) => k.gate), ...mapped.checks.filter((k) => !k.gate), ...checksFor(spec, present, config)];
+  const readerChecks = [...mapped.checks.filter((k) => k.gate), ...mapped.checks.filter((k) => !k.gate)];
+  // A value the reader already refused (a JSON object, a timestamp with a time) is reported for that alone.
+  const guards = new Map<string, string[]>();
+  readerChecks.forEach((k, i) => {
+    if (k.column !== undefined) guards.set(k.column, [...(guards.get(k.column) ?? []), `_s${i}`]);
+  });
+  const specChecks = checksFor(spec, present, config).map((k) => {
+    const guard = k.column === undefined ? undefined : guards.get(k.column);
+    return guard ? { ...k, condition: `(${k.condition}) and not (${guard.join(" or ")})` } : k;
+  });
+  const checks = [...readerChecks, ...specChecks];
   const rawColumns = spec.columns.map((c) =>
     present.has(c.name) ? `nullif(trim(${present.get(c.name)}, ${literal(BLANKS)}), '') as raw_${c.name}` : `null::varchar as raw_${c.name}`,
   );
@@ -245,8 +257,8 @@ export async function validateExtract(
       const text = `_text_${n}`;
       await wh.run(`create temp table if not exists ${text} as select * from ${opened.source}`);
       const examples = await wh.all<{ row: string; value: string | null }>(
-        `select t._row as row, ${check.value} as value
-           from ${table} t join ${text} i on i._row = t._row
+        `select t._row as row, i.value
+           from ${table} t join (select _row, ${check.value} as value from ${text}) i on i._row = t._row
           where t._bad & (1::bigint << ${i}) <> 0 order by t._row limit ${EXAMPLES_PER_PROBLEM}`,
       );
       rowProblems.push({
