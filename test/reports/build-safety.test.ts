@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { newBuildId, readManifest, SITE_MARKER, versionsDir } from "../../report
 import { acquireSiteLock, SiteBuildBusy } from "../../reports/site-lock.ts";
 import { ensureVersionsDir, publishVersion, removeLeftovers, writeManifest } from "../../reports/site-publish.ts";
 import { checkSiteTarget, SiteTargetRefused, type TargetGuards } from "../../reports/site-target.ts";
+import { removeStaleWorkingCopies } from "../../reports/working-copy.ts";
 import { arwatch } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
@@ -211,6 +212,27 @@ describe("publishVersion and removeLeftovers", () => {
     expect(removeLeftovers(out).sort()).toEqual([names.deadVersion, names.deadPartial, names.deadLink, names.deadLockTemp].sort());
     expect(readdirSync(dir).sort()).toEqual([".arwatch-versions.json", current, names.livePartial, names.unknown].sort());
     expect(expectCompleteSite(out)).toBe(current);
+  });
+});
+
+describe("removeStaleWorkingCopies(reportsDir, now)", () => {
+  it("removes copies of builds that are gone and old-style copies untouched for a day, nothing else", () => {
+    const reports = tempDir();
+    const parent = join(reports, ".build");
+    const dead = deadPid();
+    const names = {
+      dead: `site-p${dead}-abc123`,
+      live: `site-p${process.ppid}-abc123`,
+      oldStyleStale: "site-Ab12Cd",
+      oldStyleRecent: "site-Xy34Zw",
+      unknown: "notes",
+    };
+    for (const name of Object.values(names)) mkdirSync(join(parent, name), { recursive: true });
+    const dayAndAMinuteAgo = new Date(NOW.getTime() - 24 * 3600_000 - 60_000);
+    utimesSync(join(parent, names.oldStyleStale), dayAndAMinuteAgo, dayAndAMinuteAgo);
+    utimesSync(join(parent, names.oldStyleRecent), NOW, NOW);
+    expect(removeStaleWorkingCopies(reports, NOW).sort()).toEqual([names.dead, names.oldStyleStale].sort());
+    expect(readdirSync(parent).sort()).toEqual([names.live, names.oldStyleRecent, names.unknown].sort());
   });
 });
 
