@@ -15,7 +15,7 @@ export function registerBuild(program: Command): void {
     const ctx = contextFrom(opts);
     await withWarehouse(ctx.db, "write", async (wh) => {
       const result = await runBuild(ctx, wh, opts.select);
-      if (!opts.select) process.stdout.write(`${await summarize(wh, ctx.config, result)}\n`);
+      if (!opts.select) process.stdout.write(`${await summarize(wh, result)}\n`);
     });
   });
 }

@@ -27,7 +27,7 @@ export function registerReport(program: Command): void {
     const ctx = contextFrom(opts);
     const { buildSite } = await import("../../reports/build-site.ts");
     await withWarehouse(ctx.db, "read", async (wh) => {
-      const out = await buildSite(wh, { config: ctx.config, outDir: opts.out, log: ctx.log });
+      const out = await buildSite(wh, { config: ctx.config, outDir: opts.out, log: ctx.log, warehousePath: ctx.db, archiveDir: ctx.archiveDir });
       process.stdout.write(`${siteHowTo(out)}\n`);
     });
   });

@@ -30,8 +30,8 @@ export function registerRun(program: Command): void {
     await withWarehouse(ctx.db, "create", async (wh) => {
       await ingest(wh, paths, { config: ctx.config, log: ctx.log, archiveDir: ctx.archiveDir });
       const result = await runBuild(ctx, wh);
-      const out = await buildSite(wh, { config: ctx.config, log: ctx.log });
-      process.stdout.write(`\n${await summarize(wh, ctx.config, result)}\n\n${siteHowTo(out)}\n`);
+      const out = await buildSite(wh, { config: ctx.config, log: ctx.log, warehousePath: ctx.db, archiveDir: ctx.archiveDir });
+      process.stdout.write(`\n${await summarize(wh, result)}\n\n${siteHowTo(out)}\n`);
     });
   });
 }
