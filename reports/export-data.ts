@@ -126,6 +126,7 @@ interface BuildInfo {
   as_of_date: string;
   currency: string;
   bucket_labels: string[];
+  aging_basis: string;
   history_start: string | null;
   latest_month_end: string | null;
 }
@@ -141,7 +142,7 @@ export async function exportSiteData(wh: Warehouse, dir: string, config: Config,
   const [built] = await wh.all<{ n: number }>(
     "select count(*)::INTEGER as n from information_schema.tables where table_schema = 'marts' and table_name = 'rpt_build_info'",
   );
-  const [build] = built!.n ? await wh.all<BuildInfo>("select as_of_date, currency, bucket_labels, history_start, latest_month_end from marts.rpt_build_info") : [];
+  const [build] = built!.n ? await wh.all<BuildInfo>("select as_of_date, currency, aging_basis, bucket_labels, history_start, latest_month_end from marts.rpt_build_info") : [];
   if (!build) throw new Error("the warehouse has no build: run arwatch build first");
   const meta = {
     as_of_date: build.as_of_date,
@@ -149,6 +150,7 @@ export async function exportSiteData(wh: Warehouse, dir: string, config: Config,
     currency: build.currency,
     minor_units: minorUnits(build.currency),
     buckets: build.bucket_labels,
+    aging_basis: build.aging_basis,
     history_start: build.history_start,
     latest_month_end: build.latest_month_end,
     locale: config.site.locale,

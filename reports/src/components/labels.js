@@ -3,6 +3,7 @@
 // rather than as its key until it is translated; a test checks that none is missing.
 export const LABELS = {
   en: {
+    days_since_document: "Days since document",
     ecl_unknown: "unknown: {amount} of the gross receivable has no loss rate yet (too little history)",
     search: "Search", id: "ID", customer_page: "Customer", advice_reason: "{class} payer: 6-month average credit sales {sales} × ({term}-day term + {late} days late) ÷ 30 × {factor}, rounded up to two significant figures", advice_no_history: "No payment history in the last 6 months: the current limit stays", value: "Value",
     ledger_facts: "Ledger facts to check", fact: "Fact", items: "Items", derived_due_date: "Open documents without a due date (due date derived from the credit term)", unapplied_cash: "Unapplied cash", unapplied_credits: "Unapplied credits", over_applied: "Documents paid or credited more than their amount", no_limit_with_exposure: "Customers with exposure and no credit limit", not_in_customers_extract: "Customers missing from the customers extract", test_results: "Data tests of the latest build",
@@ -23,6 +24,7 @@ export const LABELS = {
     top_overdue: "Largest overdue balances", customer: "Customer", team: "Team", collector: "Collector", days_past_due: "Days past due", credit_status: "Credit status",
   },
   vi: {
+    days_since_document: "Số ngày kể từ chứng từ",
     ecl_unknown: "chưa xác định: {amount} công nợ gộp chưa có tỷ lệ tổn thất (lịch sử chưa đủ)",
     search: "Tìm kiếm", id: "Mã", customer_page: "Khách hàng", advice_reason: "{class}: doanh số bán chịu bình quân 6 tháng {sales} × (thời hạn {term} ngày + trễ {late} ngày) ÷ 30 × {factor}, làm tròn lên hai chữ số có nghĩa", advice_no_history: "Không có lịch sử thanh toán trong 6 tháng qua: giữ hạn mức hiện tại", value: "Giá trị",
     ledger_facts: "Dữ kiện sổ cái cần kiểm tra", fact: "Dữ kiện", items: "Số mục", derived_due_date: "Chứng từ mở không có hạn thanh toán (suy ra từ thời hạn tín dụng)", unapplied_cash: "Tiền thu chưa phân bổ", unapplied_credits: "Ghi có chưa phân bổ", over_applied: "Chứng từ được thanh toán/ghi có vượt số tiền", no_limit_with_exposure: "Khách hàng có dư nợ nhưng chưa có hạn mức", not_in_customers_extract: "Khách hàng thiếu trong danh sách khách hàng", test_results: "Kiểm tra dữ liệu của lần dựng gần nhất",
@@ -43,6 +45,7 @@ export const LABELS = {
     top_overdue: "Khách hàng quá hạn lớn nhất", customer: "Khách hàng", team: "Đội", collector: "Người thu nợ", days_past_due: "Số ngày quá hạn", credit_status: "Tình trạng tín dụng",
   },
   th: {
+    days_since_document: "จำนวนวันนับจากวันที่เอกสาร",
     ecl_unknown: "ยังไม่ทราบ: ยอดลูกหนี้รวม {amount} ยังไม่มีอัตราความเสียหาย (ประวัติยังไม่พอ)",
     search: "ค้นหา", id: "รหัส", customer_page: "ลูกค้า", advice_reason: "{class}: ยอดขายเชื่อเฉลี่ย 6 เดือน {sales} × (เครดิตเทอม {term} วัน + ล่าช้า {late} วัน) ÷ 30 × {factor} ปัดขึ้นเป็นเลขนัยสำคัญสองหลัก", advice_no_history: "ไม่มีประวัติการชำระใน 6 เดือนที่ผ่านมา: คงวงเงินปัจจุบันไว้", value: "มูลค่า",
     ledger_facts: "ข้อเท็จจริงในบัญชีที่ควรตรวจ", fact: "รายการ", items: "จำนวน", derived_due_date: "เอกสารค้างที่ไม่มีวันครบกำหนด (คำนวณจากเครดิตเทอม)", unapplied_cash: "เงินรับที่ยังไม่จับคู่", unapplied_credits: "ใบลดหนี้ที่ยังไม่จับคู่", over_applied: "เอกสารที่รับชำระหรือลดหนี้เกินยอด", no_limit_with_exposure: "ลูกค้าที่มีภาระหนี้แต่ไม่มีวงเงิน", not_in_customers_extract: "ลูกค้าที่ไม่อยู่ในไฟล์ลูกค้า", test_results: "ผลการทดสอบข้อมูลของการสร้างครั้งล่าสุด",

@@ -11,6 +11,8 @@ import { formatter } from "./format.js";
 export function pageSetup(meta, titleKey) {
   const locale = currentLocale(meta.locale);
   const t = labels(locale);
+  // A build aged by document date counts days since the document, not past its due date.
+  if (meta.aging_basis === "document_date") t.days_past_due = t.days_since_document;
   const fmt = formatter(meta, locale);
   const code = codeLabels(locale, t.none);
   const rate = fmt.rate;
