@@ -62,7 +62,7 @@ afterEach(() => wh.close());
 
 describe("undoLoads(wh, loadIds)", () => {
   it("restores what a load replaced and removes what it added, exactly as before it", async () => {
-    const a = await load(write("payments-1.csv", `${PAYMENT_HEADER}\nP1,C1,2024-02-10,60,USD,INV1\nP1,C1,2024-02-10,40,USD,INV2\nP2,C1,2024-02-11,5,USD,\n`));
+    await load(write("payments-1.csv", `${PAYMENT_HEADER}\nP1,C1,2024-02-10,60,USD,INV1\nP1,C1,2024-02-10,40,USD,INV2\nP2,C1,2024-02-11,5,USD,\n`));
     const afterA = await state();
     const b = await load(
       write("payments-2.csv", `${PAYMENT_HEADER}\nP1,C1,2024-02-10,100,USD,INV1\nP2,C1,2024-02-11,5,USD,\nP3,C2,2024-02-12,9,USD,INV3\n`),
