@@ -95,8 +95,8 @@ trailing_windows as (
         sum(written_off_amount) over last_12 as written_off_12m,
     from monthly
     window
-        last_6 as (partition by customer_id order by month_end range between interval 5 months preceding and current row),
-        last_12 as (partition by customer_id order by month_end range between interval 11 months preceding and current row)
+        last_6 as (partition by customer_id order by month_end rows between 5 preceding and current row),
+        last_12 as (partition by customer_id order by month_end rows between 11 preceding and current row)
 ),
 
 final as (

@@ -23,9 +23,13 @@ rates as (
     select * from marts.fct_loss_rates where loss_rate is not null
 ),
 
+-- Each customer's gross per bucket, with its segment. The segment is joined before the grouping,
+-- so that the rates (a few hundred rows) are joined last: joined to the segments first, they
+-- would multiply every customer by every month-end and bucket of its segment's rates.
 customer_allowance as (
-    select aging.month_end, aging.customer_id, aging.bucket_order, sum(aging.gross_amount) as gross_amount
+    select aging.month_end, aging.customer_id, segments.segment, aging.bucket_order, sum(aging.gross_amount) as gross_amount
     from aging
+    join segments using (customer_id)
     group by all
 ),
 
@@ -35,10 +39,9 @@ closing as materialized (
         sum(customer_allowance.gross_amount) as gross_amount,
         sum(round(customer_allowance.gross_amount * rates.loss_rate, 2)) as allowance,
     from customer_allowance
-    join segments using (customer_id)
     join rates
         on rates.month_end = customer_allowance.month_end
-        and rates.segment = segments.segment
+        and rates.segment = customer_allowance.segment
         and rates.bucket_order = customer_allowance.bucket_order
     group by all
 ),

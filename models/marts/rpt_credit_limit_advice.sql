@@ -26,9 +26,11 @@ latest_behaviour as (
     where month_end = (select max(month_end) from month_ends)
 ),
 
+-- Credit sales per month come from the behaviour mart, which has every month of a customer from
+-- its first activity on; reading int_customer_months again would recompute the whole history.
 sales_6m as (
     select customer_id, sum(invoiced_amount) / 6 as avg_monthly_sales
-    from intermediate.int_customer_months
+    from marts.fct_customer_payment_behaviour
     where month_end > (select last_day((date_trunc('month', max(month_end)) - to_months(6))::date) from month_ends)
     group by all
 ),
@@ -65,6 +67,11 @@ recommended as (
     from inputs
 ),
 
+window_start as (
+    select (select min(month_start) from month_ends where months_back < params.ecl_lookback_months) as since
+    from params
+),
+
 -- The customer's balance over time: documents raise it, payments and credits lower it. On a day,
 -- payments and credits count before invoices, and invoices in document order.
 events as (
@@ -76,18 +83,28 @@ events as (
     select customer_id, payment_date, 0, payment_id, -amount, false from staging.stg_payments
 ),
 
+dated_events as (
+    select events.*
+    from events, params
+    where events.event_date <= params.as_of_date
+),
+
+-- Everything before the back-test window is one opening balance per customer, so that only the
+-- window's events are put in order: they all come after it.
+opening as (
+    select customer_id, sum(delta) as opening_balance
+    from dated_events
+    where event_date < (select since from window_start)
+    group by all
+),
+
 balances as (
     select
         *,
         sum(delta) over (partition by customer_id order by event_date, event_order, document_id rows unbounded preceding)
-            - delta as balance_before,
-    from events, params
-    where event_date <= params.as_of_date
-),
-
-window_start as (
-    select (select min(month_start) from month_ends where months_back < params.ecl_lookback_months) as since
-    from params
+            - delta as balance_in_window_before,
+    from dated_events
+    where event_date >= (select since from window_start)
 ),
 
 tested as (
@@ -95,10 +112,12 @@ tested as (
         balances.customer_id,
         balances.document_id,
         balances.delta as amount,
-        balances.balance_before + balances.delta > recommended.recommended_limit as is_held_back,
+        coalesce(opening.opening_balance, 0) + balances.balance_in_window_before + balances.delta
+            > recommended.recommended_limit as is_held_back,
     from balances
     join recommended using (customer_id)
-    where balances.is_invoice and balances.event_date >= (select since from window_start)
+    left join opening using (customer_id)
+    where balances.is_invoice
 ),
 
 write_offs as (
