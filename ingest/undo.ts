@@ -31,8 +31,9 @@ interface LoadRow {
  * Takes back one or more loads (`arwatch ingest --undo <load_id>`; ids are in meta.load_log):
  * removes the rows each load wrote and restores the rows it replaced, with their original
  * lineage, all in one transaction, latest load first. Only the latest loads can be undone: a
- * load that a later, not undone load could have built on is refused, naming the later loads to
- * undo first. The load's files are marked `undone` (with undone_at) in meta.load_log, so their
+ * load with a later load that loaded a file and was not undone is refused, naming the later
+ * loads to undo first. Even a later load that wrote no row counts: its file's rows matched what
+ * this load wrote, and its sha256 would stay "loaded" with those rows gone. The load's files are marked `undone` (with undone_at) in meta.load_log, so their
  * content counts as not loaded and ingesting the same file again loads it again. The archive
  * keeps the files. Loads made before arwatch recorded replaced rows (no load_seq) are refused.
  */
@@ -54,7 +55,7 @@ export async function undoLoads(wh: Warehouse, loadIds: string[], options: UndoO
     if (later.length > 0) {
       const names = later.map((l) => l.load_id).join(", ");
       throw new Error(
-        `cannot undo load ${ids.join(", ")}: later load(s) ${names} changed the warehouse after it; undo those first, latest first (or together in one --undo)`,
+        `cannot undo load ${ids.join(", ")}: later load(s) ${names} loaded files after it; undo those first, latest first (or together in one --undo)`,
       );
     }
     const undone: UndoneLoad[] = [];

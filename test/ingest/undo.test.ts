@@ -98,8 +98,8 @@ describe("undoLoads(wh, loadIds)", () => {
     const a = await load(write("customers-1.csv", `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,1000,30,USD,\n`));
     const b = await load(write("customers-2.csv", `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,2000,30,USD,\n`));
     const c = await load(write("customers-3.csv", `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,3000,30,USD,\n`));
-    expect(await undoError(a)).toBe(`cannot undo load ${a}: later load(s) ${c}, ${b} changed the warehouse after it; undo those first, latest first (or together in one --undo)`);
-    expect(await undoError(a, b)).toContain(`later load(s) ${c} changed`);
+    expect(await undoError(a)).toBe(`cannot undo load ${a}: later load(s) ${c}, ${b} loaded files after it; undo those first, latest first (or together in one --undo)`);
+    expect(await undoError(a, b)).toContain(`later load(s) ${c} loaded files`);
     await undo(c);
     expect(await wh.all("select credit_limit from raw.customers")).toEqual([{ credit_limit: "2000.00" }]);
     // Given together, in any order, they are undone latest first, in one transaction.
@@ -112,6 +112,17 @@ describe("undoLoads(wh, loadIds)", () => {
     const a = await load(write("customers.csv", body));
     await load(write("customers-again.csv", body));
     await expect(load(write("customers-bad.csv", `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,abc,30,USD,\n`))).rejects.toThrow(/nothing was loaded/);
+    await undo(a);
+    expect(await wh.all("select count(*) as n from raw.customers")).toEqual([{ n: "0" }]);
+  });
+
+  it("counts a later load whose rows were all unchanged: its file would stay loaded with its rows gone", async () => {
+    const a = await load(write("customers-1.csv", `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,,1000,30,USD,\n`));
+    const b = await load(write("customers-2.csv", `${CUSTOMER_HEADER}\r\nC1,Acme,Retail,North,Lan,,1000,30,USD,\r\n`));
+    expect(await wh.all("select rows_written from meta.load_log where load_id = $1", [b])).toEqual([{ rows_written: "0" }]);
+    expect(await undoError(a)).toContain(`later load(s) ${b} loaded files after it`);
+    const [undone] = await undo(b);
+    expect(undone).toMatchObject({ rowsRemoved: 0, rowsRestored: 0 });
     await undo(a);
     expect(await wh.all("select count(*) as n from raw.customers")).toEqual([{ n: "0" }]);
   });
