@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
+import { fsReason } from "./file-type.ts";
 
 /**
  * Keeps an accepted file's snapshot under <archiveDir>/<entity>/<sha256><ext>. The snapshot is
@@ -13,7 +14,11 @@ export function archiveSnapshot(snapshotPath: string, archiveDir: string, entity
   const dir = join(archiveDir, entity);
   const target = join(dir, `${sha256}${ext.toLowerCase()}`);
   if (existsSync(target)) return target;
-  mkdirSync(dir, { recursive: true });
-  renameSync(snapshotPath, target);
+  try {
+    mkdirSync(dir, { recursive: true });
+    renameSync(snapshotPath, target);
+  } catch (e) {
+    throw new Error(`${target}: cannot archive the file: ${fsReason(e, "no such folder")}`);
+  }
   return target;
 }

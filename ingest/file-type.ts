@@ -45,7 +45,9 @@ export function fsReason(e: unknown, missing = "no such file"): string {
       return missing;
     case "EACCES":
     case "EPERM":
-      return "permission denied: arwatch may not read it";
+      return "permission denied";
+    case "EEXIST":
+      return "a file is in the way where a folder is needed";
     case "ELOOP":
       return "a loop of symbolic links";
     case "EISDIR":

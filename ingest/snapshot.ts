@@ -29,9 +29,14 @@ const PREFIX = ".snapshot-";
  * (a crash, a kill -9) is removed first. Folders of live processes or other hosts are left alone.
  */
 export function createSnapshotDir(archiveDir: string): SnapshotDir {
-  mkdirSync(archiveDir, { recursive: true });
-  removeStaleSnapshotDirs(archiveDir);
-  const path = mkdtempSync(join(archiveDir, `${PREFIX}${safeHost()}-${process.pid}-`));
+  let path: string;
+  try {
+    mkdirSync(archiveDir, { recursive: true });
+    removeStaleSnapshotDirs(archiveDir);
+    path = mkdtempSync(join(archiveDir, `${PREFIX}${safeHost()}-${process.pid}-`));
+  } catch (e) {
+    throw new Error(`${archiveDir}: cannot make a working folder in the archive folder: ${fsReason(e, "no such folder")}`);
+  }
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 

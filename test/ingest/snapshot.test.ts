@@ -144,8 +144,14 @@ describe("ingest refuses what is not a regular file, in words", () => {
     expect(readFileSync(join(archive(), "invoices", `${outcome!.sha256}.csv`), "utf8")).toBe(body);
   });
 
-  it("names a missing path and an unreadable file without Node's error codes", async () => {
+  it("names a missing path without Node's error codes", async () => {
     expect((await failure([join(dir, "in", "invoices-missing.csv")])).message).toBe(`${join(dir, "in", "invoices-missing.csv")}: no such file or folder`);
+  });
+
+  it("says in words when the archive folder cannot be used", async () => {
+    writeFileSync(archive(), "a file where the archive folder should be");
+    const e = await failure([write("invoices.csv", `${INVOICE_HEADER}\nI1,C1,invoice,2024-01-01,,100,USD,\n`)]);
+    expect(e.message).toBe(`${archive()}: cannot make a working folder in the archive folder: a file is in the way where a folder is needed`);
   });
 });
 
