@@ -387,6 +387,17 @@ describe("arwatch report build, as real processes", () => {
     expect(sql.status).toBe(0);
   }, 240_000);
 
+  it("killed -9 with the new version complete but not yet published: readers still get the previous site", async () => {
+    const previous = expectCompleteSite(site);
+    const build = run(["--import", "tsx", CHILD, db, site, "manifest-written"]);
+    await until(() => build.stdout().includes('"stage":"manifest-written"') || build.child.exitCode !== null, "the build to finish its version", 240_000);
+    const { partial } = JSON.parse(build.stdout()) as { partial: string };
+    await killHard(build.child);
+    expect(expectCompleteSite(site)).toBe(previous);
+    // The finished but unpublished version is left, whole, for the next build to remove.
+    expect(readManifest(partial)?.fileCount).toBeGreaterThan(0);
+  }, 300_000);
+
   it("killed -9 right after the link swap: the new site is whole and the old version is left for the next build", async () => {
     const previous = expectCompleteSite(site);
     const build = run(["--import", "tsx", CHILD, db, site, "published"]);
@@ -409,6 +420,7 @@ describe("arwatch report build, as real processes", () => {
     expect(lastLine(loser.stderr())).toMatch(new RegExp(`^arwatch: report: another report build \\(pid \\d+ .*\\) is publishing ${site}; this one stopped before changing anything`));
     const winner = builds.find((b) => b.child.exitCode === 0)!;
     expect(winner.stderr()).toMatch(/removed \d+ leftover\(s\) of builds that were stopped/);
+    expect(winner.stderr()).toMatch(/took over the lock of a build that is no longer running \(pid \d+/);
     const id = expectCompleteSite(site);
     expect(readdirSync(versions).sort()).toEqual([".arwatch-versions.json", id]);
     const deadCopies = pidsIn(WORK_COPIES).filter((n) => {
