@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 // The site's browser-side modules, imported by URL so that the Node-side type-check does not follow them.
@@ -53,5 +54,13 @@ describe("the site's words in en, vi and th", () => {
     expect(navKeyOf("/expected-loss")).toBe("expected_loss");
     expect(navKeyOf("/site/data-quality.html")).toBe("data_quality");
     expect(navKeyOf("/customer")).toBeUndefined();
+  });
+
+  it("lists each page's Vietnamese and Thai name as its search keywords, as the labels have them", () => {
+    const file = (path: string) => new URL(`../../reports/src/${path === "/" ? "index" : path.slice(1)}.md`, import.meta.url);
+    for (const page of NAV) {
+      const frontMatter = readFileSync(file(page.path), "utf8").split("\n---\n")[0]!;
+      expect(frontMatter, page.path).toContain(`keywords: ${LABELS.vi![page.key]}, ${LABELS.th![page.key]}`);
+    }
   });
 });

@@ -275,6 +275,13 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     expect(await page.title()).toBe("Tổng quan | arwatch");
     expect(await navNames(page)).toEqual(["Tổng quan", "Tuổi nợ", "Tín dụng", "Tổn thất dự kiến", "Thu hồi nợ", "Khách hàng", "Chất lượng dữ liệu"]);
     expect(await page.locator("#observablehq-search input").getAttribute("placeholder")).toBe("Tìm kiếm");
+    // The sidebar search finds a page by its Vietnamese name and lists it under that name.
+    await page.locator("#observablehq-search input").fill("tuổi");
+    await expect.poll(() => page.locator("#observablehq-search-results li a").allTextContents()).toEqual(["Tuổi nợ"]);
+    await expect.poll(() => page.locator("#observablehq-search-results > div").textContent()).toBe("Số trang tìm thấy: 1");
+    await page.locator("#observablehq-search input").fill("qqqq");
+    await expect.poll(() => page.locator("#observablehq-search-results > div").textContent()).toBe("không có kết quả");
+    await page.locator("#observablehq-search input").fill("");
     // March 2024 on the trend's axis, as Vietnamese writes a short month.
     expect(await axisTicks(page)).toContain("thg 3 2024");
     expect((await page.locator("#kpi-outstanding .big").textContent())?.replace(/\s/g, " ")).toBe("3.610,50 US$");

@@ -3,6 +3,7 @@
 // rather than as its key until it is translated; a test checks that none is missing.
 export const LABELS = {
   en: {
+    search_none: "no results", search_results: "Pages found: {n}",
     days_since_document: "Days since document",
     ecl_unknown: "unknown: {amount} of the gross receivable has no loss rate yet (too little history)",
     search: "Search", id: "ID", customer_page: "Customer", advice_reason: "{class} payer: 6-month average credit sales {sales} × ({term}-day term + {late} days late) ÷ 30 × {factor}, rounded up to two significant figures", advice_no_history: "No payment history in the last 6 months: the current limit stays", value: "Value",
@@ -24,6 +25,7 @@ export const LABELS = {
     top_overdue: "Largest overdue balances", customer: "Customer", team: "Team", collector: "Collector", days_past_due: "Days past due", credit_status: "Credit status",
   },
   vi: {
+    search_none: "không có kết quả", search_results: "Số trang tìm thấy: {n}",
     days_since_document: "Số ngày kể từ chứng từ",
     ecl_unknown: "chưa xác định: {amount} công nợ gộp chưa có tỷ lệ tổn thất (lịch sử chưa đủ)",
     search: "Tìm kiếm", id: "Mã", customer_page: "Khách hàng", advice_reason: "{class}: doanh số bán chịu bình quân 6 tháng {sales} × (thời hạn {term} ngày + trễ {late} ngày) ÷ 30 × {factor}, làm tròn lên hai chữ số có nghĩa", advice_no_history: "Không có lịch sử thanh toán trong 6 tháng qua: giữ hạn mức hiện tại", value: "Giá trị",
@@ -45,6 +47,7 @@ export const LABELS = {
     top_overdue: "Khách hàng quá hạn lớn nhất", customer: "Khách hàng", team: "Đội", collector: "Người thu nợ", days_past_due: "Số ngày quá hạn", credit_status: "Tình trạng tín dụng",
   },
   th: {
+    search_none: "ไม่พบผลลัพธ์", search_results: "พบ {n} หน้า",
     days_since_document: "จำนวนวันนับจากวันที่เอกสาร",
     ecl_unknown: "ยังไม่ทราบ: ยอดลูกหนี้รวม {amount} ยังไม่มีอัตราความเสียหาย (ประวัติยังไม่พอ)",
     search: "ค้นหา", id: "รหัส", customer_page: "ลูกค้า", advice_reason: "{class}: ยอดขายเชื่อเฉลี่ย 6 เดือน {sales} × (เครดิตเทอม {term} วัน + ล่าช้า {late} วัน) ÷ 30 × {factor} ปัดขึ้นเป็นเลขนัยสำคัญสองหลัก", advice_no_history: "ไม่มีประวัติการชำระใน 6 เดือนที่ผ่านมา: คงวงเงินปัจจุบันไว้", value: "มูลค่า",
