@@ -8,26 +8,18 @@ month_ends as (
     select * from intermediate.int_month_ends
 ),
 
-params as (
-    select max_debt_age_days from meta.build_params
-),
-
--- From the replayed open items themselves, not from the aging mart: a model reads only lower layers.
+-- From the replayed aging of the intermediate layer, not from the aging mart: a model reads only
+-- its own layer or lower ones.
 balances as (
     select
-        open_items.month_end,
-        open_items.customer_id,
-        sum(open_items.outstanding_amount) as outstanding_amount,
-        sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0) as gross_amount,
-        sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0 and open_items.bucket_order = 0)
-            as current_amount,
-        sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0 and open_items.bucket_order > 0)
-            as overdue_amount,
-        sum(open_items.outstanding_amount) filter (
-            where open_items.outstanding_amount > 0 and open_items.days_past_due > params.max_debt_age_days
-        ) as expected_bad_debt_amount,
-    from intermediate.int_month_end_open_items as open_items
-    cross join params
+        month_end,
+        customer_id,
+        sum(outstanding_amount) as outstanding_amount,
+        sum(gross_amount) as gross_amount,
+        sum(gross_amount) filter (where bucket_order = 0) as current_amount,
+        sum(gross_amount) filter (where bucket_order > 0) as overdue_amount,
+        sum(expected_bad_debt_amount) as expected_bad_debt_amount,
+    from intermediate.int_month_end_aging
     group by all
 ),
 

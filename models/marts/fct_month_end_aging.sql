@@ -4,36 +4,27 @@
 -- month-end shows; split by it, it is the migration the roll rates are measured from.
 with
 
-open_items as (
-    select * from intermediate.int_month_end_open_items
+aging as (
+    select * from intermediate.int_month_end_aging
 ),
 
 buckets as (
     select * from marts.dim_aging_buckets
 ),
 
-params as (
-    select max_debt_age_days from meta.build_params
-),
-
 final as (
     select
-        open_items.month_end,
-        open_items.customer_id,
+        aging.month_end,
+        aging.customer_id,
         buckets.aging_bucket,
-        open_items.bucket_order::integer as bucket_order,
-        open_items.bucket_order_before::integer as previous_bucket_order,
-        sum(open_items.outstanding_amount)::decimal(38, 2) as outstanding_amount,
-        coalesce(sum(open_items.outstanding_amount) filter (where open_items.outstanding_amount > 0), 0)::decimal(38, 2)
-            as gross_amount,
-        coalesce(sum(open_items.outstanding_amount) filter (
-            where open_items.outstanding_amount > 0 and open_items.days_past_due > params.max_debt_age_days
-        ), 0)::decimal(38, 2) as expected_bad_debt_amount,
-        count(*) as open_items,
-    from open_items
-    cross join params
+        aging.bucket_order,
+        aging.previous_bucket_order,
+        aging.outstanding_amount,
+        aging.gross_amount,
+        aging.expected_bad_debt_amount,
+        aging.open_items,
+    from aging
     join buckets using (bucket_order)
-    group by all
 )
 
 select * from final
