@@ -31,7 +31,8 @@ history as (
 final as (
     select
         params.as_of_date,
-        params.built_at,
+        -- ISO 8601 in UTC, as text: a TIMESTAMPTZ reads back in the session's time zone.
+        strftime(params.built_at at time zone 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') as built_at,
         params.currency,
         params.aging_basis,
         params.bucket_bounds,
