@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
 import { memoryLogger, silentLogger } from "../../core/log.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { BuildFailed, buildModels, type BuildOptions } from "../../models/runner/build.ts";
@@ -29,7 +28,7 @@ async function run(modelsDir: string, select?: string) {
   const wh = await emptyWarehouse();
   await insertRaw(wh, "customers", [{ customer_id: "C1" }, { customer_id: "C2" }]);
   const log = memoryLogger();
-  const build = () => buildModels(wh, { config: parseConfig({}), asOf: "2024-03-31", log, modelsDir, select });
+  const build = () => buildModels(wh, { asOf: "2024-03-31", log, modelsDir, select });
   return { wh, log, build };
 }
 
