@@ -79,21 +79,23 @@ countback as (
     group by all
 ),
 
+-- Ratios in DECIMAL(38, 2): a month with a few cents of credit sales against a large receivable
+-- has a DSO of billions of days, which must build (and show) rather than overflow.
 final as (
     select
         with_opening.month_end,
         with_opening.level,
         with_opening.level_value,
-        case when credit_sales > 0 then round(receivable / credit_sales * days_in_month, 2) end::decimal(9, 2) as dso,
-        round(countback.dso_countback, 2)::decimal(9, 2) as dso_countback,
-        case when credit_sales > 0 then round(current_receivable / credit_sales * days_in_month, 2) end::decimal(9, 2) as bpdso,
+        case when credit_sales > 0 then round(receivable / credit_sales * days_in_month, 2) end::decimal(38, 2) as dso,
+        round(countback.dso_countback, 2)::decimal(38, 2) as dso_countback,
+        case when credit_sales > 0 then round(current_receivable / credit_sales * days_in_month, 2) end::decimal(38, 2) as bpdso,
         case when credit_sales > 0
             then round(receivable / credit_sales * days_in_month, 2) - round(current_receivable / credit_sales * days_in_month, 2)
-        end::decimal(9, 2) as add_days,
+        end::decimal(38, 2) as add_days,
         case when opening_receivable + credit_sales - current_receivable <> 0
             then round((opening_receivable + credit_sales - receivable) / (opening_receivable + credit_sales - current_receivable) * 100, 2)
-        end::decimal(9, 2) as cei,
-        case when receivable > 0 then round(current_receivable / receivable * 100, 2) end::decimal(9, 2) as pct_current,
+        end::decimal(38, 2) as cei,
+        case when receivable > 0 then round(current_receivable / receivable * 100, 2) end::decimal(38, 2) as pct_current,
         with_opening.receivable::decimal(38, 2) as receivable,
         with_opening.current_receivable::decimal(38, 2) as current_receivable,
         with_opening.credit_sales::decimal(38, 2) as credit_sales,

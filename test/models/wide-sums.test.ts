@@ -44,4 +44,21 @@ describe("sums beyond DECIMAL(18,2)", () => {
     ]);
     wh.close();
   });
+
+  it("builds the KPIs of a month with a cent of credit sales against a receivable of a million", async () => {
+    // At 2024-03-31: X 1,000,000.00 (due 2024-02-09) and DN 0.01 (raised 2024-03-05, due 2024-04-04).
+    // DSO = 1,000,000.01 ÷ 0.01 × 31 = 3,100,000,031.00 days; BPDSO = 0.01 ÷ 0.01 × 31 = 31.00;
+    // ADD = 3,100,000,000.00; CEI = (1,000,000.00 + 0.01 − 1,000,000.01) ÷ (1,000,000.00 + 0.01 − 0.01) × 100 = 0.00.
+    const wh = await emptyWarehouse();
+    await insertRaw(wh, "customers", [{ customer_id: "C1" }]);
+    await insertRaw(wh, "invoices", [
+      { document_id: "X", customer_id: "C1", document_type: "invoice", document_date: "2024-01-10", due_date: "2024-02-09", amount: "1000000.00" },
+      { document_id: "DN", customer_id: "C1", document_type: "debit_note", document_date: "2024-03-05", due_date: "2024-04-04", amount: "0.01" },
+    ]);
+    await build(wh, "2024-03-31", parseConfig({ history: { months: 3 }, expectedLoss: { lookbackMonths: 2 } }));
+    expect(await wh.all("select dso, bpdso, add_days, cei from marts.rpt_kpis_monthly where month_end = '2024-03-31'")).toEqual([
+      { dso: "3100000031.00", bpdso: "31.00", add_days: "3100000000.00", cei: "0.00" },
+    ]);
+    wh.close();
+  });
 });
