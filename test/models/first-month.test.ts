@@ -89,4 +89,15 @@ describe("a company's first month of ledger", () => {
     expect(await wh.all(test!.sql)).toHaveLength(1);
     wh.close();
   });
+
+  it("builds every mart from an empty ledger, with a headline of zeros", async () => {
+    const wh = await emptyWarehouse();
+    await build(wh, "2024-03-07", parseConfig(settings));
+    const built = (await wh.all<{ table_name: string }>(MARTS)).map((r) => `marts.${r.table_name}`);
+    expect(built).toEqual(loadProject().filter((m) => m.layer === "marts").map((m) => m.id).sort());
+    expect(await wh.all("select outstanding_amount, open_items, customers, expected_credit_loss, gross_without_loss_rate, dso from marts.rpt_headline")).toEqual([
+      { outstanding_amount: "0.00", open_items: "0", customers: "0", expected_credit_loss: "0.00", gross_without_loss_rate: "0.00", dso: null },
+    ]);
+    wh.close();
+  });
 });
