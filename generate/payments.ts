@@ -22,9 +22,11 @@ export async function buildPaymentPlan(wh: Warehouse, plan: Plan): Promise<void>
     drawn as (
       select
         *,
-        -- A defaulting customer pays nothing that falls due after it stopped paying.
+        -- A disputed invoice (quality, price, a missing PO) waits until the dispute is settled; a
+        -- defaulting customer never settles one, and pays nothing that falls due after it stopped paying.
+        g_u(doc_no, 'p.never') < ${MIX.neverPaid} as is_disputed,
         remaining > 0
-          and g_u(doc_no, 'p.never') >= ${MIX.neverPaid}
+          and not (is_disputed and behaviour = 'defaulting')
           and (due_date >= default_date) is not true as will_pay,
         case behaviour
           when 'prompt' then greatest(-14, least(10, round(-3 + 4 * g_n(doc_no, 'p.delay'))))
@@ -42,7 +44,10 @@ export async function buildPaymentPlan(wh: Warehouse, plan: Plan): Promise<void>
       from docs
     ),
     timed as (
-      select *, due_date + delay as target from drawn
+      -- A settled dispute is paid two to eight months later than the customer's habit, so that
+      -- some disputes are still open at the as-of date and the rest do not pile up as bad debt.
+      select *, due_date + delay + case when is_disputed then 60 + floor(181 * g_u(doc_no, 'p.settle'))::INTEGER else 0 end as target
+      from drawn
     ),
     snapped as (
       select

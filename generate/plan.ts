@@ -12,6 +12,7 @@ export const MIX = {
   writeOffCeiling: 0.6,
   missingDueDate: 0.03,
   unappliedCredit: 0.15,
+  /** Disputed invoices: paid months late once settled, never by a defaulting customer. */
   neverPaid: 0.05,
   unappliedCash: 0.02,
   noCreditLimit: 0.05,
