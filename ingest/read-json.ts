@@ -122,5 +122,5 @@ export async function openJsonLines(wh: Warehouse, path: string, n: number): Pro
     );
   });
   const source = `(select _line as _row, line, j, _valid, _object${select.map((s) => `, ${s}`).join("")} from ${ident(lines)})`;
-  return { ...base, source, columns, problems: [], checks };
+  return { ...base, source, columns, problems: [], checks, scratch: [lines] };
 }

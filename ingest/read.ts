@@ -67,8 +67,15 @@ export interface OpenedExtract {
   position: "record" | "line" | "row";
   /** The line of a CSV header, which problems with it are reported on; other formats have none. */
   headerLine?: number;
+  /** Temp tables the reader made beyond the ingest's own (_typed_, _text_, _rejects_): validation drops them when done. */
+  scratch?: string[];
   /** CSV: the table DuckDB puts malformed lines in. */
   rejectsTable?: string;
+  /**
+   * CSV: the same relation read by one thread, for a file DuckDB cannot read in parallel (a quoted
+   * line break with short lines padded), with its own rejects table.
+   */
+  sequential?: { source: string; rejectsTable: string };
 }
 
 /** Never found in a real field: a CSV read keeps an empty field '' and a missing one NULL. */
@@ -96,14 +103,16 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
   const width = header.names.length;
   const names = header.names.map((_, i) => `c${i}`);
   const columns = `{${[...names, "_extra"].map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`;
+  // Record 1 is the header; data rows count from 1 after it, in file order (insertion order is kept).
+  const relation = (parallel: boolean, rejectsTable: string, scansTable: string) =>
+    `(select * from (select row_number() over () - 1 as _row, *
+        from read_csv(${literal(path)}, auto_detect = false, parallel = ${parallel}, header = false, skip = 0,
+          columns = ${columns}, delim = ${literal(header.delimiter)}, quote = '"', escape = '"', strict_mode = true,
+          null_padding = true, nullstr = ${literal(NEVER)}, store_rejects = true,
+          rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scansTable)})) where _row > 0)`;
   const rejectsTable = `_rejects_${n}`;
-  // parallel = false: DuckDB cannot pad short lines in parallel when a quoted field holds a line break.
-  const scan = `read_csv(${literal(path)}, auto_detect = false, parallel = false, header = false, skip = 0,
-      columns = ${columns}, delim = ${literal(header.delimiter)}, quote = '"', escape = '"', strict_mode = true,
-      null_padding = true, nullstr = ${literal(NEVER)}, store_rejects = true,
-      rejects_table = ${literal(rejectsTable)}, rejects_scan = '_reject_scans_${n}')`;
-  // Record 1 is the header; data rows count from 1 after it, in file order (the scan is sequential).
-  const source = `(select * from (select row_number() over () - 1 as _row, * from ${scan}) where _row > 0)`;
+  const source = relation(true, rejectsTable, `_reject_scans_${n}`);
+  const sequential = { source: relation(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`), rejectsTable: `_rejects_${n}_s` };
   const record = `concat_ws(${literal(header.delimiter)}, ${[...names, "_extra"].join(", ")})`;
   const checks: ReaderCheck[] = [
     {
@@ -121,6 +130,8 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
     position: "record",
     headerLine: header.line,
     rejectsTable,
+    sequential,
+    scratch: [`_rejects_${n}_s`, `_reject_scans_${n}_s`],
   };
 }
 

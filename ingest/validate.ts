@@ -19,10 +19,13 @@ export const EXAMPLES_PER_PROBLEM = 5;
  */
 const AMOUNT_PATTERN = "[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]{1,2})?";
 const EMAIL_PATTERN = "[^@\\s<>,;\"']+@[^@\\s<>,;\"']+\\.[^@\\s<>,;\"']+";
-/** C0 controls but tab, line feed and carriage return (which quoted fields may hold), and DEL. */
-const CONTROL_PATTERN = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]";
-/** Trimmed around every value: spaces, tabs, line breaks, and the no-break spaces of spreadsheets. */
-const BLANKS = " \t\r\n\u00a0\u3000";
+/**
+ * In an id or a name: a C0 control but tab and line breaks (which quoted fields may hold), DEL, or
+ * a tab or line break at either end. DuckDB's trim() removes spaces, including no-break and
+ * ideographic ones, but not tabs; trimming a list of characters instead costs 2-3x a plain trim,
+ * and this one check finds the rest for the price of one regular expression.
+ */
+const CONTROL_PATTERN = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]|^[\\t\\r\\n\\x{a0}\\x{3000}]|[\\t\\r\\n\\x{a0}\\x{3000}]$";
 /** The largest DECIMAL(18,2), which raw tables hold. */
 export const LARGEST_AMOUNT = "9,999,999,999,999,999.99";
 
@@ -102,7 +105,7 @@ function checksFor(spec: EntitySpec, present: Map<string, string>, config: Confi
     } else if (c.kind !== "text" && c.kind !== "currency") {
       add(invalidReason(c, config), `${raw} is not null and ${typed} is null`);
     }
-    if (c.kind === "text") add("contains a control character (such as NUL): remove it", `regexp_matches(${raw}, ${literal(CONTROL_PATTERN)})`);
+    if (c.kind === "text") add("contains a control character (such as NUL), or a tab, line break or no-break space at its start or end: remove it", `regexp_matches(${raw}, ${literal(CONTROL_PATTERN)})`);
     if (c.kind === "date") {
       add("the year is before 1900 (a 2-digit year such as 24? write it in full: 2024)", `year(${typed}) < 1900`);
       add("the year is after 2200 (a Buddhist-era year? 2567 BE = 2024 CE)", `year(${typed}) > 2200`);
@@ -202,6 +205,22 @@ export async function validateExtract(
   config: Config,
   n: number,
 ): Promise<Validated> {
+  try {
+    return await validateOpened(wh, spec, opened, file, config, n);
+  } finally {
+    // A JSON Lines file is held as a table of its lines: free it before the next file is read.
+    for (const name of opened.scratch ?? []) await wh.run(`drop table if exists temp.main.${ident(name)}`);
+  }
+}
+
+async function validateOpened(
+  wh: Warehouse,
+  spec: EntitySpec,
+  opened: OpenedExtract,
+  file: { path: string; format: FileFormat },
+  config: Config,
+  n: number,
+): Promise<Validated> {
   const table = `_typed_${n}`;
   const mapped = mapColumns(spec, opened);
   const { present, ignoredColumns } = mapped;
@@ -219,7 +238,7 @@ export async function validateExtract(
   });
   const checks = [...readerChecks, ...specChecks];
   const rawColumns = spec.columns.map((c) =>
-    present.has(c.name) ? `nullif(trim(${present.get(c.name)}, ${literal(BLANKS)}), '') as raw_${c.name}` : `null::varchar as raw_${c.name}`,
+    present.has(c.name) ? `nullif(trim(${present.get(c.name)}), '') as raw_${c.name}` : `null::varchar as raw_${c.name}`,
   );
   const sourceFlags = checks.flatMap((k, i) => (k.stage === "source" ? [`coalesce(${k.condition}, false) as _s${i}`] : []));
   const typedColumns = spec.columns.map((c) => `${typedExpression(c, `raw_${c.name}`, config, mapped.isoDates.has(c.name))} as ${ident(c.name)}`);
@@ -229,20 +248,38 @@ export async function validateExtract(
   const orAll = (bits: string[]) => (bits.length ? bits.join(" | ") : "0::bigint");
   // A line with the wrong number of fields has no meaningful values: only that is reported for it.
   const mask = gates.length ? `case when (${orAll(gates)}) <> 0 then ${orAll(gates)} else ${orAll(others)} end` : orAll(others);
-  try {
-    await wh.run(
+  const typedPass = (source: string) =>
+    wh.run(
       `create or replace temp table ${table} as
        select _row, ${spec.columns.map((c) => ident(c.name)).join(", ")}, ${mask} as _bad
          from (select *, ${typedColumns.join(", ")}
-                 from (select _row, ${[...rawColumns, ...sourceFlags].join(", ")} from ${opened.source}))`,
+                 from (select _row, ${[...rawColumns, ...sourceFlags].join(", ")} from ${source}))`,
     );
+  let { source, rejectsTable } = opened;
+  try {
+    try {
+      await typedPass(source);
+    } catch (e) {
+      // DuckDB reads in parallel unless a quoted line break forbids it; then the file is read again by one thread.
+      if (!opened.sequential || !/null_padding/.test(String(e))) throw e;
+      ({ source, rejectsTable } = opened.sequential);
+      await typedPass(source);
+    }
   } catch (e) {
     return { table, rows: 0, problems: [unreadable(file.path, file.format, e)], ignoredColumns, rowProblems: [] };
   }
-  if (opened.rejectsTable) {
-    const rejected = await csvRejects(wh, opened.rejectsTable, opened.columns);
+  // A quote never closed swallows the rest of the file into one field: name the quote, not what follows.
+  const unclosedQuote = (): FileProblem[] => {
+    const line = csvLayout(file.path).unclosedQuoteLine;
+    return line ? [{ reason: "a quoted field is never closed", line }] : [];
+  };
+  if (rejectsTable) {
+    const rejected = await csvRejects(wh, rejectsTable, opened.columns);
     // Rows after a rejected line are numbered without it, so only the rejects are reported.
-    if (rejected.length > 0) return { table, rows: 0, problems: rejected, ignoredColumns, rowProblems: [] };
+    if (rejected.length > 0) {
+      const unclosed = unclosedQuote();
+      return { table, rows: 0, problems: unclosed.length ? unclosed : rejected, ignoredColumns, rowProblems: [] };
+    }
   }
   const [{ rows }] = (await wh.all<{ rows: string }>(`select count(*) as rows from ${table}`)) as [{ rows: string }];
 
@@ -255,7 +292,7 @@ export async function validateExtract(
       const count = Number(counts[0]![`c${i}`]);
       if (count === 0) continue;
       const text = `_text_${n}`;
-      await wh.run(`create temp table if not exists ${text} as select * from ${opened.source}`);
+      await wh.run(`create temp table if not exists ${text} as select * from ${source}`);
       const examples = await wh.all<{ row: string; value: string | null }>(
         `select t._row as row, i.value
            from ${table} t join (select _row, ${check.value} as value from ${text}) i on i._row = t._row
@@ -271,9 +308,8 @@ export async function validateExtract(
     }
   }
   rowProblems.push(...(await duplicateKeys(wh, spec, table)));
-  // A quote never closed swallows the rest of the file into one field: name the quote, not the short line.
-  const unclosed = opened.rejectsTable && rowProblems.length > 0 ? csvLayout(file.path).unclosedQuoteLine : undefined;
-  if (unclosed) return { table, rows: 0, problems: [{ reason: "a quoted field is never closed", line: unclosed }], ignoredColumns, rowProblems: [] };
+  const unclosed = rejectsTable && rowProblems.length > 0 ? unclosedQuote() : [];
+  if (unclosed.length) return { table, rows: 0, problems: unclosed, ignoredColumns, rowProblems: [] };
   return { table, rows: Number(rows), problems: [], ignoredColumns, rowProblems };
 }
 

@@ -21,7 +21,7 @@ const MORE = "the line has more fields than the header's 8 (a delimiter in an un
 const FEWER = "the line has fewer fields than the header's 8 (a truncated line?)";
 const BEFORE_1900 = "the year is before 1900 (a 2-digit year such as 24? write it in full: 2024)";
 const AFTER_2200 = "the year is after 2200 (a Buddhist-era year? 2567 BE = 2024 CE)";
-const CONTROL = "contains a control character (such as NUL): remove it";
+const CONTROL = "contains a control character (such as NUL), or a tab, line break or no-break space at its start or end: remove it";
 const MISSING = "a required value is missing";
 const UTF16 = "this file is UTF-16: save it as UTF-8 (in Excel: CSV UTF-8)";
 const NOT_UTF8 = "not valid UTF-8: save the extract as UTF-8";
@@ -133,7 +133,8 @@ const CSV_CASES: Case[] = [
   ["a foreign currency", "invoices-i.csv", invoices("X1,C1,invoice,2024-01-01,,1,EUR,"), ['invoices-i.csv line 2, column currency, value "EUR": not the configured currency USD (multi-currency extracts are not supported yet)']],
   ["a missing required value", "invoices-j.csv", invoices("X1,,invoice,2024-01-01,,1,USD,"), [`invoices-j.csv line 2, column customer_id, value (empty): ${MISSING}`]],
   ["a required value of spaces only", "invoices-j2.csv", invoices("X1,   ,invoice,2024-01-01,,1,USD,"), [`invoices-j2.csv line 2, column customer_id, value "   ": ${MISSING}`]],
-  ["a required value of a tab and a no-break space", "invoices-j3.csv", invoices("X1,\t\u00a0,invoice,2024-01-01,,1,USD,"), [`invoices-j3.csv line 2, column customer_id, value "\\t\u00a0": ${MISSING}`]],
+  ["an id of a tab and a no-break space", "invoices-j3.csv", invoices("X1,\t\u00a0,invoice,2024-01-01,,1,USD,"), [`invoices-j3.csv line 2, column customer_id, value "\\t\u00a0": ${CONTROL}`]],
+  ["an id ending in a tab", "invoices-j4.csv", invoices("X1\t,C1,invoice,2024-01-01,,1,USD,"), [`invoices-j4.csv line 2, column document_id, value "X1\\t": ${CONTROL}`]],
   ["an amount with three decimals (never rounded silently)", "invoices-k.csv", invoices("X1,C1,invoice,2024-01-01,,10.005,USD,"), [`invoices-k.csv line 2, column amount, value "10.005": ${AMOUNT_BAD}`]],
   ["an amount in scientific notation", "invoices-k2.csv", invoices("X1,C1,invoice,2024-01-01,,1.5E3,USD,"), [`invoices-k2.csv line 2, column amount, value "1.5E3": ${AMOUNT_BAD}`]],
   [
