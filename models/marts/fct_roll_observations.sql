@@ -8,8 +8,9 @@ month_ends as (
     select * from intermediate.int_month_ends
 ),
 
+-- The summed aging itself rather than its labelled view: the labels come from buckets below.
 aging as (
-    select * from marts.fct_month_end_aging
+    select * from intermediate.int_month_end_aging
 ),
 
 segments as (
