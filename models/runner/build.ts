@@ -25,15 +25,6 @@ export interface BuildOptions {
   modelsDir?: string;
 }
 
-/**
- * The options callers passed before the runner became generic: the arwatch config itself.
- * Converted by models/legacy-build-options.ts, so that the runner knows neither the config's
- * shape nor ingest; callers move to BuildOptions and this goes.
- */
-export interface LegacyBuildOptions extends Omit<BuildOptions, "params" | "paramTables" | "prepare"> {
-  config: unknown;
-}
-
 export interface TestResult {
   test: DataTest;
   failures: number;
@@ -67,8 +58,7 @@ export const SAMPLE_ROWS = 5;
  * downstream, and no reader, ever sees bad data. Test results are kept in meta.test_results
  * either way, for the data-quality page.
  */
-export async function buildModels(wh: Warehouse, given: BuildOptions | LegacyBuildOptions): Promise<BuildResult> {
-  const options = "config" in given ? await (await import("../legacy-build-options.ts")).fromLegacy(given) : given;
+export async function buildModels(wh: Warehouse, options: BuildOptions): Promise<BuildResult> {
   const { log } = options;
   const now = options.now ?? (() => new Date());
   const models = loadProject(options.modelsDir);

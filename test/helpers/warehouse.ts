@@ -6,6 +6,7 @@ import { silentLogger } from "../../core/log.ts";
 import { openWarehouse, ident, type Row, type Warehouse } from "../../core/warehouse.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
 import { buildModels, type BuildResult } from "../../models/runner/build.ts";
+import { modelSettings } from "../../models/settings.ts";
 
 export function tempDir(prefix = "arwatch-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -31,7 +32,7 @@ export async function insertRaw(wh: Warehouse, entity: string, rows: Record<stri
 }
 
 export async function build(wh: Warehouse, asOf: string, config: Config = parseConfig({})): Promise<BuildResult> {
-  return buildModels(wh, { config, asOf, log: silentLogger });
+  return buildModels(wh, { asOf, log: silentLogger, ...modelSettings(config), prepare: ensureRawSchema });
 }
 
 /** Rows keyed by one column, for assertions that read like the worked example. */
