@@ -7,7 +7,7 @@ import type { Warehouse } from "../core/warehouse.ts";
 import { dropTempTables } from "../core/warehouse.ts";
 import { archiveSnapshot } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
-import { paymentCustomerProblems } from "./payment-customers.ts";
+import { paymentRowProblems } from "./payment-rows.ts";
 import { openExtract } from "./read.ts";
 import { applyFile, type Applied } from "./replace.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
@@ -97,7 +97,7 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
     const opened = await openExtract(wh, p.snapshot.path, file.format, n);
     const validated = opened.problems.length === 0 ? await validateExtract(wh, file.spec, opened, p.snapshot, config, n) : undefined;
     const ownership =
-      file.spec.entity === "payments" && validated && validated.problems.length === 0 ? await paymentCustomerProblems(wh, validated.table) : [];
+      file.spec.entity === "payments" && validated && validated.problems.length === 0 ? await paymentRowProblems(wh, validated.table) : [];
     const problems = describeProblems(p.snapshot, [...opened.problems, ...(validated?.problems ?? [])], [...(validated?.rowProblems ?? []), ...ownership])
       // A reader's error may quote the path it read: name the user's file, not the snapshot.
       .map((line) => line.replaceAll(p.snapshot.path, file.path));

@@ -118,11 +118,11 @@ describe("a load writes only the rows that changed", () => {
   });
 });
 
-describe("a payment belongs to one customer", () => {
+describe("a payment belongs to one customer and has one date", () => {
   it("rejects a file that gives one payment id two customers, naming the line, column, value and the other customer", async () => {
     const e = await rejection(write("payments.csv", `${PAYMENT_HEADER}\nP1,C1,2024-02-10,60,USD,INV1\nP2,C1,2024-02-10,5,USD,\nP1,C2,2024-02-10,40,USD,INV2\n`));
     expect(e.details).toEqual([
-      'payments.csv line 4, column customer_id, value "C2": payment_id "P1" is also given to customer "C1": a payment belongs to one customer (first on line 2)',
+      'payments.csv line 4, column customer_id, value "C2": payment_id "P1" already has customer "C1": a payment belongs to one customer (first on line 2)',
     ]);
     expect(await wh.all("select count(*) as n from raw.payments")).toEqual([{ n: "0" }]);
   });
@@ -131,8 +131,15 @@ describe("a payment belongs to one customer", () => {
     const lines = Array.from({ length: 7 }, (_, i) => `P${i},C1,2024-02-10,1,USD,I${i}\nP${i},C2,2024-02-10,1,USD,J${i}`);
     const e = await rejection(write("payments.csv", `${PAYMENT_HEADER}\n${lines.join("\n")}\n`));
     expect(e.details).toHaveLength(6);
-    expect(e.details[0]).toBe('payments.csv line 3, column customer_id, value "C2": payment_id "P0" is also given to customer "C1": a payment belongs to one customer (first on line 2)');
-    expect(e.details[5]).toBe("payments.csv: 7 rows in all: customer_id: a payment_id given to more than one customer");
+    expect(e.details[0]).toBe('payments.csv line 3, column customer_id, value "C2": payment_id "P0" already has customer "C1": a payment belongs to one customer (first on line 2)');
+    expect(e.details[5]).toBe("payments.csv: 7 rows in all: customer_id: a payment belongs to one customer");
+  });
+
+  it("rejects a payment whose rows have two dates, which would make two open items of one payment", async () => {
+    const e = await rejection(write("payments.csv", `${PAYMENT_HEADER}\nP1,C1,10/02/2024,10,USD,X1\nP1,C1,11/02/2024,5,USD,X2\n`));
+    expect(e.details).toEqual([
+      'payments.csv line 3, column payment_date, value "2024-02-11": payment_id "P1" already has payment_date "2024-02-10": a payment has one date (first on line 2)',
+    ]);
   });
 
   it("lets a restatement move a payment to another customer, and the build then passes", async () => {
