@@ -96,8 +96,10 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
     log.info(`${file.name}: reading ${(p.bytes / 1e6).toFixed(1)} MB as ${file.spec.entity}`);
     const opened = await openExtract(wh, p.snapshot.path, file.format, n);
     const validated = opened.problems.length === 0 ? await validateExtract(wh, file.spec, opened, p.snapshot, config, n) : undefined;
-    const ownership =
-      file.spec.entity === "payments" && validated && validated.problems.length === 0 ? await paymentRowProblems(wh, validated.table) : [];
+    // The payment check is about the warehouse a file would make, so it runs on files valid
+    // row by row: a duplicated line is reported as that, not also as a second date.
+    const valid = validated !== undefined && validated.problems.length === 0 && validated.rowProblems.length === 0;
+    const ownership = file.spec.entity === "payments" && valid ? await paymentRowProblems(wh, validated.table) : [];
     const problems = describeProblems(p.snapshot, [...opened.problems, ...(validated?.problems ?? [])], [...(validated?.rowProblems ?? []), ...ownership])
       // A reader's error may quote the path it read: name the user's file, not the snapshot.
       .map((line) => line.replaceAll(p.snapshot.path, file.path));
