@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
+import type { ModelTime } from "./model-times.ts";
 import { formatSite, type SiteFigures } from "./site-pages.ts";
 import type { Agreement, MonthEndAgreement, MonthEndBucketAgreement } from "./totals.ts";
 
@@ -46,6 +47,21 @@ export interface SiteResults {
   measured: SiteFigures | null;
 }
 
+/** The full build (issue 5): its time and each model's, from the build's own log. */
+export interface FullBuildFigures {
+  wallMs: number;
+  /** user + system CPU of the build process (null without /usr/bin/time). */
+  cpuMs: number | null;
+  targetS: number;
+  /** Run at issue 5's scale (1M documents, 100,000 customers): only then is the time judged. */
+  atTargetScale: boolean;
+  slowestModels: ModelTime[];
+  /** The three models issue 5 named (null if a model was not in the log). */
+  watched: (ModelTime | null)[];
+  /** Every model in build order. */
+  models: ModelTime[];
+}
+
 export interface Machine {
   cpus: number;
   cpuModel: string;
@@ -72,6 +88,8 @@ export interface Results {
   postgresSettings: Record<string, string>;
   steps: StepFigure[];
   ratios: Ratio[];
+  /** null when the full build failed. */
+  fullBuild?: FullBuildFigures | null;
   /** null when the site was not built (the full build failed). */
   site: SiteResults | null;
   openItems: Record<string, number | null>;
@@ -156,6 +174,12 @@ export function formatReport(r: Results): string {
     ),
   );
   out.push("");
+  if (r.fullBuild) {
+    const fb = r.fullBuild;
+    out.push(`full build (issue 5): ${fmtSeconds(fb.wallMs)} s wall, ${fmtSeconds(fb.cpuMs)} s CPU (target < ${fb.targetS} s at 100,000 customers / 1M documents); slowest models:`);
+    for (const m of fb.slowestModels) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${fmtSeconds(m.ms).padStart(7)} s`);
+    out.push("");
+  }
   if (r.site) {
     out.push(`report site (issue 4): built in ${fmtSeconds(r.site.buildMs)} s (target < ${r.site.targetBuildS} s at 100,000 customers / 1M invoices); what its heaviest pages load:`);
     out.push(r.site.measured ? formatSite(r.site.measured) : "  not measured: the site did not build");

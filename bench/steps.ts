@@ -14,6 +14,12 @@ export interface StepRun {
   wallMs: number;
   /** Peak resident set of the child, in KB; null when /usr/bin/time is absent or said nothing. */
   peakRssKb: number | null;
+  /**
+   * CPU time of the child and its children (user + system), in ms, from /usr/bin/time; null when
+   * absent. On a shared machine it moves much less than the wall time, so it shows whether a
+   * slower run did more work or only waited for a core.
+   */
+  cpuMs: number | null;
   stdout: string;
   stderr: string;
   logFile: string;
@@ -59,7 +65,7 @@ export function runStep(name: string, command: string, args: readonly string[], 
   const rssFile = join(options.logDir, `${safe}.rss`);
   const logFile = join(options.logDir, `${safe}.log`);
   // -o keeps time's report out of the child's stderr, which we also want to read.
-  const [cmd, argv] = measure ? [TIME_BIN, ["-f", "%M", "-o", rssFile, command, ...args]] : [command, [...args]];
+  const [cmd, argv] = measure ? [TIME_BIN, ["-f", "%M %U %S", "-o", rssFile, command, ...args]] : [command, [...args]];
   const log = createWriteStream(logFile);
   log.write(`$ ${[command, ...args].join(" ")}\n`);
 
@@ -95,19 +101,23 @@ export function runStep(name: string, command: string, args: readonly string[], 
       const wallMs = performance.now() - started;
       if (child.pid !== undefined) running.delete(child.pid);
       log.end(`\n[exit ${code ?? signal}, ${(wallMs / 1000).toFixed(2)} s]\n`);
-      const peakRssKb = measure ? readRss(rssFile) : null;
-      resolve({ name, ok: code === 0, exitCode: code, signal, wallMs, peakRssKb, stdout, stderr, logFile });
+      const { peakRssKb, cpuMs } = measure ? readTime(rssFile) : { peakRssKb: null, cpuMs: null };
+      resolve({ name, ok: code === 0, exitCode: code, signal, wallMs, peakRssKb, cpuMs, stdout, stderr, logFile });
     });
   });
 }
 
-/** time writes "Command exited with non-zero status N" before the figure when the child fails. */
-function readRss(file: string): number | null {
-  if (!existsSync(file)) return null;
+/** time writes "Command exited with non-zero status N" before the figures when the child fails. */
+function readTime(file: string): { peakRssKb: number | null; cpuMs: number | null } {
+  if (!existsSync(file)) return { peakRssKb: null, cpuMs: null };
   const lines = readFileSync(file, "utf8").trim().split("\n");
   rmSync(file, { force: true });
-  const kb = Number(lines[lines.length - 1]);
-  return Number.isFinite(kb) && kb > 0 ? kb : null;
+  const [kb, user, system] = (lines[lines.length - 1] ?? "").trim().split(/\s+/).map(Number);
+  const cpu = (user ?? NaN) + (system ?? NaN);
+  return {
+    peakRssKb: Number.isFinite(kb) && kb! > 0 ? kb! : null,
+    cpuMs: Number.isFinite(cpu) ? Math.round(cpu * 1000) : null,
+  };
 }
 
 /** The last few lines of a failed step's stderr (or stdout), for the console. */

@@ -1,0 +1,210 @@
+/**
+ * The full build (every model and data test) at one scale, several times over the same ingested
+ * warehouse (issue 5: under 15 s at 100,000 customers / 1M documents). One build is a noisy
+ * figure on a shared 2-core machine; the median of a few, with each run's CPU time and the load
+ * average around it, says whether a slow run did more work or only waited for a core.
+ *
+ *   npx tsx bench/full-build.ts [--invoices N] [--customers N] [--runs N] [--extracts DIR] [--keep]
+ *
+ * Each run builds a fresh copy of the warehouse as ingest left it, so that every run does the same
+ * work: the first build after a load. Writes bench/results/<date>-full-build-<invoices>-<customers>.json.
+ */
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { version as duckdbBindingVersion } from "@duckdb/node-api";
+import { Command, InvalidArgumentError } from "commander";
+import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
+import {
+  TARGET_FULL_BUILD_CUSTOMERS,
+  TARGET_FULL_BUILD_INVOICES,
+  TARGET_FULL_BUILD_S,
+  WATCHED_MODELS,
+  median,
+  medianModelTimes,
+  parseModelTimes,
+  type ModelTime,
+} from "./model-times.ts";
+import { localDate, machineInfo } from "./report.ts";
+import { runStep, tail } from "./steps.ts";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const ARWATCH = join(BENCH_DIR, "..", "bin", "arwatch.js");
+/** The same data as bench/run.ts: fixed as-of date and seed. */
+const AS_OF = "2026-06-30";
+const SEED = 42;
+/** The slowest models listed per run and in the summary. */
+const TOP = 10;
+
+export interface FullBuildRun {
+  wallMs: number;
+  cpuMs: number | null;
+  peakRssKb: number | null;
+  /** 1-minute load average just before and just after the run (2 cores: 2.0 = fully busy). */
+  loadBefore: number;
+  loadAfter: number;
+  models: ModelTime[];
+}
+
+export interface FullBuildResults {
+  date: string;
+  startedAt: string;
+  scale: { invoicesRequested: number; customersRequested: number; seed: number; asOf: string; extracts: string };
+  machine: ReturnType<typeof machineInfo>;
+  runs: FullBuildRun[];
+  medianWallMs: number | null;
+  medianCpuMs: number | null;
+  /** Every model's median time over the runs, slowest first. */
+  medianModels: ModelTime[];
+  /** The three models issue 5 named, with their medians. */
+  watched: ModelTime[];
+  target: { seconds: number; atTargetScale: boolean; met: boolean | null };
+  failures: string[];
+}
+
+function count(name: string) {
+  return (value: string): number => {
+    const n = Number(value.replace(/[_,]/g, ""));
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
+    return n;
+  };
+}
+
+const options = new Command("full-build")
+  .description("time arwatch's full build several times at one scale (issue 5)")
+  .option("--invoices <n>", "ledger documents to generate", count("--invoices"), TARGET_FULL_BUILD_INVOICES)
+  .option("--customers <n>", "customers to generate", count("--customers"), TARGET_FULL_BUILD_CUSTOMERS)
+  .option("--runs <n>", "builds to time", count("--runs"), 3)
+  .option("--extracts <dir>", "use these extracts instead of generating")
+  .option("--keep", "keep the work dir", false)
+  .parse()
+  .opts<{ invoices: number; customers: number; runs: number; extracts?: string; keep: boolean }>();
+
+const say = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+const seconds = (ms: number | null) => (ms === null ? "—" : (ms / 1000).toFixed(2));
+
+async function main(): Promise<number> {
+  installSignalHandlers();
+  const startedAt = new Date();
+  const workDir = join(BENCH_DIR, "work", `full-build-${startedAt.toISOString().replace(/[:.]/g, "-")}`);
+  const logDir = join(workDir, "logs");
+  mkdirSync(logDir, { recursive: true });
+  onCleanup("work dir", () => {
+    if (options.keep) console.error(`kept the work dir: ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  });
+  const failures: string[] = [];
+  // cwd is the work dir: ingest's archive lands there, and no arwatch.config.yaml of the checkout applies.
+  const arwatch = (name: string, args: string[]) => runStep(name, process.execPath, [ARWATCH, ...args], { cwd: workDir, logDir });
+
+  let extracts: string;
+  if (options.extracts) extracts = resolve(options.extracts);
+  else {
+    extracts = join(workDir, "extracts");
+    say(`generating ${options.invoices.toLocaleString("en-US")} documents for ${options.customers.toLocaleString("en-US")} customers…`);
+    const gen = await arwatch("generate", [
+      "generate", "--out", extracts, "--invoices", String(options.invoices), "--customers", String(options.customers),
+      "--seed", String(SEED), "--as-of", AS_OF,
+    ]);
+    if (!gen.ok) throw new Error(`generate failed:\n${tail(gen)}`);
+  }
+  const ingested = join(workDir, "ingested.duckdb");
+  say("ingest…");
+  const ingest = await arwatch("ingest", ["ingest", extracts, "--db", ingested]);
+  if (!ingest.ok) throw new Error(`ingest failed:\n${tail(ingest)}`);
+
+  const runs: FullBuildRun[] = [];
+  for (let i = 1; i <= options.runs; i++) {
+    const db = join(workDir, "build.duckdb");
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+    copyFileSync(ingested, db);
+    if (existsSync(`${ingested}.wal`)) copyFileSync(`${ingested}.wal`, `${db}.wal`);
+    const loadBefore = loadavg()[0]!;
+    say(`full build ${i} of ${options.runs} (load average ${loadBefore.toFixed(1)})…`);
+    const run = await arwatch(`build ${i}`, ["build", "--db", db, "--as-of", AS_OF]);
+    const loadAfter = loadavg()[0]!;
+    if (!run.ok) {
+      failures.push(`build ${i} (exit ${run.exitCode ?? run.signal}; log ${run.logFile})`);
+      console.error(tail(run));
+      continue;
+    }
+    const models = parseModelTimes(`${run.stdout}\n${run.stderr}`);
+    runs.push({ wallMs: run.wallMs, cpuMs: run.cpuMs, peakRssKb: run.peakRssKb, loadBefore, loadAfter, models });
+    say(`  ${seconds(run.wallMs)} s wall, ${seconds(run.cpuMs)} s CPU; slowest: ${models.slice().sort((a, b) => b.ms - a.ms).slice(0, 3).map((m) => `${m.id} ${seconds(m.ms)} s`).join(", ")}`);
+  }
+
+  const medianWallMs = median(runs.map((r) => r.wallMs));
+  const medianCpuMs = median(runs.flatMap((r) => (r.cpuMs === null ? [] : [r.cpuMs])));
+  const medianModels = medianModelTimes(runs.map((r) => r.models));
+  const atTargetScale = !options.extracts && options.invoices === TARGET_FULL_BUILD_INVOICES && options.customers === TARGET_FULL_BUILD_CUSTOMERS;
+  const results: FullBuildResults = {
+    date: localDate(startedAt),
+    startedAt: startedAt.toISOString(),
+    scale: {
+      invoicesRequested: options.invoices,
+      customersRequested: options.customers,
+      seed: SEED,
+      asOf: AS_OF,
+      extracts: options.extracts ? extracts : "generated",
+    },
+    machine: machineInfo(`node-api ${duckdbBindingVersion()}`, "not used"),
+    runs,
+    medianWallMs,
+    medianCpuMs,
+    medianModels,
+    watched: WATCHED_MODELS.map((id) => medianModels.find((m) => m.id === id) ?? { id, materialized: "?", ms: NaN }),
+    target: {
+      seconds: TARGET_FULL_BUILD_S,
+      atTargetScale,
+      met: medianWallMs === null || !atTargetScale ? null : medianWallMs / 1000 < TARGET_FULL_BUILD_S,
+    },
+    failures,
+  };
+  console.log(formatFullBuild(results));
+  const file = join(BENCH_DIR, "results", `${results.date}-full-build-${options.invoices}-${options.customers}.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nresults written to ${file}`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+/** The printed summary: each run, then the median per model of the slowest. */
+export function formatFullBuild(r: FullBuildResults): string {
+  const out = [
+    `arwatch full build — ${r.scale.invoicesRequested.toLocaleString("en-US")} documents, ` +
+      `${r.scale.customersRequested.toLocaleString("en-US")} customers, as of ${r.scale.asOf}; ${r.machine.cpus} × ${r.machine.cpuModel}`,
+    "",
+    "run   wall s   CPU s   peak RSS MB   load before/after",
+  ];
+  r.runs.forEach((run, i) => {
+    out.push(
+      `${String(i + 1).padEnd(4)}${seconds(run.wallMs).padStart(8)}${seconds(run.cpuMs).padStart(8)}` +
+        `${(run.peakRssKb === null ? "—" : (run.peakRssKb / 1024).toFixed(0)).padStart(14)}   ${run.loadBefore.toFixed(1)} / ${run.loadAfter.toFixed(1)}`,
+    );
+  });
+  const verdict = r.target.met === null ? "n/a at this scale" : r.target.met ? "met" : "MISSED";
+  out.push(
+    "",
+    `median: ${seconds(r.medianWallMs)} s wall, ${seconds(r.medianCpuMs)} s CPU; target < ${r.target.seconds} s at ` +
+      `${TARGET_FULL_BUILD_CUSTOMERS.toLocaleString("en-US")} customers / 1M documents: ${verdict}`,
+    "",
+    `slowest models (median s over ${r.runs.length} runs):`,
+  );
+  for (const m of r.medianModels.slice(0, TOP)) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${seconds(m.ms).padStart(6)}`);
+  out.push("issue 5's three:");
+  for (const m of r.watched) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${Number.isNaN(m.ms) ? "—" : seconds(m.ms).padStart(6)}`);
+  for (const f of r.failures) out.push(`FAILED: ${f}`);
+  return out.join("\n");
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error(`full-build: ${(e as Error).message}`);
+} finally {
+  runAllCleanups();
+}
+process.exit(code);
