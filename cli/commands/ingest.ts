@@ -25,6 +25,8 @@ export function registerIngest(program: Command): void {
       for (const u of undone) {
         process.stdout.write(`undid load ${u.loadId} (${u.files.join(", ")}): removed ${u.rowsRemoved} row(s), restored ${u.rowsRestored} row(s)\n`);
       }
+      // The marts still show the undone rows until they are rebuilt.
+      process.stdout.write("the marts show the undone load until the next build: run arwatch build\n");
       return;
     }
     if (paths.length === 0) throw new Error("ingest: name extract files or folders to load, or --undo <load_id>");

@@ -32,7 +32,7 @@ describe("arwatch ingest --undo <load_id>", () => {
 
     const undo = arwatch(["ingest", "--undo", loadIdOf(restated.stderr), "--db", db]);
     expect(undo.status, undo.stderr).toBe(0);
-    expect(undo.stdout).toMatch(/^undid load [0-9a-f-]{36} \(payments-restated\.csv\): removed 2 row\(s\), restored 1 row\(s\)\n$/);
+    expect(undo.stdout).toMatch(/^undid load [0-9a-f-]{36} \(payments-restated\.csv\): removed 2 row\(s\), restored 1 row\(s\)\nthe marts show the undone load until the next build: run arwatch build\n$/);
     // Back to the first load: INV1 1,200 − 100 − 500 = 600; INV2 800.
     expect(outstanding()).toBe("document_id,outstanding_amount\nINV1,600.00\nINV2,800.00\n");
   });
