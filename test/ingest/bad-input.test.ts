@@ -21,7 +21,7 @@ const MORE = "the line has more fields than the header's 8 (a delimiter in an un
 const FEWER = "the line has fewer fields than the header's 8 (a truncated line?)";
 const BEFORE_1900 = "the year is before 1900 (a 2-digit year such as 24? write it in full: 2024)";
 const AFTER_2200 = "the year is after 2200 (a Buddhist-era year? 2567 BE = 2024 CE)";
-const CONTROL = "contains a control character (such as NUL), or a tab, line break or no-break space at its start or end: remove it";
+const CONTROL = "contains a tab or a control character (such as NUL): remove it";
 const MISSING = "a required value is missing";
 const UTF16 = "this file is UTF-16: save it as UTF-8 (in Excel: CSV UTF-8)";
 const NOT_UTF8 = "not valid UTF-8: save the extract as UTF-8";
