@@ -154,7 +154,10 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
     })
     .finally(() => wh.run("reset preserve_insertion_order"));
   const rows = outcomes.reduce((s, o) => s + (o.outcome === "loaded" ? o.rows : 0), 0);
-  log.info(`loaded ${outcomes.filter((o) => o.outcome === "loaded").length} file(s), ${rate(rows, elapsed(started))}; to take it back: arwatch ingest --undo ${loadId}`);
+  const written = outcomes.reduce((s, o) => s + o.rowsWritten, 0);
+  // Undo refuses a load that wrote nothing, so offer it only when there is something to take back.
+  const undoHint = written > 0 ? `; to take it back: arwatch ingest --undo ${loadId}` : "; no row changed, nothing to undo";
+  log.info(`loaded ${outcomes.filter((o) => o.outcome === "loaded").length} file(s), ${rate(rows, elapsed(started))}${undoHint}`);
   return outcomes;
 }
 
