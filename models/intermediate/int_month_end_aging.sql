@@ -1,6 +1,7 @@
 -- The replayed aging summed per month-end, customer, bucket and the bucket the same items were
 -- in at the month-end before (null for items new in the month): the one pass over the history's
--- open items that the aging mart and the customer months both read.
+-- open items that the aging mart and the customer months both read. Only the reported month-ends:
+-- the look-back month-ends before the history are summed in int_month_end_look_back_aging.
 with
 
 open_items as (
@@ -26,6 +27,7 @@ final as (
         count(*) as open_items,
     from open_items
     cross join params
+    where open_items.is_reported
     group by all
 )
 

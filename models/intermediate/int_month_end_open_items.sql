@@ -1,6 +1,7 @@
--- Every open item at every month-end of the history window, aged as of that month-end. For a
--- positive item also its bucket at the month-end before, when it existed then, so that roll
--- rates need no second pass over the history.
+-- Every open item at every replayed month-end, aged as of that month-end: the history's
+-- month-ends (is_reported) and the look-back month-ends before them that only the roll rates
+-- read. For a positive item also its bucket at the month-end before, when it existed then, so
+-- that roll rates need no second pass over the history.
 with
 
 params as (
@@ -8,7 +9,7 @@ params as (
 ),
 
 month_ends as (
-    select * from intermediate.int_month_ends
+    select * from intermediate.int_month_ends_replayed
 ),
 
 spans as (
@@ -16,7 +17,7 @@ spans as (
 ),
 
 spans_at_month_ends as (
-    select month_ends.month_end, month_ends.previous_month_end, spans.*
+    select month_ends.month_end, month_ends.previous_month_end, month_ends.is_reported, spans.*
     from spans
     join month_ends
         on month_ends.month_end >= spans.valid_from
@@ -25,11 +26,11 @@ spans_at_month_ends as (
 
 -- A debit document has one span at a month-end; unapplied cash can have several rows per payment.
 at_month_end as (
-    select month_end, previous_month_end, item_type, item_id, customer_id, document_date, due_date, balance as outstanding_amount
+    select month_end, previous_month_end, is_reported, item_type, item_id, customer_id, document_date, due_date, balance as outstanding_amount
     from spans_at_month_ends
     where item_type in ('invoice', 'debit_note')
     union all
-    select month_end, previous_month_end, item_type, item_id, customer_id, document_date, due_date, sum(balance)
+    select month_end, previous_month_end, is_reported, item_type, item_id, customer_id, document_date, due_date, sum(balance)
     from spans_at_month_ends
     where item_type not in ('invoice', 'debit_note')
     group by all
@@ -48,6 +49,7 @@ aged as (
 final as (
     select
         month_end,
+        is_reported,
         item_type,
         item_id,
         customer_id,

@@ -8,9 +8,11 @@
 -- A segment with no balance in a bucket in the window takes the portfolio's rate (rate_source
 -- 'portfolio'); a bucket no customer had a balance in takes 1, prudently assuming it all rolls
 -- on ('assumed'). Loss rate of bucket k = the product of the roll rates from k to the last bucket.
--- A month-end without a pair of month-ends in its window (the first of the history, or a company
--- whose ledger starts less than a month before it) has no roll rate: its loss rate is the one
--- configured in expectedLoss.lossRates ('fallback'), else unknown (null, 'no_history').
+-- The window of the history's first month-ends reaches back before it: the roll observations
+-- include the look-back month-end pairs where the ledger is older than the history.
+-- A month-end without a pair of month-ends in its window (a company whose ledger starts less than
+-- a month before it) has no roll rate: its loss rate is the one configured in
+-- expectedLoss.lossRates ('fallback'), else unknown (null, 'no_history').
 with
 
 params as (

@@ -1,16 +1,22 @@
 -- What the roll rates are measured from: per pair of consecutive month-ends, segment and bucket,
 -- the gross balance in the bucket at the first month-end, and how much of it had rolled on by
 -- the second: still open in a later bucket, or written off during the month. Unapplied cash and
--- credits are not part of the gross receivable and do not roll.
+-- credits are not part of the gross receivable and do not roll. The pairs cover the history and
+-- the look-back month-ends before it (int_month_ends_replayed), so that the first reported
+-- month-ends' windows hold the pairs the ledger has before the history starts.
 with
 
 month_ends as (
-    select * from intermediate.int_month_ends
+    select * from intermediate.int_month_ends_replayed
 ),
 
 -- The summed aging itself rather than its labelled view: the labels come from buckets below.
 aging as (
-    select * from intermediate.int_month_end_aging
+    select month_end, customer_id, bucket_order, previous_bucket_order, gross_amount
+    from intermediate.int_month_end_aging
+    union all
+    select month_end, customer_id, bucket_order, previous_bucket_order, gross_amount
+    from intermediate.int_month_end_look_back_aging
 ),
 
 segments as (
