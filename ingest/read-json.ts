@@ -16,24 +16,20 @@ function regexEscape(text: string): string {
 }
 
 /**
- * Every JSON function reads `j`, which is '{}' on a line that is not an object: DuckDB hoists a
- * repeated expression out of a CASE, so a guard alone would not keep a malformed line from them.
- *
- * A key's value as written: a string unquoted, a number as its literal text. DuckDB's JSON
+ * A group's value as written: a string unquoted, a number as its literal text. DuckDB's JSON
  * functions turn numbers into doubles (90071992547409.93 comes back .94, 1.10 as 1.1), so a
- * number's text is taken from the line itself, where its key appears exactly once.
+ * number's text is taken from the line itself, where its key appears exactly once. `types` and
+ * `strings` hold json_type and json_extract_string of every key, one parse of the line for all.
  */
-function valueOf(key: string): { text: string; type: string; inexact: string; numbers: string } {
-  const path = literal(`$."${key}"`);
-  const type = `json_type(j, ${path})`;
-  const pattern = literal(`"${regexEscape(key)}"\\s*:\\s*(-?[0-9][-+.eE0-9]*)`);
-  const literalText = `case when len(regexp_extract_all(j, ${pattern}, 1)) = 1 then regexp_extract(j, ${pattern}, 1) end`;
-  const text = `case when ${type} = 'VARCHAR' then json_extract_string(j, ${path})
-       when ${type} = 'NULL' then null
-       when ${type} not in ${NOT_NUMBERS} then ${literalText}
-       else json_extract(j, ${path})::varchar end`;
-  const numbers = `array_to_string(regexp_extract_all(j, ${pattern}, 1), ', ')`;
-  return { text, type, inexact: `(${type} not in ${NOT_NUMBERS} and (${literalText}) is null)`, numbers };
+function valueOf(spellings: { key: string; index: number }[]): { text: string; type: string; numbers: string } {
+  const pick = (list: string) => {
+    const parts = spellings.map((s) => `${list}[${s.index}]`);
+    return parts.length === 1 ? parts[0]! : `coalesce(${parts.join(", ")})`;
+  };
+  const type = pick("types");
+  const pattern = literal(`"(?:${spellings.map((s) => regexEscape(s.key)).join("|")})"\\s*:\\s*(-?[0-9][-+.eE0-9]*)`);
+  const numbers = `regexp_extract_all(j, ${pattern}, 1)`;
+  return { text: pick("strings"), type, numbers };
 }
 
 /** Lines of the file that are not UTF-8, found on the error path only (read_text names none). */
@@ -90,11 +86,13 @@ export async function openJsonLines(wh: Warehouse, path: string, n: number): Pro
     )
   ).map((r) => r.k);
 
-  const groups = new Map<string, string[]>();
-  for (const key of keys.filter(plainKey)) {
+  const plain = keys.filter(plainKey);
+  const groups = new Map<string, { key: string; index: number }[]>();
+  plain.forEach((key, i) => {
     const name = normaliseHeader(key);
-    groups.set(name, [...(groups.get(name) ?? []), key]);
-  }
+    groups.set(name, [...(groups.get(name) ?? []), { key, index: i + 1 }]);
+  });
+  const paths = `[${plain.map((k) => literal(`$."${k}"`)).join(", ")}]`;
   const columns: SourceColumn[] = [];
   const select: string[] = [];
   const checks: ReaderCheck[] = [
@@ -106,21 +104,26 @@ export async function openJsonLines(wh: Warehouse, path: string, n: number): Pro
       value: "array_to_string(json_keys(j), ', ')",
     },
   ];
+  const numbers: string[] = [];
   [...groups.values()].forEach((spellings, i) => {
-    const values = spellings.map(valueOf);
-    const [v, t] = [`v${i}`, `t${i}`];
-    const coalesce = (parts: string[]) => (parts.length === 1 ? parts[0]! : `coalesce(${parts.join(", ")})`);
-    select.push(`case when _object then ${coalesce(values.map((x) => x.text))} end as ${v}`);
-    select.push(`case when _object then ${coalesce(values.map((x) => x.type))} end as ${t}`);
-    select.push(`case when _object then ${values.map((x) => x.inexact).join(" or ")} end as ${t}_inexact`);
-    const column = spellings[0]!;
+    const value = valueOf(spellings);
+    const [v, t, nums] = [`v${i}`, `t${i}`, `n${i}`];
+    // The line is searched for the number's text only when the value is a number.
+    numbers.push(`case when ${value.type} not in ${NOT_NUMBERS} then ${value.numbers} end as ${nums}`);
+    select.push(`case when ${t} = 'NULL' then null when ${t} not in ${NOT_NUMBERS} then (case when len(${nums}) = 1 then ${nums}[1] end) else ${value.text} end as ${v}`);
+    select.push(`${t}, len(${nums}) <> 1 as ${t}_inexact, array_to_string(${nums}, ', ') as ${nums}_text`);
+    numbers.push(`${value.type} as ${t}`);
+    const column = spellings[0]!.key;
     columns.push({ name: column, sql: v, type: "VARCHAR" });
     checks.push(
       { column, reason: "a JSON object or array where one value is expected", condition: `${t} in ('OBJECT', 'ARRAY')`, value: v },
       { column, reason: "true or false where a text or a number is expected", condition: `${t} = 'BOOLEAN'`, value: v },
-      { column, reason: "a number that cannot be read exactly as written (its key appears more than once in the line)", condition: `${t}_inexact`, value: values[0]!.numbers },
+      { column, reason: "a number that cannot be read exactly as written (its key appears more than once in the line)", condition: `${t}_inexact`, value: `${nums}_text` },
     );
   });
-  const source = `(select _line as _row, line, j, _valid, _object${select.map((s) => `, ${s}`).join("")} from ${ident(lines)})`;
+  const parsed = plain.length ? `, json_type(j, ${paths}) as types, json_extract_string(j, ${paths}) as strings` : "";
+  const source = `(select _line as _row, line, j, _valid, _object${select.map((x) => `, ${x}`).join("")}
+     from (select *${numbers.map((x) => `, ${x}`).join("")}
+             from (select *${parsed} from ${ident(lines)})))`;
   return { ...base, source, columns, problems: [], checks, scratch: [lines] };
 }
