@@ -90,3 +90,17 @@ export function readCsvHeader(head: Buffer): CsvHeader {
   names.push(field);
   return { delimiter, names, line };
 }
+
+/**
+ * The line, below the first, of a CSV file's start that holds every required column: an ERP's
+ * title or comment lines above the real header. Looked for only when the first line lacks a
+ * required column, in the first 20 lines.
+ */
+export function headerBelow(head: Buffer, delimiter: string, required: string[]): number | undefined {
+  const lines = head.toString("utf8").replace(/^\uFEFF/, "").split(/\r\n|\n|\r/).slice(0, 20);
+  for (let i = 1; i < lines.length; i++) {
+    const names = new Set(lines[i]!.split(delimiter).map((f) => normaliseHeader(f.replace(/^"|"$/g, ""))));
+    if (required.every((r) => names.has(r))) return i + 1;
+  }
+  return undefined;
+}

@@ -69,6 +69,8 @@ export interface OpenedExtract {
   headerLine?: number;
   /** Temp tables the reader made beyond the ingest's own (_typed_, _text_, _rejects_): validation drops them when done. */
   scratch?: string[];
+  /** CSV: the delimiter the header was split on. */
+  delimiter?: string;
   /** CSV: the table DuckDB puts malformed lines in. */
   rejectsTable?: string;
   /**
@@ -129,6 +131,7 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
     checks,
     position: "record",
     headerLine: header.line,
+    delimiter: header.delimiter,
     rejectsTable,
     sequential,
     scratch: [`_rejects_${n}_s`, `_reject_scans_${n}_s`],

@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { ident, literal } from "../core/warehouse.ts";
-import { normaliseHeader } from "./header.ts";
+import { headBytes, headerBelow, normaliseHeader } from "./header.ts";
 import { csvLayout } from "./lines.ts";
 import { nativeText } from "./native-types.ts";
 import { csvRejects, unreadable, type FileFormat, type FileProblem, type OpenedExtract, type SourceColumn } from "./read.ts";
@@ -193,6 +193,23 @@ function mapColumns(spec: EntitySpec, opened: OpenedExtract): Mapped {
   return { problems, present, isoDates, checks, ignoredColumns };
 }
 
+/** A CSV whose header is not on its first line: one problem naming the line that looks like it. */
+function preambleProblem(spec: EntitySpec, opened: OpenedExtract, path: string): FileProblem[] | undefined {
+  if (!opened.delimiter || opened.headerLine === undefined) return undefined;
+  const required = spec.columns.filter((c) => c.required).map((c) => c.name);
+  const names = new Set(opened.columns.map((c) => normaliseHeader(c.name)));
+  if (required.every((r) => names.has(r))) return undefined;
+  const line = headerBelow(headBytes(path), opened.delimiter, required);
+  if (line === undefined) return undefined;
+  const above = line - opened.headerLine;
+  return [
+    {
+      reason: `the header must be the first line: line ${line} looks like the header (remove the ${above === 1 ? "line" : `${above} lines`} above it)`,
+      line: opened.headerLine,
+    },
+  ];
+}
+
 /**
  * Reads an opened extract once, typing every column and recording which checks each row fails
  * in a bitmask, into the temp table _typed_<n>: lines that are malformed (too many or too few
@@ -227,7 +244,9 @@ async function validateOpened(
   const table = `_typed_${n}`;
   const mapped = mapColumns(spec, opened);
   const { present, ignoredColumns } = mapped;
-  if (mapped.problems.length > 0) return { table, rows: 0, problems: mapped.problems, ignoredColumns, rowProblems: [] };
+  if (mapped.problems.length > 0) {
+    return { table, rows: 0, problems: preambleProblem(spec, opened, file.path) ?? mapped.problems, ignoredColumns, rowProblems: [] };
+  }
 
   const readerChecks = [...mapped.checks.filter((k) => k.gate), ...mapped.checks.filter((k) => !k.gate)];
   // A value the reader already refused (a JSON object, a timestamp with a time) is reported for that alone.

@@ -192,9 +192,21 @@ const CSV_CASES: Case[] = [
     "a preamble line above the header",
     "invoices-r.csv",
     `AR extract June 2024\n${invoices(ok)}`,
+    ["invoices-r.csv line 1: the header must be the first line: line 2 looks like the header (remove the line above it)"],
+  ],
+  [
+    "a title without the header at all",
+    "invoices-r1.csv",
+    "AR extract June 2024\nX1,C1,invoice,2024-01-01,,1.00,USD,\n",
     ["document_id", "customer_id", "document_type", "document_date", "amount"].map(
-      (c) => `invoices-r.csv line 1, column ${c}: a required column is missing (the header has: AR extract June 2024)`,
+      (c) => `invoices-r1.csv line 1, column ${c}: a required column is missing (the header has: AR extract June 2024)`,
     ),
+  ],
+  [
+    "comment lines above the header",
+    "invoices-r0.csv",
+    `# exported by ERP\n# 2024-06-30\n${invoices(ok)}`,
+    ["invoices-r0.csv line 1: the header must be the first line: line 3 looks like the header (remove the 2 lines above it)"],
   ],
   ["a comment line among the rows", "invoices-r2.csv", invoices(ok, "# checked by Lan"), [`invoices-r2.csv line 3, value "# checked by Lan": ${FEWER}`]],
   ["blank lines before a bad value (blank lines are lines)", "invoices-r3.csv", `${INVOICE_HEADER}\n\n\nX1,C1,invoice,2024-01-01,,abc,USD,\n`, [`invoices-r3.csv line 4, column amount, value "abc": ${AMOUNT_BAD}`]],
