@@ -42,11 +42,6 @@ export function normaliseHeader(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
 }
 
-/** The same rule in DuckDB SQL, for names found in the rows (JSON Lines keys). */
-export function normaliseHeaderSql(expression: string): string {
-  return `regexp_replace(lower(trim(${expression})), '[\\s-]+', '_', 'g')`;
-}
-
 /** The delimiter is the one of comma, semicolon and tab that splits the header line most often. */
 function sniffDelimiter(firstLine: string): string {
   const outsideQuotes = firstLine.replace(/"[^"]*"/g, "");
