@@ -15,7 +15,8 @@ final as (
         bucket_order_before::integer as previous_bucket_order,
         sum(outstanding_amount)::decimal(38, 2) as gross_amount,
     from open_items
-    where not is_reported and outstanding_amount > 0
+    -- Only debit documents can be positive; saying so spares the grouping of unapplied cash.
+    where not is_reported and item_type in ('invoice', 'debit_note') and outstanding_amount > 0
     group by all
 )
 
