@@ -27,7 +27,7 @@ const CONTROL_PATTERN = "[\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]";
 /** The largest DECIMAL(18,2), which raw tables hold. */
 export const LARGEST_AMOUNT = "9,999,999,999,999,999.99";
 
-function typedExpression(c: ColumnSpec & { name: string }, raw: string, config: Config, isoDate: boolean): string {
+function typedExpression(c: ColumnSpec, raw: string, config: Config, isoDate: boolean): string {
   switch (c.kind) {
     case "text":
       return raw;
@@ -39,7 +39,8 @@ function typedExpression(c: ColumnSpec & { name: string }, raw: string, config: 
       // _fmt_<col>: the amount's text matched AMOUNT_PATTERN, computed once in the row's first projection.
       return `case when _fmt_${c.name} then try_cast(replace(${raw}, ',', '') as DECIMAL(18,2)) end`;
     case "days":
-      return `case when regexp_full_match(${raw}, '[0-9]{1,4}') then ${raw}::INTEGER end`;
+      // try_cast, not a cast: DuckDB may hoist a repeated expression out of its CASE guard.
+      return `case when regexp_full_match(${raw}, '[0-9]{1,4}') then try_cast(${raw} as INTEGER) end`;
     case "enum": {
       const values = c.values.map(literal).join(", ");
       const fallback = c.default ? `when ${raw} is null then ${literal(c.default)}` : "";
