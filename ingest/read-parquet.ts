@@ -11,7 +11,7 @@ import { unreadable } from "./read.ts";
  */
 export async function openParquet(wh: Warehouse, path: string): Promise<OpenedExtract> {
   const scan = `read_parquet(${literal(path)}, file_row_number = true)`;
-  const base = { checks: [], position: "row" as const, headerLine: 1 };
+  const base = { checks: [], position: "row" as const };
   try {
     const described = await wh.all<{ column_name: string; column_type: string }>(`describe select * from ${scan}`);
     const columns = described
