@@ -10,13 +10,10 @@ month_ends as (
     select * from intermediate.int_month_ends_replayed
 ),
 
--- The summed aging itself rather than its labelled view: the labels come from buckets below.
+-- The summed aging itself rather than its labelled view (the labels come from buckets below), at
+-- every replayed month-end, the look-back ones included.
 aging as (
-    select month_end, customer_id, bucket_order, previous_bucket_order, gross_amount
-    from intermediate.int_month_end_aging
-    union all
-    select month_end, customer_id, bucket_order, previous_bucket_order, gross_amount
-    from intermediate.int_month_end_look_back_aging
+    select * from intermediate.int_month_end_aging_replayed
 ),
 
 segments as (
