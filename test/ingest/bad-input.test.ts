@@ -1,17 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
-import { memoryLogger } from "../../core/log.ts";
-import { literal, openWarehouse, type Warehouse } from "../../core/warehouse.ts";
+import { literal, type Warehouse } from "../../core/warehouse.ts";
 import { ingest } from "../../ingest/ingest.ts";
-import { IngestRejected } from "../../ingest/report.ts";
 import { SPECS } from "../../ingest/specs.ts";
-import { tempDir } from "../helpers/warehouse.ts";
-
-const config = parseConfig({});
-const INVOICE_HEADER = "document_id,customer_id,document_type,document_date,due_date,amount,currency,applies_to";
-const CUSTOMER_HEADER = "customer_id,customer_name,customer_group,team,collector,collector_email,credit_limit,credit_term_days,currency,status";
+import { CUSTOMER_HEADER, INVOICE_HEADER, openIngestWorkspace, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
 // The messages, written out from the extract contract (README), not copied from a run.
 const AMOUNT_BAD = "not an amount with at most 2 decimals (e.g. 1234.56 or 1,234.56)";
@@ -27,8 +20,7 @@ const UTF16 = "this file is UTF-16: save it as UTF-8 (in Excel: CSV UTF-8)";
 const NOT_UTF8 = "not valid UTF-8: save the extract as UTF-8";
 const NESTED_JSON = "a JSON object or array where one value is expected";
 
-let dir: string;
-let wh: Warehouse;
+let dir: string, wh: Warehouse, write: IngestWorkspace["write"], rejection: IngestWorkspace["rejection"], options: IngestWorkspace["options"];
 
 /** Everything a reader could see: every raw table's rows, in a stable order. */
 async function snapshot(): Promise<string> {
@@ -41,30 +33,12 @@ async function snapshot(): Promise<string> {
   return `${parts.join("\n")}\n${JSON.stringify(loaded)}`;
 }
 
-function write(name: string, content: string | Buffer): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function rejection(paths: string[]): Promise<IngestRejected> {
-  try {
-    await ingest(wh, paths, { config, log: memoryLogger(), archiveDir: join(dir, "archive") });
-  } catch (e) {
-    if (e instanceof IngestRejected) return e;
-    throw e;
-  }
-  throw new Error("expected the ingest to be rejected");
-}
-
 async function openWithGoodData(): Promise<void> {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
+  ({ dir, wh, write, rejection, options } = await openIngestWorkspace());
   mkdirSync(join(dir, "good"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
   writeFileSync(join(dir, "good", "customers.csv"), `${CUSTOMER_HEADER}\nC1,Acme,Retail,North,Lan,lan@example.com,1000,30,USD,active\n`);
   writeFileSync(join(dir, "good", "invoices.csv"), `${INVOICE_HEADER}\nI1,C1,invoice,2024-01-01,2024-01-31,100.00,USD,\n`);
-  await ingest(wh, [join(dir, "good")], { config, log: memoryLogger(), archiveDir: join(dir, "archive") });
+  await ingest(wh, [join(dir, "good")], options());
 }
 
 const invoices = (...rows: string[]) => `${INVOICE_HEADER}\n${rows.join("\n")}\n`;
@@ -436,7 +410,7 @@ describe("ingest rejects bad input, names file, line, column and value, and chan
 
   it.each([...CSV_CASES, ...JSONL_CASES])("%s (%s)", async (_kind, name, content, expected) => {
     const before = await snapshot();
-    const error = await rejection([write(name, content)]);
+    const error = await rejection(write(name, content));
     expect(error.details).toEqual(expected);
     expect(error.message).toBe(`ingest rejected: ${name} has problems; nothing was loaded`);
     expect(await snapshot()).toBe(before);
@@ -446,15 +420,15 @@ describe("ingest rejects bad input, names file, line, column and value, and chan
     const path = join(dir, "in", name);
     await wh.run(`copy (${query}) to ${literal(path)} (format parquet)`);
     const before = await snapshot();
-    const error = await rejection([path]);
+    const error = await rejection(path);
     expect(error.details).toEqual(expected);
     expect(await snapshot()).toBe(before);
   });
 
   it("Parquet: an empty file and a file that is not Parquet", async () => {
     const before = await snapshot();
-    expect((await rejection([write("invoices-pe.parquet", "")])).details).toEqual(["invoices-pe.parquet: the file is empty (0 bytes)"]);
-    const details = (await rejection([write("invoices-pn.parquet", "document_id\nX1\n")])).details;
+    expect((await rejection(write("invoices-pe.parquet", ""))).details).toEqual(["invoices-pe.parquet: the file is empty (0 bytes)"]);
+    const details = (await rejection(write("invoices-pn.parquet", "document_id\nX1\n"))).details;
     expect(details).toHaveLength(1);
     expect(details[0]).toMatch(/^invoices-pn\.parquet: cannot be read as PARQUET: /);
     expect(await snapshot()).toBe(before);
@@ -462,7 +436,7 @@ describe("ingest rejects bad input, names file, line, column and value, and chan
 
   it("names a line longer than 2 MB without quoting all of it", async () => {
     const before = await snapshot();
-    const details = (await rejection([write("customers-long.csv", customers(`C9,${"x".repeat(3_000_000)},Retail,North,Lan,,,,USD,`))])).details;
+    const details = (await rejection(write("customers-long.csv", customers(`C9,${"x".repeat(3_000_000)},Retail,North,Lan,,,,USD,`)))).details;
     expect(details).toHaveLength(1);
     expect(details[0]).toMatch(/^customers-long\.csv line 2(, column [a-z_]+)?, value "C9,x{74}\.\.\.": the line is longer than 2 MB$/);
     expect(await snapshot()).toBe(before);
@@ -477,26 +451,26 @@ describe("ingest of several files", () => {
     const before = await snapshot();
     const good = write("customers-new.csv", `${CUSTOMER_HEADER}\nC2,Bee,Retail,North,Lan,,,,USD,\n`);
     const bad = write("invoices-bad.csv", invoices("X1,C2,invoice,2024-13-01,,1,USD,"));
-    const error = await rejection([good, bad]);
+    const error = await rejection(good, bad);
     expect(error.details).toEqual([`invoices-bad.csv line 2, column document_date, value "2024-13-01": ${DATE_BAD}`]);
     expect(await snapshot()).toBe(before);
   });
 
   it("counts every row with the same problem and shows the first five", async () => {
     const rows = Array.from({ length: 8 }, (_, i) => `X${i},C1,invoice,2024-01-01,,-1,USD,`);
-    const error = await rejection([write("invoices-many.csv", invoices(...rows))]);
+    const error = await rejection(write("invoices-many.csv", invoices(...rows)));
     expect(error.details.filter((d) => d.includes("must be greater than 0") && d.includes("line"))).toHaveLength(5);
     expect(error.details).toContain("invoices-many.csv: 8 rows in all: amount: must be greater than 0");
   });
 
   it("records the rejected file in the load log", async () => {
-    await rejection([write("invoices-r.csv", invoices("X1,C1,invoice,2024-01-01,,-1,USD,"))]);
+    await rejection(write("invoices-r.csv", invoices("X1,C1,invoice,2024-01-01,,-1,USD,")));
     const rows = await wh.all("select file_name, outcome, message from meta.load_log where outcome = 'rejected'");
     expect(rows).toEqual([{ file_name: "invoices-r.csv", outcome: "rejected", message: 'invoices-r.csv line 2, column amount, value "-1": must be greater than 0' }]);
   });
 
   it("refuses a file whose name names no entity", async () => {
-    await expect(ingest(wh, [write("receipts.csv", "a\n1\n")], { config, log: memoryLogger(), archiveDir: join(dir, "archive") })).rejects.toThrow(
+    await expect(ingest(wh, [write("receipts.csv", "a\n1\n")], options())).rejects.toThrow(
       /receipts\.csv/,
     );
   });

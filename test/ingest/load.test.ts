@@ -1,36 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
-import { memoryLogger } from "../../core/log.ts";
-import { literal, openWarehouse, type Warehouse } from "../../core/warehouse.ts";
-import { ingest } from "../../ingest/ingest.ts";
-import { tempDir } from "../helpers/warehouse.ts";
+import { literal, type Warehouse } from "../../core/warehouse.ts";
+import { CUSTOMER_HEADER, openIngestWorkspace, PAYMENT_HEADER, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
-const config = parseConfig({});
-const CUSTOMER_HEADER = "customer_id,customer_name,customer_group,team,collector,collector_email,credit_limit,credit_term_days,currency,status";
-const PAYMENT_HEADER = "payment_id,customer_id,payment_date,amount,currency,document_id";
-
-let dir: string;
-let wh: Warehouse;
-
-function write(name: string, content: string | Buffer): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function load(...paths: string[]) {
-  const log = memoryLogger();
-  const outcomes = await ingest(wh, paths, { config, log, archiveDir: join(dir, "archive") });
-  return { outcomes, log };
-}
+let dir: string, wh: Warehouse, write: IngestWorkspace["write"], load: IngestWorkspace["load"];
 
 beforeEach(async () => {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
+  ({ dir, wh, write, load } = await openIngestWorkspace());
 });
 afterEach(() => wh.close());
 

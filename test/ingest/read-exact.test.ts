@@ -1,39 +1,18 @@
 // Dates must not move with the machine's zone: the whole file runs away from UTC.
 process.env.TZ = "America/New_York";
 
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
-import { memoryLogger } from "../../core/log.ts";
-import { literal, openWarehouse, type Warehouse } from "../../core/warehouse.ts";
-import { ingest } from "../../ingest/ingest.ts";
-import { tempDir } from "../helpers/warehouse.ts";
+import { literal, type Warehouse } from "../../core/warehouse.ts";
+import { INVOICE_HEADER, openIngestWorkspace, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
-const config = parseConfig({});
-const INVOICE_HEADER = "document_id,customer_id,document_type,document_date,due_date,amount,currency,applies_to";
-
-let dir: string;
-let wh: Warehouse;
-
-function write(name: string, content: string | Buffer): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
-
-async function load(...paths: string[]) {
-  const log = memoryLogger();
-  return { outcomes: await ingest(wh, paths, { config, log, archiveDir: join(dir, "archive") }), log };
-}
+let dir: string, wh: Warehouse, write: IngestWorkspace["write"], load: IngestWorkspace["load"];
 
 const invoices = () =>
   wh.all("select document_id, customer_id, document_type, document_date, due_date, amount, applies_to, _source_row from raw.invoices order by _source_row");
 
 beforeEach(async () => {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
+  ({ dir, wh, write, load } = await openIngestWorkspace());
 });
 afterEach(() => wh.close());
 

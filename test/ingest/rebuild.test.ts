@@ -1,26 +1,14 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
 import { memoryLogger } from "../../core/log.ts";
 import { openWarehouse, type Warehouse } from "../../core/warehouse.ts";
 import { ingest } from "../../ingest/ingest.ts";
 import { SPECS } from "../../ingest/specs.ts";
 import { undoLoads } from "../../ingest/undo.ts";
-import { tempDir } from "../helpers/warehouse.ts";
+import { INVOICE_HEADER, openIngestWorkspace, PAYMENT_HEADER, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
-const config = parseConfig({});
-const PAYMENT_HEADER = "payment_id,customer_id,payment_date,amount,currency,document_id";
-const INVOICE_HEADER = "document_id,customer_id,document_type,document_date,due_date,amount,currency,applies_to";
-
-let dir: string;
-let wh: Warehouse;
-
-function write(name: string, content: string): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
+let dir: string, wh: Warehouse, write: IngestWorkspace["write"], ingestOptions: IngestWorkspace["options"];
 
 /** The contract columns of every raw table: what the models read. */
 async function contents(w: Warehouse): Promise<string> {
@@ -30,15 +18,13 @@ async function contents(w: Warehouse): Promise<string> {
 }
 
 beforeEach(async () => {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
+  ({ dir, wh, write, options: ingestOptions } = await openIngestWorkspace());
 });
 afterEach(() => wh.close());
 
 describe("the archive rebuilds the warehouse", () => {
   it("gives the same rows when its loaded files are ingested again in load order, after restatements and an undo", async () => {
-    const options = { config, log: memoryLogger(), archiveDir: join(dir, "archive") };
+    const options = ingestOptions();
     await ingest(wh, [write("invoices.csv", `${INVOICE_HEADER}\nINV1,C1,invoice,2024-01-01,,100,USD,\nINV2,C1,invoice,2024-01-01,,100,USD,\n`)], options);
     await ingest(wh, [write("payments-1.csv", `${PAYMENT_HEADER}\nP1,C1,2024-02-10,60,USD,INV1\nP1,C1,2024-02-10,40,USD,INV2\n`)], options);
     await ingest(wh, [write("payments-2.csv", `${PAYMENT_HEADER}\nP1,C1,2024-02-10,100,USD,INV1\nP2,C1,2024-02-11,5,USD,\n`)], options);
@@ -57,7 +43,7 @@ describe("the archive rebuilds the warehouse", () => {
         // Archived files are named by content; a name starting with the entity tells ingest what they are.
         const copy = join(dir, "replay", `${a.entity}-${i}.csv`);
         copyFileSync(join(dir, "archive", a.entity, `${a.sha256}.csv`), copy);
-        await ingest(rebuilt, [copy], { config, log: memoryLogger(), archiveDir: join(dir, "archive-2") });
+        await ingest(rebuilt, [copy], { ...ingestOptions(), archiveDir: join(dir, "archive-2") });
       }
       expect(await contents(rebuilt)).toBe(await contents(wh));
       // And the state is the one worked by hand: P1 restated to 100 on INV1, P2 unapplied, INV2 restated to 90.

@@ -1,45 +1,16 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
-import { memoryLogger } from "../../core/log.ts";
-import { openWarehouse, type Warehouse } from "../../core/warehouse.ts";
-import { ingest } from "../../ingest/ingest.ts";
-import { IngestRejected } from "../../ingest/report.ts";
-import { build, byKey, tempDir } from "../helpers/warehouse.ts";
+import type { Warehouse } from "../../core/warehouse.ts";
+import { CUSTOMER_HEADER, INVOICE_HEADER, openIngestWorkspace, PAYMENT_HEADER, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
+import { build, byKey } from "../helpers/warehouse.ts";
 
-const config = parseConfig({});
-const INVOICE_HEADER = "document_id,customer_id,document_type,document_date,due_date,amount,currency,applies_to";
-const PAYMENT_HEADER = "payment_id,customer_id,payment_date,amount,currency,document_id";
-const CUSTOMER_HEADER = "customer_id,customer_name,customer_group,team,collector,collector_email,credit_limit,credit_term_days,currency,status";
-
-let dir: string;
-let wh: Warehouse;
-
-function write(name: string, content: string): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
+let wh: Warehouse, write: IngestWorkspace["write"], loadWithLog: IngestWorkspace["load"], rejection: IngestWorkspace["rejection"];
 
 async function load(...paths: string[]) {
-  return ingest(wh, paths, { config, log: memoryLogger(), archiveDir: join(dir, "archive") });
-}
-
-async function rejection(...paths: string[]): Promise<IngestRejected> {
-  try {
-    await load(...paths);
-  } catch (e) {
-    if (e instanceof IngestRejected) return e;
-    throw e;
-  }
-  throw new Error("expected the ingest to be rejected");
+  return (await loadWithLog(...paths)).outcomes;
 }
 
 beforeEach(async () => {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
+  ({ wh, write, load: loadWithLog, rejection } = await openIngestWorkspace());
 });
 afterEach(() => wh.close());
 

@@ -4,31 +4,20 @@ import { createHash } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
 import { memoryLogger, type Logger } from "../../core/log.ts";
-import { openWarehouse, type Warehouse } from "../../core/warehouse.ts";
+import type { Warehouse } from "../../core/warehouse.ts";
 import { ingest } from "../../ingest/ingest.ts";
 import { IngestRejected } from "../../ingest/report.ts";
-import { tempDir } from "../helpers/warehouse.ts";
+import { INVOICE_HEADER, openIngestWorkspace, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
-const config = parseConfig({});
-const INVOICE_HEADER = "document_id,customer_id,document_type,document_date,due_date,amount,currency,applies_to";
-
-let dir: string;
-let wh: Warehouse;
-
-function write(name: string, content: string | Buffer): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
+let ws: IngestWorkspace, dir: string, wh: Warehouse, write: IngestWorkspace["write"];
 
 function archive(): string {
-  return join(dir, "archive");
+  return ws.archiveDir;
 }
 
 async function load(paths: string[], log: Logger = memoryLogger()) {
-  return ingest(wh, paths, { config, log, archiveDir: archive() });
+  return ingest(wh, paths, ws.options(log));
 }
 
 async function failure(paths: string[]): Promise<Error> {
@@ -50,9 +39,8 @@ function mkfifo(path: string): void {
 }
 
 beforeEach(async () => {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
+  ws = await openIngestWorkspace();
+  ({ dir, wh, write } = ws);
 });
 afterEach(() => wh.close());
 

@@ -1,32 +1,22 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../../core/config.ts";
 import { memoryLogger } from "../../core/log.ts";
-import { openWarehouse, type Warehouse } from "../../core/warehouse.ts";
+import type { Warehouse } from "../../core/warehouse.ts";
 import { ingest } from "../../ingest/ingest.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
 import { SPECS } from "../../ingest/specs.ts";
 import { undoLoads } from "../../ingest/undo.ts";
-import { tempDir } from "../helpers/warehouse.ts";
+import { CUSTOMER_HEADER, openIngestWorkspace, PAYMENT_HEADER, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
-const config = parseConfig({});
-const PAYMENT_HEADER = "payment_id,customer_id,payment_date,amount,currency,document_id";
-const CUSTOMER_HEADER = "customer_id,customer_name,customer_group,team,collector,collector_email,credit_limit,credit_term_days,currency,status";
 const AT = new Date("2024-05-01T08:00:00Z");
 
-let dir: string;
-let wh: Warehouse;
+let dir: string, wh: Warehouse, write: IngestWorkspace["write"], options: IngestWorkspace["options"];
 
-function write(name: string, content: string): string {
-  const path = join(dir, "in", name);
-  writeFileSync(path, content);
-  return path;
-}
-
+/** Ingests the paths at AT, in one load, and returns its load id. */
 async function load(...paths: string[]): Promise<string> {
-  const outcomes = await ingest(wh, paths, { config, log: memoryLogger(), archiveDir: join(dir, "archive"), now: () => AT });
+  const outcomes = await ingest(wh, paths, { ...options(), now: () => AT });
   return outcomes[0]!.loadId;
 }
 
@@ -54,9 +44,7 @@ async function state(): Promise<string> {
 }
 
 beforeEach(async () => {
-  dir = tempDir();
-  mkdirSync(join(dir, "in"));
-  wh = await openWarehouse(join(dir, "warehouse.duckdb"));
+  ({ dir, wh, write, options } = await openIngestWorkspace());
 });
 afterEach(() => wh.close());
 
@@ -87,7 +75,7 @@ describe("undoLoads(wh, loadIds)", () => {
     const sha = createHash("sha256").update(body).digest("hex");
     expect(existsSync(join(dir, "archive", "customers", `${sha}.csv`))).toBe(true);
 
-    const again = await ingest(wh, [join(dir, "in", "customers.csv")], { config, log: memoryLogger(), archiveDir: join(dir, "archive") });
+    const again = await ingest(wh, [join(dir, "in", "customers.csv")], options());
     expect(again.map((o) => o.outcome)).toEqual(["loaded"]);
     expect(await wh.all("select customer_id from raw.customers")).toEqual([{ customer_id: "C1" }]);
   });
