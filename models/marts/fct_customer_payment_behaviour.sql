@@ -105,8 +105,8 @@ final as (
     select
         month_end,
         customer_id,
-        invoiced_amount::decimal(18, 2) as invoiced_amount,
-        paid_amount::decimal(18, 2) as paid_amount,
+        invoiced_amount::decimal(38, 2) as invoiced_amount,
+        paid_amount::decimal(38, 2) as paid_amount,
         case when paid_amount > 0 then round(late_weight / paid_amount, 1) end::decimal(9, 1) as avg_days_late,
         case when paid_amount > 0 then round(paid_on_time_amount / paid_amount, 4) end::decimal(9, 4) as share_paid_on_time,
         worst_days_late::integer as worst_days_late,

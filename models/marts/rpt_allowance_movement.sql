@@ -61,11 +61,11 @@ write_offs as (
 final as (
     select
         month_ends.month_end,
-        closing.gross_amount::decimal(18, 2) as gross_amount,
-        previous.allowance::decimal(18, 2) as opening_allowance,
-        (closing.allowance - previous.allowance + coalesce(write_offs.written_off, 0))::decimal(18, 2) as charge,
-        coalesce(write_offs.written_off, 0)::decimal(18, 2) as written_off,
-        closing.allowance::decimal(18, 2) as closing_allowance,
+        closing.gross_amount::decimal(38, 2) as gross_amount,
+        previous.allowance::decimal(38, 2) as opening_allowance,
+        (closing.allowance - previous.allowance + coalesce(write_offs.written_off, 0))::decimal(38, 2) as charge,
+        coalesce(write_offs.written_off, 0)::decimal(38, 2) as written_off,
+        closing.allowance::decimal(38, 2) as closing_allowance,
         window_sizes.month_pairs::integer as month_pairs,
     from month_ends
     join closing using (month_end)

@@ -149,9 +149,9 @@ final as (
         recommended.customer_group,
         recommended.behaviour_class,
         recommended.current_limit::decimal(18, 2) as current_limit,
-        recommended.recommended_limit::decimal(18, 2) as recommended_limit,
-        (recommended.recommended_limit - recommended.current_limit)::decimal(18, 2) as change_amount,
-        round(recommended.avg_monthly_sales, 2)::decimal(18, 2) as avg_monthly_sales,
+        recommended.recommended_limit::decimal(38, 2) as recommended_limit,
+        (recommended.recommended_limit - recommended.current_limit)::decimal(38, 2) as change_amount,
+        round(recommended.avg_monthly_sales, 2)::decimal(38, 2) as avg_monthly_sales,
         recommended.credit_term_days,
         recommended.typical_days_late::decimal(9, 1) as typical_days_late,
         recommended.factor::decimal(4, 2) as factor,
@@ -167,9 +167,9 @@ final as (
         params.as_of_date as backtest_to,
         coalesce(backtest.invoices_tested, 0)::integer as invoices_tested,
         coalesce(backtest.invoices_held_back, 0)::integer as invoices_held_back,
-        coalesce(backtest.amount_held_back, 0)::decimal(18, 2) as amount_held_back,
-        coalesce(backtest.written_off, 0)::decimal(18, 2) as written_off,
-        coalesce(backtest.write_offs_avoided, 0)::decimal(18, 2) as write_offs_avoided,
+        coalesce(backtest.amount_held_back, 0)::decimal(38, 2) as amount_held_back,
+        coalesce(backtest.written_off, 0)::decimal(38, 2) as written_off,
+        coalesce(backtest.write_offs_avoided, 0)::decimal(38, 2) as write_offs_avoided,
     from recommended
     cross join params
     left join backtest using (customer_id)
