@@ -23,10 +23,18 @@ import { build, emptyWarehouse, insertRaw, tempDir } from "../helpers/warehouse.
  * Loss rates: 61+ 1; 31-60 0.75; 1-30 0.7222… × 0.75 = 0.541667; not_due 0.625 × 0.541666… = 0.338542.
  * Expected loss at 2024-03-31: X 750 × 1 = 750.00; Z 300 × 0.75 = 225.00; W 200 × 0.541667 = 108.33 → 1,083.33.
  *
- * Allowance: at 2024-02-29 only the Jan→Feb pair is known: roll rates not_due 0.5, 1-30 0.666667, 31-60 none
- * observed → assumed 1, 61+ 1; loss rates not_due 0.333333, 1-30 0.666667, 31-60 1, 61+ 1;
- * allowance = W 200 × 0.333333 = 66.67 + Z 300 × 0.666667 = 200.00 + X 1,000 × 1 = 1,000.00 → 1,266.67.
- * March: opening 1,266.67, nothing written off, closing 1,083.33 → charge −183.34 (a release).
+ * The ledger is older than the history (V from 2023-10-01, X from 2023-12-01), so the two month-ends
+ * before it are replayed as look-back: 2023-11-30 (V 30 d 1-30, 600) and 2023-12-31 (X not_due 1,000;
+ * V 61 d 61+, 600). Pair Nov→Dec: 1-30 600 → 600 (V skips 31-60 into 61+). Pair Dec→Jan: not_due
+ * 1,000 → 1,000 (X in 1-30); 61+ 600 → 0 (V still open, not yet written off).
+ * At 2024-01-31 (window 2023-11-30 … 2024-01-31, 2 pairs): roll rates not_due 1, 1-30 1, 31-60 none
+ * observed → assumed 1, 61+ 0; so every loss rate is 0 and the allowance at 2024-01-31 is 0.00.
+ * Allowance: at 2024-02-29 the window holds Dec→Jan and Jan→Feb: roll rates not_due 1,300/1,600 = 0.8125,
+ * 1-30 1,000/1,500 = 0.666667, 31-60 assumed 1, 61+ 600/1,200 = 0.5; loss rates not_due 0.8125 × 0.333333…
+ * = 0.270833, 1-30 0.333333, 31-60 0.5, 61+ 0.5; allowance = W 200 × 0.270833 = 54.17 + Z 300 × 0.333333
+ * = 100.00 + X 1,000 × 0.5 = 500.00 → 654.17. February: opening 0.00, V's 600.00 written off, gross
+ * 200 + 300 + 1,000 = 1,500.00 → charge 654.17 − 0 + 600.00 = 1,254.17. March (its window Feb, Mar lies inside the history, so
+ * its rates are as above): opening 654.17, nothing written off, closing 1,083.33 → charge 429.16.
  */
 const config = parseConfig({
   aging: { buckets: [30, 60] },
@@ -82,15 +90,22 @@ describe("roll rates and loss rates from the company's own history", () => {
     wh.close();
   });
 
-  it("rolls the allowance forward with the rates each month-end had, releasing what is no longer needed", async () => {
+  it("rolls the allowance forward with the rates each month-end had, measured over the look-back before the history", async () => {
     const wh = await cohort();
-    expect(await wh.all("select * from marts.rpt_allowance_movement")).toEqual([
-      { month_end: "2024-03-31", gross_amount: "1250.00", opening_allowance: "1266.67", charge: "-183.34", written_off: "0.00", closing_allowance: "1083.33", month_pairs: 2 },
+    expect(await wh.all("select * from marts.rpt_allowance_movement order by month_end")).toEqual([
+      { month_end: "2024-02-29", gross_amount: "1500.00", opening_allowance: "0.00", charge: "1254.17", written_off: "600.00", closing_allowance: "654.17", month_pairs: 2 },
+      { month_end: "2024-03-31", gross_amount: "1250.00", opening_allowance: "654.17", charge: "429.16", written_off: "0.00", closing_allowance: "1083.33", month_pairs: 2 },
     ]);
     const [feb] = await wh.all("select aging_bucket, rate_source from marts.fct_loss_rates where month_end = '2024-02-29' and aging_bucket = '31-60'");
     expect(feb).toEqual({ aging_bucket: "31-60", rate_source: "assumed" });
-    // The first month-end has no pair before it, so no rate and no allowance.
-    expect(await wh.all("select distinct loss_rate, rate_source from marts.fct_loss_rates where month_end = '2024-01-31'")).toEqual([{ loss_rate: null, rate_source: "no_history" }]);
+    // The first month-end of the history measures its rates over the look-back pairs before it.
+    const window = { loss_rate: "0.000000", month_pairs: 2, window_start: "2023-11-30" };
+    expect(await wh.all("select aging_bucket, roll_rate, loss_rate, rate_source, month_pairs, window_start from marts.fct_loss_rates where month_end = '2024-01-31' order by bucket_order")).toEqual([
+      { aging_bucket: "not_due", roll_rate: "1.000000", rate_source: "segment", ...window },
+      { aging_bucket: "1-30", roll_rate: "1.000000", rate_source: "segment", ...window },
+      { aging_bucket: "31-60", roll_rate: "1.000000", rate_source: "assumed", ...window },
+      { aging_bucket: "61+", roll_rate: "0.000000", rate_source: "segment", ...window },
+    ]);
     wh.close();
   });
 
