@@ -22,6 +22,8 @@ export const MIX = {
   attemptsPerOverdueInvoice: 0.25,
   /** Days past due after which a defaulting customer's unpaid invoice may be written off. */
   writeOffAfterDays: 120,
+  /** A write-off is booked within this many days of becoming eligible. */
+  writeOffWithinDays: 90,
 } as const;
 
 /**

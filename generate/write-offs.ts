@@ -3,8 +3,9 @@ import { asOfSql, MIX, type Plan } from "./plan.ts";
 
 /**
  * Builds g_write_offs: defaulting customers' invoices that will never be paid, are long past
- * due and carry no credit, written off in full. Only some of them are (at most
- * MIX.writeOffCeiling), so that old unpaid balances also remain for the bad-debt figures.
+ * due and carry no credit, written off in full, within MIX.writeOffWithinDays of becoming
+ * eligible. Only some of them are (at most MIX.writeOffCeiling), so that old unpaid balances
+ * also remain for the bad-debt figures.
  */
 export async function buildWriteOffs(wh: Warehouse, plan: Plan): Promise<void> {
   const asOf = asOfSql(plan);
@@ -28,7 +29,9 @@ export async function buildWriteOffs(wh: Warehouse, plan: Plan): Promise<void> {
               <= least(${plan.writeOffTarget}, floor(${MIX.writeOffCeiling} * count(*) over ()))
     ),
     dated as (
-      select *, due_date + ${after} + floor(g_u(doc_no, 'wo.date') * (${asOf} - due_date - ${after} + 1))::INTEGER as raw_date
+      -- Booked within a quarter of becoming eligible, as a running business closes its books, so
+      -- that write-offs fall all along the ledger (the warm-up year too) and roll rates see them.
+      select *, due_date + ${after} + floor(g_u(doc_no, 'wo.date') * least(${asOf} - due_date - ${after} + 1, ${MIX.writeOffWithinDays}))::INTEGER as raw_date
       from picked
     )
     select
