@@ -2,9 +2,10 @@
 -- closing = the month-end's gross receivable × the loss rates in force at that month-end (each
 -- customer and bucket rounded to the cent); opening = the closing of the month before;
 -- written_off = write-offs dated in the month; charge = closing − opening + written_off, so that
--- opening + charge − written_off = closing (a negative charge is a release). Month-ends without
--- loss rates yet (the first of the history) have no row; month_pairs says how much history the
--- month-end's rates rest on (few pairs early in the history: read those months with care).
+-- opening + charge − written_off = closing (a negative charge is a release). The history's first
+-- month-end has no row, since its opening would be a look-back month-end, which is never reported
+-- (nor has a month-end without loss rates, or the one after it); month_pairs says how much
+-- history the month-end's rates rest on (few pairs: read those months with care).
 with
 
 month_ends as (
