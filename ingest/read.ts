@@ -78,6 +78,11 @@ export interface OpenedExtract {
    * line break with short lines padded), with its own rejects table.
    */
   sequential?: { source: string; rejectsTable: string };
+  /**
+   * CSV: the statement that reads the file into a temp table, which `source` numbers by rowid.
+   * Validation runs it first (and falls back to `sequential` if it fails as that one may).
+   */
+  materialise?: string;
 }
 
 /** Never found in a real field: a CSV read keeps an empty field '' and a missing one NULL. */
@@ -105,16 +110,24 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
   const width = header.names.length;
   const names = header.names.map((_, i) => `c${i}`);
   const columns = `{${[...names, "_extra"].map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`;
-  // Record 1 is the header; data rows count from 1 after it, in file order (insertion order is kept).
-  const relation = (parallel: boolean, rejectsTable: string, scansTable: string) =>
-    `(select * from (select row_number() over () - 1 as _row, *
-        from read_csv(${literal(path)}, auto_detect = false, parallel = ${parallel}, header = false, skip = 0,
+  const scan = (parallel: boolean, rejectsTable: string, scansTable: string) =>
+    `read_csv(${literal(path)}, auto_detect = false, parallel = ${parallel}, header = false, skip = 0,
           columns = ${columns}, delim = ${literal(header.delimiter)}, quote = '"', escape = '"', strict_mode = true,
           null_padding = true, nullstr = ${literal(NEVER)}, store_rejects = true,
-          rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scansTable)})) where _row > 0)`;
+          rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scansTable)})`;
+  // Record 0 is the header; data rows count from 1 after it, in file order. Numbering rows with
+  // row_number() over () while reading forces DuckDB to read and type the whole file on one thread,
+  // so the file is first read in parallel into a temp table (insertion order is kept: ingest turns
+  // preserve_insertion_order off only while it loads), and its rowid numbers the records.
   const rejectsTable = `_rejects_${n}`;
-  const source = relation(true, rejectsTable, `_reject_scans_${n}`);
-  const sequential = { source: relation(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`), rejectsTable: `_rejects_${n}_s` };
+  const sourceTable = `_src_${n}`;
+  const materialise = `create or replace temp table ${sourceTable} as select * from ${scan(true, rejectsTable, `_reject_scans_${n}`)}`;
+  const source = `(select rowid as _row, * from temp.main.${sourceTable} where rowid > 0)`;
+  // The one-thread read a quoted line break needs keeps the numbering in the scan itself.
+  const sequential = {
+    source: `(select * from (select row_number() over () - 1 as _row, * from ${scan(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`)}) where _row > 0)`,
+    rejectsTable: `_rejects_${n}_s`,
+  };
   const record = `concat_ws(${literal(header.delimiter)}, ${[...names, "_extra"].join(", ")})`;
   const checks: ReaderCheck[] = [
     {
@@ -134,7 +147,8 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
     delimiter: header.delimiter,
     rejectsTable,
     sequential,
-    scratch: [`_rejects_${n}_s`, `_reject_scans_${n}_s`],
+    materialise,
+    scratch: [sourceTable, `_rejects_${n}_s`, `_reject_scans_${n}_s`],
   };
 }
 

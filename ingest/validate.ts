@@ -240,7 +240,7 @@ export async function validateExtract(
   try {
     return await validateOpened(wh, spec, opened, file, config, n);
   } finally {
-    // A JSON Lines file is held as a table of its lines: free it before the next file is read.
+    // A CSV or JSON Lines file is held as a table of its records or lines: free it before the next file is read.
     for (const name of opened.scratch ?? []) await wh.run(`drop table if exists temp.main.${ident(name)}`);
   }
 }
@@ -299,6 +299,7 @@ async function validateOpened(
   let { source, rejectsTable } = opened;
   try {
     try {
+      if (opened.materialise) await wh.run(opened.materialise);
       await typedPass(source);
     } catch (e) {
       // DuckDB reads in parallel unless a quoted line break forbids it; then the file is read again by one thread.
