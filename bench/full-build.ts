@@ -1,6 +1,6 @@
 /**
  * The full build (every model and data test) at one scale, several times over the same ingested
- * warehouse (issue 5: under 15 s at 100,000 customers / 1M documents). One build is a noisy
+ * warehouse (issue 7: under 15 s at 100,000 customers / 1M documents). One build is a noisy
  * figure on a shared 2-core machine; the median of a few, with each run's CPU time and the load
  * average around it, says whether a slow run did more work or only waited for a core.
  *
@@ -57,7 +57,7 @@ export interface FullBuildResults {
   medianCpuMs: number | null;
   /** Every model's median time over the runs, slowest first. */
   medianModels: ModelTime[];
-  /** The three models issue 5 named, with their medians. */
+  /** The three models issue 7 named, with their medians. */
   watched: ModelTime[];
   target: { seconds: number; atTargetScale: boolean; met: boolean | null };
   failures: string[];
@@ -72,7 +72,7 @@ function count(name: string) {
 }
 
 const options = new Command("full-build")
-  .description("time arwatch's full build several times at one scale (issue 5)")
+  .description("time arwatch's full build several times at one scale (issue 7)")
   .option("--invoices <n>", "ledger documents to generate", count("--invoices"), TARGET_FULL_BUILD_INVOICES)
   .option("--customers <n>", "customers to generate", count("--customers"), TARGET_FULL_BUILD_CUSTOMERS)
   .option("--runs <n>", "builds to time", count("--runs"), 3)
@@ -193,7 +193,7 @@ export function formatFullBuild(r: FullBuildResults): string {
     `slowest models (median s over ${r.runs.length} runs):`,
   );
   for (const m of r.medianModels.slice(0, TOP)) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${seconds(m.ms).padStart(6)}`);
-  out.push("issue 5's three:");
+  out.push("issue 7's three:");
   for (const m of r.watched) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${Number.isNaN(m.ms) ? "—" : seconds(m.ms).padStart(6)}`);
   for (const f of r.failures) out.push(`FAILED: ${f}`);
   return out.join("\n");

@@ -36,7 +36,8 @@ const ARWATCH = join(REPO_DIR, "bin", "arwatch.js");
 /** Fixed so that runs on different days measure the same data. */
 const AS_OF = "2026-06-30";
 const SEED = 42;
-const TARGET_OVER_FLOOR = 2;
+// Issue 7: ingest + the aging build within 1.5× of raw DuckDB doing the same work (issue 2 asked 2×).
+const TARGET_OVER_FLOOR = 1.5;
 const TARGET_PEER_SPEEDUP = 3;
 /** Issue 3: "aim for under 2 s" for the month-end history at 1M invoices × 24 month-ends. */
 const TARGET_MONTH_END_S = 2;
@@ -289,7 +290,7 @@ async function main(): Promise<number> {
     fig("arwatch build --select +rpt_aging", "arwatch", build?.ok === true, build?.wallMs ?? null, build?.peakRssKb ?? null, { ...aging, note: "(staging, intermediate, aging marts + their tests)" }),
     fig("arwatch ingest+build (aging scope)", "arwatch", arwatchOk, arwatchMs, maxRss(ingest.peakRssKb, build?.peakRssKb), { ...aging, total: true }),
     fig("arwatch build (all marts)", "info", buildAll?.ok === true, buildAll?.wallMs ?? null, buildAll?.peakRssKb ?? null, {
-      note: `(issue 5, target < ${TARGET_FULL_BUILD_S} s at 100,000 customers / 1M documents; in no ratio)`,
+      note: `(issue 7, target < ${TARGET_FULL_BUILD_S} s at 100,000 customers / 1M documents; in no ratio)`,
     }),
     fig("arwatch report build", "info", siteBuild?.ok === true, siteBuild?.wallMs ?? null, siteBuild?.peakRssKb ?? null, {
       note: `(issue 4, target < ${TARGET_SITE_BUILD_S} s; RSS: largest process, arwatch or Framework)`,
@@ -347,7 +348,7 @@ async function main(): Promise<number> {
       ...(peerTimedOut ? { lowerBound: true, note: `(postgres timed out at ${PG_MONTH_END_TIMEOUT})` } : {}),
     },
     {
-      label: "arwatch full build (issue 5)",
+      label: "arwatch full build (issue 7)",
       value: fullBuildMs === null ? null : fullBuildMs / 1000,
       unit: "s",
       target: `< ${TARGET_FULL_BUILD_S} s at 100,000 customers / 1M documents`,
