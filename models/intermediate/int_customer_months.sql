@@ -51,35 +51,35 @@ follow_ups as (
     group by all
 ),
 
-keys as (
-    select month_end, customer_id from balances
-    union
-    select month_end, customer_id from invoiced
-    union
-    select month_end, customer_id from collected
-    union
-    select month_end, customer_id from follow_ups
+-- Each source has one row per customer-month; stacked and grouped once, they give the union of
+-- their keys with every figure, without deduplicating the keys and joining each source back.
+parts as (
+    select month_end, customer_id, outstanding_amount, gross_amount, current_amount, overdue_amount, expected_bad_debt_amount
+    from balances
+    union all by name
+    select month_end, customer_id, invoiced_amount from invoiced
+    union all by name
+    select month_end, customer_id, collected_amount from collected
+    union all by name
+    select month_end, customer_id, follow_ups, has_open_promise from follow_ups
 ),
 
 final as (
     select
-        keys.month_end,
-        keys.customer_id,
-        coalesce(balances.outstanding_amount, 0)::decimal(38, 2) as outstanding_amount,
-        coalesce(balances.gross_amount, 0)::decimal(38, 2) as gross_amount,
-        coalesce(balances.current_amount, 0)::decimal(38, 2) as current_amount,
-        coalesce(balances.overdue_amount, 0)::decimal(38, 2) as overdue_amount,
-        coalesce(balances.expected_bad_debt_amount, 0)::decimal(38, 2) as expected_bad_debt_amount,
-        coalesce(invoiced.invoiced_amount, 0)::decimal(38, 2) as invoiced_amount,
-        coalesce(collected.collected_amount, 0)::decimal(38, 2) as collected_amount,
-        coalesce(follow_ups.follow_ups, 0) as follow_ups,
-        coalesce(follow_ups.has_open_promise, false) as has_open_promise,
-        coalesce(follow_ups.follow_ups, 0) > 0 or coalesce(follow_ups.has_open_promise, false) as is_under_follow_up,
-    from keys
-    left join balances using (month_end, customer_id)
-    left join invoiced using (month_end, customer_id)
-    left join collected using (month_end, customer_id)
-    left join follow_ups using (month_end, customer_id)
+        month_end,
+        customer_id,
+        coalesce(any_value(outstanding_amount), 0)::decimal(38, 2) as outstanding_amount,
+        coalesce(any_value(gross_amount), 0)::decimal(38, 2) as gross_amount,
+        coalesce(any_value(current_amount), 0)::decimal(38, 2) as current_amount,
+        coalesce(any_value(overdue_amount), 0)::decimal(38, 2) as overdue_amount,
+        coalesce(any_value(expected_bad_debt_amount), 0)::decimal(38, 2) as expected_bad_debt_amount,
+        coalesce(any_value(invoiced_amount), 0)::decimal(38, 2) as invoiced_amount,
+        coalesce(any_value(collected_amount), 0)::decimal(38, 2) as collected_amount,
+        coalesce(any_value(follow_ups), 0) as follow_ups,
+        coalesce(any_value(has_open_promise), false) as has_open_promise,
+        coalesce(any_value(follow_ups), 0) > 0 or coalesce(any_value(has_open_promise), false) as is_under_follow_up,
+    from parts
+    group by all
 )
 
 select * from final
