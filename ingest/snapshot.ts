@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { processAlive } from "../core/process-alive.ts";
 import { fsReason, kindOf } from "./file-type.ts";
 
 /** A private folder of snapshots for one ingest; remove() deletes it and everything in it. */
@@ -49,17 +50,7 @@ function removeStaleSnapshotDirs(archiveDir: string): void {
   for (const name of readdirSync(archiveDir)) {
     if (!name.startsWith(mine)) continue;
     const pid = Number(name.slice(mine.length).split("-")[0]);
-    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid)) rmSync(join(archiveDir, name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) rmSync(join(archiveDir, name), { recursive: true, force: true });
   }
 }
 

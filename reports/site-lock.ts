@@ -1,7 +1,7 @@
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { processAlive, processStartTicks } from "./process-alive.ts";
+import { processAlive, processStartTicks } from "../core/process-alive.ts";
 import { LOCK_FILE } from "./site-layout.ts";
 
 /** Thrown when another live build holds the site's lock: the loser stops before changing anything. */

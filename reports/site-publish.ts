@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { processAlive } from "./process-alive.ts";
+import { processAlive } from "../core/process-alive.ts";
 import { LOCK_TEMP } from "./site-lock.ts";
 import { currentVersion, newBuildId, parseVersionEntry, SITE_MARKER, versionsDir, VERSIONS_MARKER, type SiteManifest } from "./site-layout.ts";
 import type { SiteTarget } from "./site-target.ts";

@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { processAlive } from "./process-alive.ts";
+import { processAlive } from "../core/process-alive.ts";
 
 /** `site-p<pid>-<random>`: the pid proves whose copy it is and, once that process is gone, that nobody uses it. */
 const WORKING_COPY = /^site-p(\d+)-[a-z0-9]+$/;

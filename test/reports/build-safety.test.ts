@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_ROOT } from "../../core/paths.ts";
-import { processAlive, processStartTicks } from "../../reports/process-alive.ts";
+import { processAlive, processStartTicks } from "../../core/process-alive.ts";
 import { serveSite } from "../../reports/serve-site.ts";
 import { newBuildId, readManifest, SITE_MARKER, versionsDir } from "../../reports/site-layout.ts";
 import { acquireSiteLock, SiteBuildBusy } from "../../reports/site-lock.ts";
