@@ -8,6 +8,7 @@ import { dropTempTables, type Warehouse } from "../core/warehouse.ts";
 import { exportSiteData } from "./export-data.ts";
 import { writeShards } from "./export-shards.ts";
 import { stubNpmCache } from "./npm-cache-stubs.ts";
+import { DEFAULT_SITE_OUT, REPORTS_DIR } from "./site-paths.ts";
 import { newBuildId, versionsDir } from "./site-layout.ts";
 import { acquireSiteLock } from "./site-lock.ts";
 import { ensureVersionsDir, publishVersion, removeLeftovers, writeManifest } from "./site-publish.ts";
@@ -17,8 +18,6 @@ import { createWorkingCopy, removeStaleWorkingCopies } from "./working-copy.ts";
 export { SiteTargetRefused } from "./site-target.ts";
 export { SiteBuildBusy } from "./site-lock.ts";
 
-export const REPORTS_DIR = join(PACKAGE_ROOT, "reports");
-export const DEFAULT_SITE_OUT = join(REPORTS_DIR, "dist");
 const FRAMEWORK_CLI = join(PACKAGE_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
 
 /** Framework's own environment: no telemetry, and the output folder the config reads. */

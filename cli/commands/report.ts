@@ -1,13 +1,9 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
-import { PACKAGE_ROOT } from "../../core/paths.ts";
+import { DEFAULT_SITE_OUT } from "../../reports/site-paths.ts";
 import { contextFrom, type GlobalOptions } from "../context.ts";
 import { positiveInt, withConfig, withDb } from "../options.ts";
 import { withWarehouse } from "../warehouse-access.ts";
-
-/** Where `report build` writes and `report serve` reads, unless told otherwise. */
-export const DEFAULT_SITE_DIR = join(PACKAGE_ROOT, "reports", "dist");
 
 export function siteHowTo(out: string): string {
   return `Report site: ${out}\n  Open it with: npx arwatch report serve --dir ${out}   then browse http://127.0.0.1:3000`;
@@ -21,7 +17,7 @@ export function registerReport(program: Command): void {
       report
         .command("build")
         .description("build the report site from the warehouse's last build, with no network request")
-        .option("--out <dir>", "where to write the site (an empty folder or an earlier arwatch site)", DEFAULT_SITE_DIR),
+        .option("--out <dir>", "where to write the site (an empty folder or an earlier arwatch site)", DEFAULT_SITE_OUT),
     ),
   ).action(async (opts: GlobalOptions & { out: string }) => {
     const ctx = contextFrom(opts);
@@ -43,7 +39,7 @@ export function registerReport(program: Command): void {
   report
     .command("serve")
     .description("serve the built report site on 127.0.0.1")
-    .option("--dir <dir>", "the built site", DEFAULT_SITE_DIR)
+    .option("--dir <dir>", "the built site", DEFAULT_SITE_OUT)
     .option("--port <n>", "the port", positiveInt("--port"), 3000)
     .action(async (opts: { dir: string; port: number }) => {
       if (!existsSync(opts.dir)) throw new Error(`no site at ${opts.dir}: run arwatch report build first`);
