@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Logger } from "../core/log.ts";
 import { fsReason, inspectPath } from "./file-type.ts";
-import { compareFileNames } from "./natural-order.ts";
+import { compareFileNames, compareText } from "./natural-order.ts";
 import { formatOf, type FileFormat } from "./read.ts";
 import { entityOfFile, type EntitySpec } from "./specs.ts";
 
@@ -67,8 +67,4 @@ function asExtract(file: string, notExtract: (why: string) => void): ExtractFile
       : "its name does not start with an entity (customers, invoices, payments, sales_orders, collection_attempts, credit_limits)",
   );
   return undefined;
-}
-
-function compareText(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }

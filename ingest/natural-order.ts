@@ -31,7 +31,8 @@ function compareDigits(x: string, y: string): number {
   return a.length - b.length || compareText(a, b);
 }
 
-function compareText(x: string, y: string): number {
+/** Code-point order, the same on every machine (localeCompare is not). */
+export function compareText(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -55,7 +55,8 @@ export interface ReaderCheck {
 
 /**
  * An extract opened for reading: `source` is a SQL relation with `_row` (see `position`) and one
- * column per header column. Nothing is materialised: validation reads it once, typing as it goes.
+ * column per header column. Validation reads it once, typing as it goes; only what the reader
+ * must hold to number rows (a CSV's records, a JSON Lines file's lines) is a table.
  */
 export interface OpenedExtract {
   source: string;

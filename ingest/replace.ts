@@ -4,13 +4,12 @@ import { REPLACED_SCHEMA } from "./schema.ts";
 import type { EntitySpec } from "./specs.ts";
 
 /**
- * The columns whose values in a file replace every earlier row with the same values. Usually
- * the entity's key; for payments the payment_id alone: a file's rows of a payment are the whole
- * payment (its allocation to documents included), so a restatement of 60 to INV1 + 40 to INV2
- * as 100 to INV1 leaves one row, not the stale INV2 row beside it.
+ * The columns whose values in a file replace every earlier row with the same values: the
+ * entity's declared `replaces`, else its key. Payments replace by payment_id alone, so a
+ * restatement of 60 to INV1 + 40 to INV2 as 100 to INV1 leaves one row, not the stale INV2 row.
  */
 export function replacementKey(spec: EntitySpec): string[] {
-  return spec.entity === "payments" ? ["payment_id"] : spec.key;
+  return spec.replaces ?? spec.key;
 }
 
 export interface Applied {
@@ -56,8 +55,8 @@ export async function applyFile(
            semi join (select distinct ${replacementKeys.join(", ")} from ${typedTable}) k on ${replacementKeys.map((c) => `r.${c} = k.${c}`).join(" and ")}
            anti join ${typedTable} t on ${sameContent("r", "t")}`;
   await wh.run(`create or replace temp table ${replaced} as ${earlierRows}`);
-  const [{ n: replacedRows }] = (await wh.all<{ n: string }>(`select count(*) as n from ${replaced}`)) as [{ n: string }];
-  if (Number(replacedRows) > 0) {
+  const replacedRows = await count(wh, replaced);
+  if (replacedRows > 0) {
     // Rows written earlier in this same load are not history: undoing the load removes them anyway.
     await wh.run(`insert into ${history} select *, $1, $2::TIMESTAMPTZ from ${replaced} where _load_id is distinct from $1`, [load.loadId, at]);
     // The entity key is unique in raw (a file's keys are unique, and a file replaces whole replacement-key groups).
@@ -73,7 +72,7 @@ export async function applyFile(
        anti join ${target} r on ${sameKey("t", "r")}`,
     [load.loadId, load.fileName, at],
   );
-  return { written: (await count(wh, target)) - before, replaced: Number(replacedRows) };
+  return { written: (await count(wh, target)) - before, replaced: replacedRows };
 }
 
 async function count(wh: Warehouse, table: string): Promise<number> {

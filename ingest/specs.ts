@@ -24,8 +24,14 @@ const entitySpec = z
     entity: z.string().regex(/^[a-z_]+$/),
     columns: z.array(columnSpec).min(1),
     key: z.array(z.string()).min(1),
+    /**
+     * The columns whose values in a file replace every earlier row with the same values, when
+     * that is not the whole key (see ingest/replace.ts); required columns, so never null.
+     */
+    replaces: z.array(z.string()).min(1).optional(),
   })
-  .refine((s) => s.key.every((k) => s.columns.some((c) => c.name === k)), "every key column must be a column");
+  .refine((s) => s.key.every((k) => s.columns.some((c) => c.name === k)), "every key column must be a column")
+  .refine((s) => (s.replaces ?? []).every((k) => s.columns.some((c) => c.name === k && c.required)), "every replacement column must be a required column");
 
 export type ColumnSpec = z.infer<typeof columnSpec>;
 export type EntitySpec = z.infer<typeof entitySpec>;
@@ -71,6 +77,8 @@ const definitions = [
   {
     entity: "payments",
     key: ["payment_id", "document_id"],
+    // A file's rows of a payment are the whole payment, its allocation to documents included.
+    replaces: ["payment_id"],
     columns: [
       text("payment_id", true),
       text("customer_id", true),
