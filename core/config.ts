@@ -40,6 +40,74 @@ const dateFormat = z.string().superRefine((format, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem, input: format });
 });
 
+const email = z.email({ message: "an e-mail address such as ar-team@example.com" });
+const share = z.number().min(0).max(1);
+const percent = z.number().min(0).max(10_000);
+const money = z.number().min(0).max(1e17);
+
+/** Config `notify`: the breach rules, who hears of them, and how delivery retries (README: Notify). */
+const notifySchema = z
+  .object({
+    from: z.string().min(1).max(200).default("arwatch <arwatch@example.com>"),
+    /** Breaches of customers with no valid collector address go here: never dropped. */
+    fallbackRecipients: z.array(email).min(1).default(["ar-team@example.com"]),
+    /** Portfolio thresholds are sent here. */
+    financeRecipients: z.array(email).min(1).default(["finance@example.com"]),
+    /** A breach still open is notified again after this many days, even if it did not escalate. */
+    renotifyDays: days(1).default(7),
+    /** A breach escalates when its amount grew by at least this share since it was last notified (0.25 = 25 %). */
+    escalationStep: z.number().min(0).max(100).default(0.25),
+    rules: z
+      .object({
+        overLimit: z.boolean().default(true),
+        /** Opt-in: utilisation at or above this share of the limit (e.g. 0.9); off when absent. */
+        nearLimit: share.optional(),
+        overMaxDebtAge: z.boolean().default(true),
+        /** Days past due; each is a higher level of the overdue rule. */
+        overdueDays: z.array(days(1)).default([30, 60, 90]).refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), "must be strictly increasing"),
+        brokenPromise: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    portfolio: z
+      .object({
+        /** Expected credit loss above this amount (in the currency); off when absent. */
+        expectedLossAbove: money.optional(),
+        /** Expected credit loss up more than this many percent on the previous month-end. */
+        expectedLossUpPercent: percent.optional().default(10),
+        /** DSO above this many days; off when absent. */
+        dsoAbove: days(1).optional(),
+        /** The share of the outstanding balance under follow-up below this (0–1); off when absent. */
+        followUpShareBelow: share.optional(),
+        /** Expected bad debt up more than this many percent on the previous month-end. */
+        expectedBadDebtUpPercent: percent.optional().default(10),
+      })
+      .strict()
+      .prefault({}),
+    workList: z
+      .object({
+        /** Reminder milestones in days past due (negative: before the due date). */
+        milestones: z.array(z.number().int().min(-365).max(36_500)).min(1).default([-3, 0, 7, 30]).refine((b) => b.every((v, i) => i === 0 || v > b[i - 1]!), "must be strictly increasing"),
+        /** How many customers each collector's "call first" list holds. */
+        callFirst: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .prefault({}),
+    delivery: z
+      .object({
+        /** Attempts before a message that keeps failing temporarily is marked failed. */
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        /** The first retry waits this long; each next one twice as long (capped at a day). */
+        retryAfterMinutes: z.number().int().min(1).max(1440).default(5),
+        /** Messages a second at most over SMTP (0: no limit). */
+        rateLimitPerSecond: z.number().int().min(0).max(10_000).default(0),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
 export const configSchema = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD, VND or THB").default("USD"),
@@ -76,6 +144,8 @@ export const configSchema = z
       .object({
         locale: z.enum(["en", "vi", "th"]).default("en"),
         title: z.string().min(1).max(80).default("arwatch"),
+        /** Where readers reach the published site; links in e-mails start here (no link without it). */
+        baseUrl: z.url({ protocol: /^https?$/, message: "an http(s) address such as https://ar.example.com/" }).optional(),
       })
       .strict()
       .prefault({}),
@@ -83,6 +153,18 @@ export const configSchema = z
       .object({
         dateFormats: z.array(dateFormat).min(1).default(["%Y-%m-%d", "%d/%m/%Y"]),
         archiveDir: z.string().min(1).optional(),
+        /** Where `arwatch run` looks for extracts when it is given no paths. */
+        inbox: z.string().min(1).default("data/inbox"),
+      })
+      .strict()
+      .prefault({}),
+    notify: notifySchema,
+    schedule: z
+      .object({
+        /** Five- or six-field cron expression (croner syntax); checked when the config loads. */
+        cron: z.string().min(1).default("0 6 * * *"),
+        /** An IANA time zone such as Asia/Bangkok; default the machine's own. */
+        timezone: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
