@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { Cron } from "croner";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -39,6 +40,25 @@ const dateFormat = z.string().superRefine((format, ctx) => {
   const problem = dateFormatProblem(format);
   if (problem) ctx.addIssue({ code: "custom", message: problem, input: format });
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why croner cannot schedule a cron expression, or undefined when it can; checked at load, not at 6 a.m. */
+export function cronProblem(expression: string): string | undefined {
+  try {
+    new Cron(expression, { paused: true }).stop();
+    return undefined;
+  } catch (e) {
+    return `not a cron expression croner accepts (minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5"): ${(e as Error).message}`;
+  }
+}
 
 const email = z.email({ message: "an e-mail address such as ar-team@example.com" });
 const share = z.number().min(0).max(1);
@@ -164,9 +184,17 @@ export const configSchema = z
         /** Five- or six-field cron expression (croner syntax); checked when the config loads. */
         cron: z.string().min(1).default("0 6 * * *"),
         /** An IANA time zone such as Asia/Bangkok; default the machine's own. */
-        timezone: z.string().min(1).optional(),
+        timezone: z
+          .string()
+          .min(1)
+          .optional()
+          .refine((zone) => zone === undefined || isTimeZone(zone), "not an IANA time zone (e.g. Asia/Bangkok, Asia/Ho_Chi_Minh)"),
       })
       .strict()
+      .superRefine((s, ctx) => {
+        const problem = cronProblem(s.cron);
+        if (problem) ctx.addIssue({ code: "custom", path: ["cron"], input: s.cron, message: problem });
+      })
       .prefault({}),
   })
   .strict()

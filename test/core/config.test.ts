@@ -10,6 +10,15 @@ describe("parseConfig(input)", () => {
     expect(c).toMatchObject({ currency: "USD", aging: { basis: "due_date", buckets: [30, 60, 90, 120] }, badDebt: { maxDebtAgeDays: 180 }, creditStatus: { warnAt: 0.9 } });
   });
 
+  it("fills notify, schedule and inbox defaults that work out of the box", () => {
+    const c = parseConfig({});
+    expect(c.notify).toMatchObject({ fallbackRecipients: ["ar-team@example.com"], financeRecipients: ["finance@example.com"], renotifyDays: 7, rules: { overLimit: true, overdueDays: [30, 60, 90] }, workList: { milestones: [-3, 0, 7, 30] } });
+    expect(c.notify.rules.nearLimit).toBeUndefined();
+    expect(c.schedule).toEqual({ cron: "0 6 * * *" });
+    expect(c.ingest.inbox).toBe("data/inbox");
+    expect(parseConfig({ schedule: { cron: "30 7 * * 1-5", timezone: "Asia/Ho_Chi_Minh" } }).schedule).toEqual({ cron: "30 7 * * 1-5", timezone: "Asia/Ho_Chi_Minh" });
+  });
+
   it("is frozen, so no stage can change what another reads", () => {
     const c = parseConfig({});
     expect(() => (c.aging.buckets as number[]).push(150)).toThrow();
@@ -29,6 +38,17 @@ describe("parseConfig(input)", () => {
     [{ ingest: { dateFormats: ["%Y-%m-%d", "%Q/%m/%Y"] } }, 'f.yaml: ingest.dateFormats.1 = "%Q/%m/%Y": %Q is not a date format code (e.g. %d/%m/%Y; codes: '],
     [{ ingest: { dateFormats: ["%d/%m"] } }, 'f.yaml: ingest.dateFormats.0 = "%d/%m": must give a year, a month and a day (e.g. %d/%m/%Y)'],
     [{ ingest: { dateFormats: ["%d/%m/%Y%"] } }, 'f.yaml: ingest.dateFormats.0 = "%d/%m/%Y%": ends with an unfinished % code'],
+    // Schedules and addresses fail when the config loads, not at the first 6 a.m. or the first send.
+    [{ schedule: { cron: "61 6 * * *" } }, 'f.yaml: schedule.cron = "61 6 * * *": not a cron expression croner accepts'],
+    [{ schedule: { cron: "every morning" } }, 'f.yaml: schedule.cron = "every morning": not a cron expression croner accepts'],
+    [{ schedule: { timezone: "Asia/Saigon City" } }, 'f.yaml: schedule.timezone = "Asia/Saigon City": not an IANA time zone'],
+    [{ notify: { fallbackRecipients: ["ar team@example.com"] } }, 'f.yaml: notify.fallbackRecipients.0 = "ar team@example.com": an e-mail address such as'],
+    [{ notify: { financeRecipients: [] } }, "f.yaml: notify.financeRecipients = []: Too small"],
+    [{ notify: { rules: { overdueDays: [60, 30] } } }, "f.yaml: notify.rules.overdueDays = [60,30]: must be strictly increasing"],
+    [{ notify: { workList: { milestones: [0, -3] } } }, "f.yaml: notify.workList.milestones = [0,-3]: must be strictly increasing"],
+    [{ notify: { rules: { nearLimit: 1.5 } } }, "f.yaml: notify.rules.nearLimit = 1.5: Too big"],
+    [{ notify: { retry: {} } }, "f.yaml: notify.retry: unknown key"],
+    [{ site: { baseUrl: "javascript:alert(1)" } }, 'f.yaml: site.baseUrl = "javascript:alert(1)": an http(s) address'],
   ])("names the key, the value and what was expected: %j", (input, message) => {
     expect(() => parseConfig(input, "f.yaml")).toThrow(message);
   });
