@@ -18,6 +18,15 @@ export interface DigestBreach {
   /** The figures behind it, by name (credit_limit, exposure_amount, days_past_due, threshold, ...), exact strings or numbers. */
   facts: Record<string, string | number | null>;
   firstSeenAsOf: string;
+  /** Optional: the customer's place in the aging drill-down, for a link straight to it (else the top of the aging page). */
+  agingPath?: AgingPath;
+}
+
+/** The aging drill-down's levels above a customer (reports/src/components/drill.js); null stands for "none". */
+export interface AgingPath {
+  team: string | null;
+  collector: string | null;
+  group: string | null;
 }
 
 /** One line of a collector's daily work list. */
@@ -32,6 +41,8 @@ export interface WorkListEntry {
   dueDate: string | null;
   /** The milestone reached (days past due), the promised date, or the dispute's note. */
   detail: string | null;
+  /** Optional: as DigestBreach.agingPath. */
+  agingPath?: AgingPath;
 }
 
 export interface Digest {
@@ -52,6 +63,11 @@ export interface Digest {
   siteTitle: string;
   breaches: DigestBreach[];
   workList: WorkListEntry[];
+  /**
+   * Optional: the message's Date header, an ISO 8601 instant (e.g. now().toISOString() when it is
+   * recorded). Without it the Date is the as-of date at 00:00 UTC, so a render never reads the clock.
+   */
+  date?: string;
 }
 
 /** A digest rendered: the subject (also stored in notify.messages) and the whole message as sent. */
