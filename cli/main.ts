@@ -28,9 +28,11 @@ function fail(message: string, details: string[], exitCode: number): never {
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  const err = e as Error & { code?: string; details?: unknown };
+  const err = e as Error & { code?: string; details?: unknown; exitCode?: unknown };
   if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
   // A stage's rejection (a refused ingest, say) carries the list of problems to print first.
   const details = Array.isArray(err.details) ? err.details.map(String) : [];
-  fail(String(err.message ?? err).replace(/^error: /, ""), details, err instanceof CommandFailed ? err.exitCode : 1);
+  // A busy warehouse (RunBusy) exits 75, "try again later", so a wrapper can tell it from a failure.
+  const exitCode = err instanceof CommandFailed ? err.exitCode : Number.isInteger(err.exitCode) ? (err.exitCode as number) : 1;
+  fail(String(err.message ?? err).replace(/^error: /, ""), details, exitCode);
 }
