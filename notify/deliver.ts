@@ -1,6 +1,17 @@
-// Delivery of the outbox (being built by the notify-mail work of issue 8).
+// Delivery of the outbox: every pending message whose next attempt is due goes out — over SMTP when
+// ARWATCH_SMTP_URL is set, else as an .eml file in the outbox folder — and only then is it marked
+// sent. Each status change is its own small statement (autocommit), so a crash mid-batch loses
+// nothing: what was not marked sent is tried again by the next run, with the same stored bytes and
+// so the same Message-ID. Delivery is therefore at-least-once: a crash after the server accepted a
+// message but before it was marked sent sends it twice, and mail clients show one (same Message-ID).
+import { sql } from "kysely";
+import { kyselyOver } from "../core/kysely.ts";
 import type { Logger } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import { writeEml } from "./deliver-outbox.ts";
+import { classifyFailure, createPooledTransport, describeSmtp, envelopeFrom, redactor, type FailureKind } from "./deliver-smtp.ts";
+import { isValidAddress } from "./render/address.ts";
+import type { NotifyTables } from "./schema.ts";
 
 export interface DeliveryOptions {
   now: () => Date;
@@ -20,7 +31,152 @@ export interface DeliveryResult {
   deliveredVia: string;
 }
 
+/** One pending message as delivery reads it. */
+interface Due {
+  message_id: string;
+  recipient: string;
+  raw_mime: string;
+  attempts: number;
+}
+
+/** How one message went: delivered (with where), or failed with what the failure means. */
+type Outcome = { ok: true; deliveredTo: string } | { ok: false; kind: FailureKind; error: string };
+
+/** Sends one message; never throws (a failure is an outcome). */
+type Sender = (message: Due) => Promise<Outcome>;
+
+const MAX_BACKOFF_MINUTES = 24 * 60;
+// Raw messages are read a page at a time, so a large backlog does not sit in memory at once.
+const PAGE = 200;
+
+/** The wait before the next attempt after `attempts` attempts: retryAfterMinutes × 2^(attempts−1), at most a day. */
+export function backoffMinutes(attempts: number, retryAfterMinutes: number): number {
+  return Math.min(retryAfterMinutes * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MINUTES);
+}
+
+/** Timestamps are stored in UTC, as TIMESTAMP without a zone. */
+function utc(date: Date): string {
+  return date.toISOString().slice(0, 23);
+}
+
 /** Delivers every pending message that is due; each status change is its own small update. */
-export async function deliverPending(_wh: Warehouse, _options: DeliveryOptions): Promise<DeliveryResult> {
-  throw new Error("delivery is not built yet");
+export async function deliverPending(wh: Warehouse, options: DeliveryOptions): Promise<DeliveryResult> {
+  const db = kyselyOver<NotifyTables>(wh);
+  const redact = options.smtpUrl ? redactor(options.smtpUrl) : (text: string) => text;
+  const dueIds = await db
+    .selectFrom("notify.messages")
+    .select("message_id")
+    .where("status", "=", "pending")
+    .where("next_attempt_at", "<=", sql<string>`cast(${utc(options.now())} as timestamp)`)
+    .orderBy("created_at")
+    .orderBy("message_id")
+    .execute();
+
+  const channel = options.smtpUrl ? smtpSender(options.smtpUrl, options.delivery.rateLimitPerSecond, redact) : outboxSender(options.outboxDir);
+  let sent = 0;
+  let failed = 0;
+  try {
+    pages: for (let i = 0; i < dueIds.length; i += PAGE) {
+      const ids = dueIds.slice(i, i + PAGE).map((r) => r.message_id);
+      const page = await db
+        .selectFrom("notify.messages")
+        .select(["message_id", "recipient", "raw_mime", "attempts"])
+        .where("message_id", "in", ids)
+        .where("status", "=", "pending")
+        .orderBy("created_at")
+        .orderBy("message_id")
+        .execute();
+      for (const message of page) {
+        const outcome = isValidAddress(message.recipient)
+          ? await channel.send(message)
+          : ({ ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` } as const);
+        const status = await record(db, message, outcome, options);
+        if (status === "sent") sent += 1;
+        if (status === "failed") failed += 1;
+        if (!outcome.ok) {
+          options.log.warn(`message ${message.message_id} to ${message.recipient}: ${redact(outcome.error)} (${status === "failed" ? "failed, not retried" : "will be retried"})`);
+          // The server or the folder itself is failing: every next message would fail the same way.
+          if (outcome.kind === "unreachable") {
+            options.log.warn(`delivery stopped for this run: ${redact(outcome.error)}; the remaining messages wait for the next run`);
+            break pages;
+          }
+        }
+      }
+    }
+  } finally {
+    await channel.close();
+  }
+
+  const waiting = await db
+    .selectFrom("notify.messages")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("status", "=", "pending")
+    .executeTakeFirstOrThrow();
+  return { sent, failed, waiting: Number(waiting.n), deliveredVia: channel.via };
+}
+
+/** Records one outcome in its own statement; only a still-pending row changes. */
+async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: Due, outcome: Outcome, options: DeliveryOptions): Promise<"sent" | "failed" | "pending"> {
+  const now = options.now();
+  const attempts = message.attempts + 1;
+  const row = db.updateTable("notify.messages").where("message_id", "=", message.message_id).where("status", "=", "pending");
+  if (outcome.ok) {
+    await row
+      .set({ status: "sent", attempts, sent_at: sql<string>`cast(${utc(now)} as timestamp)`, delivered_to: outcome.deliveredTo, last_error: null })
+      .execute();
+    return "sent";
+  }
+  const error = outcome.error.slice(0, 2000);
+  if (outcome.kind === "permanent" || attempts >= options.delivery.maxAttempts) {
+    await row.set({ status: "failed", attempts, last_error: error }).execute();
+    return "failed";
+  }
+  const next = new Date(now.getTime() + backoffMinutes(attempts, options.delivery.retryAfterMinutes) * 60_000);
+  await row.set({ attempts, next_attempt_at: sql<string>`cast(${utc(next)} as timestamp)`, last_error: error }).execute();
+  return "pending";
+}
+
+function errorText(e: unknown): string {
+  const err = e as { message?: string; response?: string };
+  return String(err?.response ?? err?.message ?? e).replace(/\s+/g, " ").trim();
+}
+
+function outboxSender(outboxDir: string): { via: string; send: Sender; close(): Promise<void> } {
+  return {
+    via: outboxDir,
+    async send(message) {
+      try {
+        return { ok: true, deliveredTo: writeEml(outboxDir, message.message_id, message.raw_mime) };
+      } catch (e) {
+        // A full disk or a folder that cannot be written fails every message alike.
+        return { ok: false, kind: "unreachable", error: `cannot write to the outbox folder ${outboxDir}: ${errorText(e)}` };
+      }
+    },
+    async close() {},
+  };
+}
+
+function smtpSender(smtpUrl: string, rateLimitPerSecond: number, redact: (t: string) => string): { via: string; send: Sender; close(): Promise<void> } {
+  const via = describeSmtp(smtpUrl);
+  let transport: ReturnType<typeof createPooledTransport>;
+  try {
+    transport = createPooledTransport(smtpUrl, rateLimitPerSecond);
+  } catch (e) {
+    throw new Error(redact(errorText(e)));
+  }
+  return {
+    via,
+    async send(message) {
+      try {
+        // The stored bytes as they are: same Message-ID on every attempt; the envelope names the one recipient.
+        const info = await transport.sendMail({ envelope: { from: envelopeFrom(message.raw_mime), to: [message.recipient] }, raw: message.raw_mime });
+        return { ok: true, deliveredTo: `${via} ${redact(String(info.response ?? ""))}`.trim() };
+      } catch (e) {
+        return { ok: false, kind: classifyFailure(e), error: redact(errorText(e)) };
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
 }

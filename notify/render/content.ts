@@ -1,0 +1,142 @@
+// What a digest says, once, in words of its locale: the HTML, the plain text and the CSV are each
+// a layout of these lines. Text from the data (customer names, notes) is cleaned of control and
+// direction-override characters here, so no layout can be broken by a name with CR/LF in it;
+// escaping for HTML is the HTML layout's job.
+import { formatAmount } from "../../core/money.ts";
+import type { Digest, DigestBreach, WorkListEntry } from "../digest.ts";
+import type { WorkListSection } from "../schema.ts";
+import { fill, wordsFor, type Locale } from "./labels.ts";
+import { agingUrl, customerPageUrl, portfolioUrl, siteBase } from "./links.ts";
+
+export const SECTION_ORDER: WorkListSection[] = ["milestone", "promise_due", "call_first", "disputed"];
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface AlertLine {
+  breach: DigestBreach;
+  rule: string;
+  change: string;
+  customer: string;
+  document: string;
+  amount: string;
+  facts: string;
+  links: Link[];
+}
+
+export interface WorkLine {
+  entry: WorkListEntry;
+  customer: string;
+  document: string;
+  amount: string;
+  daysPastDue: string;
+  dueDate: string;
+  detail: string;
+  links: Link[];
+}
+
+export interface DigestContent {
+  locale: Locale;
+  t: (key: string, fallback?: string) => string;
+  subject: string;
+  greeting: string;
+  intro: string[];
+  alerts: AlertLine[];
+  sections: { section: WorkListSection; title: string; lines: WorkLine[] }[];
+  footer: string;
+}
+
+// C0 and C1 controls, line and paragraph separators, and bidirectional overrides/isolates.
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/** Text from the data, on one line and without characters that could reorder or split it. */
+export function clean(text: string | null | undefined): string {
+  return text == null ? "" : text.replace(UNSAFE_CHARS, " ").trim();
+}
+
+// Facts whose values are money, so they get the currency's minor units.
+const MONEY_FACT = /(amount|limit|loss|debt|balance|exposure|threshold_amount)$/;
+
+function describeFacts(facts: DigestBreach["facts"], t: DigestContent["t"], currency: string): string {
+  return Object.entries(facts ?? {})
+    .filter(([, v]) => v !== null && v !== undefined && v !== "")
+    .map(([key, value]) => {
+      const label = t(`fact_${key}`, key.replace(/_/g, " "));
+      const shown = MONEY_FACT.test(key) && typeof value === "string" ? formatAmount(value, currency) : String(value);
+      return `${label}: ${clean(shown)}`;
+    })
+    .join("; ");
+}
+
+function customerLabel(name: string | null, id: string | null): string {
+  const n = clean(name);
+  const i = clean(id);
+  if (n && i) return `${n} (${i})`;
+  return n || i;
+}
+
+function linksFor(base: string | null, t: DigestContent["t"], customerId: string | null, rule: string, path: DigestBreach["agingPath"]): Link[] {
+  if (!base) return [];
+  if (customerId === null) return [{ label: t("portfolio_page"), url: portfolioUrl(base, rule) }];
+  return [
+    { label: t("customer_page"), url: customerPageUrl(base, customerId) },
+    { label: t("aging_drill"), url: agingUrl(base, customerId, path) },
+  ];
+}
+
+/** Counts for the subject: breaches by change, and work-list lines. */
+export function counts(digest: Digest): { new: number; escalated: number; reminder: number; work: number } {
+  const by = (change: string) => digest.breaches.filter((b) => b.change === change).length;
+  return { new: by("new"), escalated: by("escalated"), reminder: by("reminder"), work: digest.workList.length };
+}
+
+export function digestContent(digest: Digest): DigestContent {
+  const t = wordsFor(digest.locale);
+  const base = siteBase(digest.siteBaseUrl);
+  const money = (v: string | null) => (v === null ? "" : formatAmount(v, digest.currency));
+  // The subject carries no data but the title, the date and counts: no customer name can reach a header.
+  const subject = clean(fill(t("subject"), { title: clean(digest.siteTitle) || "arwatch", as_of: digest.asOf, ...counts(digest) }));
+  const intro = [fill(t("intro"), { as_of: digest.asOf })];
+  if (digest.role === "fallback") intro.push(t("intro_fallback"));
+  if (digest.role === "finance") intro.push(t("intro_finance"));
+  const collector = clean(digest.collector);
+  const alerts = digest.breaches.map((b) => ({
+    breach: b,
+    rule: t(`rule_${b.rule}`, b.rule),
+    change: t(`change_${b.change}`, b.change),
+    customer: customerLabel(b.customerName, b.customerId),
+    document: clean(b.documentId),
+    amount: money(b.amount),
+    facts: describeFacts(b.facts, t, digest.currency),
+    links: linksFor(base, t, b.customerId, b.rule, b.agingPath),
+  }));
+  const sections = SECTION_ORDER.map((section) => ({
+    section,
+    title: t(`section_${section}`),
+    lines: digest.workList
+      .filter((w) => w.section === section)
+      .sort((a, b) => a.rank - b.rank)
+      .map((w) => ({
+        entry: w,
+        customer: customerLabel(w.customerName, w.customerId),
+        document: clean(w.documentId),
+        amount: money(w.amount),
+        daysPastDue: w.daysPastDue === null ? "" : String(w.daysPastDue),
+        dueDate: w.dueDate ?? "",
+        detail: clean(w.detail),
+        links: linksFor(base, t, w.customerId, section, w.agingPath),
+      })),
+  })).filter((s) => s.lines.length > 0);
+  return {
+    locale: digest.locale,
+    t,
+    subject,
+    greeting: collector ? fill(t("greeting"), { name: collector }) : t("greeting_anonymous"),
+    intro,
+    alerts,
+    sections,
+    footer: fill(t("footer"), { currency: digest.currency }),
+  };
+}

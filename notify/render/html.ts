@@ -1,0 +1,63 @@
+// The digest's HTML part: plain tables with inline styles (mail clients drop <style> blocks and
+// never run scripts, but a name with markup must still stay text). Every value from the data goes
+// through escapeHtml; links are built from the site's base and URL-encoded ids.
+import type { DigestContent, Link } from "./content.ts";
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Text made safe for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+// Table attributes rather than a style per cell: every client understands them, and a long work
+// list stays a small message.
+const TABLE = 'border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse;border-color:#ccc"';
+const CELL = 'align="left" valign="top"';
+const NUM = 'align="right" valign="top" nowrap';
+
+function cell(text: string, numeric = false): string {
+  return `<td ${numeric ? NUM : CELL}>${escapeHtml(text)}</td>`;
+}
+
+function head(labels: string[]): string {
+  return `<tr>${labels.map((l) => `<th ${CELL}>${escapeHtml(l)}</th>`).join("")}</tr>`;
+}
+
+function linkCell(links: Link[]): string {
+  const anchors = links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`);
+  return `<td ${CELL}>${anchors.join(" · ")}</td>`;
+}
+
+export function digestHtml(c: DigestContent): string {
+  const t = c.t;
+  const withLinks = c.alerts.some((a) => a.links.length > 0) || c.sections.some((s) => s.lines.some((l) => l.links.length > 0));
+  const parts: string[] = [];
+  parts.push(`<p>${escapeHtml(c.greeting)}</p>`);
+  for (const line of c.intro) parts.push(`<p>${escapeHtml(line)}</p>`);
+
+  parts.push(`<h2>${escapeHtml(t("alerts"))}</h2>`);
+  if (c.alerts.length === 0) parts.push(`<p>${escapeHtml(t("no_alerts"))}</p>`);
+  else {
+    const labels = [t("alert"), t("change"), t("level"), t("customer"), t("document"), t("amount"), t("details"), t("first_seen")];
+    const rows = c.alerts.map(
+      (a) =>
+        `<tr>${cell(a.rule)}${cell(a.change)}${cell(String(a.breach.level), true)}${cell(a.customer)}${cell(a.document)}${cell(a.amount, true)}${cell(a.facts)}${cell(a.breach.firstSeenAsOf)}${withLinks ? linkCell(a.links) : ""}</tr>`,
+    );
+    parts.push(`<table ${TABLE}>${head(withLinks ? [...labels, t("links")] : labels)}${rows.join("")}</table>`);
+  }
+
+  parts.push(`<h2>${escapeHtml(t("work_list"))}</h2>`);
+  if (c.sections.length === 0) parts.push(`<p>${escapeHtml(t("no_work"))}</p>`);
+  for (const s of c.sections) {
+    parts.push(`<h3>${escapeHtml(s.title)}</h3>`);
+    const labels = [t("rank"), t("customer"), t("document"), t("amount"), t("days_past_due"), t("due_date"), t("details")];
+    const rows = s.lines.map(
+      (l) =>
+        `<tr>${cell(String(l.entry.rank), true)}${cell(l.customer)}${cell(l.document)}${cell(l.amount, true)}${cell(l.daysPastDue, true)}${cell(l.dueDate)}${cell(l.detail)}${withLinks ? linkCell(l.links) : ""}</tr>`,
+    );
+    parts.push(`<table ${TABLE}>${head(withLinks ? [...labels, t("links")] : labels)}${rows.join("")}</table>`);
+  }
+  parts.push(`<p style="color:#666;font-size:12px">${escapeHtml(c.footer)}</p>`);
+  return `<!doctype html>\n<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title></head>\n<body style="font-family:sans-serif">\n${parts.join("\n")}\n</body></html>\n`;
+}
