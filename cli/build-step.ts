@@ -6,17 +6,23 @@ import { formatTable } from "./table-format.ts";
 
 /** Builds the models as of the context's date; a failed blocking test shows its failing rows. */
 export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Promise<BuildResult> {
-  const [{ BuildFailed, buildModels }, { modelSettings }, { ensureRawSchema }] = await Promise.all([
+  const [{ BuildFailed, buildModels }, { modelSettings }, { ensureRawSchema }, { ensureNotifySchema }] = await Promise.all([
     import("../models/runner/build.ts"),
     import("../models/settings.ts"),
     import("../ingest/schema.ts"),
+    import("../notify/schema.ts"),
   ]);
   ctx.log.info(`building models as of ${ctx.asOf}`);
   const started = performance.now();
   try {
     // The runner knows neither the config nor ingest: it gets the models' settings as build
-    // parameters, and the raw tables are created first so that a warehouse with no load yet builds.
-    const result = await buildModels(wh, { asOf: ctx.asOf, log: ctx.log, select, ...modelSettings(ctx.config), prepare: ensureRawSchema });
+    // parameters, and the raw tables are created first so that a warehouse with no load yet builds;
+    // so are the notifier's tables, which the alerts marts (views) read before notify ever ran.
+    const prepare = async (w: Warehouse) => {
+      await ensureRawSchema(w);
+      await ensureNotifySchema(w);
+    };
+    const result = await buildModels(wh, { asOf: ctx.asOf, log: ctx.log, select, ...modelSettings(ctx.config), prepare });
     ctx.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     return result;
   } catch (e) {

@@ -3,13 +3,8 @@ import { join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { minorUnits } from "../core/money.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import { alertFiles, type DataFile } from "./export-alerts.ts";
 import { DIRECTORY_QUERIES, stageShards } from "./export-shards.ts";
-
-/** One data file of the site: its name under src/data and the query that fills it. */
-interface DataFile {
-  name: string;
-  sql: string;
-}
 
 /**
  * The site's data, read from the marts. Amounts stay exact decimal strings, dates ISO strings:
@@ -163,7 +158,7 @@ export async function exportSiteData(wh: Warehouse, dir: string, config: Config,
   const written = ["meta.json"];
   await stageShards(wh);
   const directories = Object.entries(DIRECTORY_QUERIES).map(([name, sql]) => ({ name, sql }));
-  for (const file of [...FILES, ...directories]) {
+  for (const file of [...FILES, ...directories, ...(await alertFiles(wh))]) {
     const rows = await wh.all(file.sql);
     const body = file.name.endsWith("headline.json") || file.name.endsWith("totals.json") ? rows[0] : rows;
     writeFileSync(join(dir, file.name), JSON.stringify(body));

@@ -1,8 +1,19 @@
 import type { Warehouse } from "../../core/warehouse.ts";
 import { LAYERS, type Layer, type Model } from "./project.ts";
 
-/** Tables written by ingest and by the runner itself; models may read them. */
-export const SOURCE_SCHEMAS = ["raw", "meta"];
+/**
+ * Tables written outside the models, which models may read: by ingest (raw), by the runner itself
+ * (meta), and by the notifier (notify: its ledger, outbox and work lists, read by marts views).
+ */
+export const SOURCE_SCHEMAS = ["raw", "meta", "notify"];
+
+/**
+ * Source schemas that a warehouse may not have yet, because the stage that writes them creates
+ * them itself: the notifier's. The CLI's build creates them first, so its builds always include
+ * every model; a bare build of a warehouse without the schema leaves out the models that read it
+ * (and those downstream of them) instead of failing on a table that is not there.
+ */
+export const OPTIONAL_SOURCE_SCHEMAS = ["notify"];
 
 interface TableRef {
   schema: string;
@@ -45,11 +56,17 @@ export async function modelsRead(wh: Warehouse, sql: string, where: string, mode
   return found;
 }
 
-/** Resolves each model's reads to other models: its parents. */
+/**
+ * Resolves each model's reads to other models: its parents. A model that reads an optional source
+ * schema the warehouse does not have is left out of the map, with everything downstream of it.
+ */
 export async function resolveDependencies(wh: Warehouse, models: Model[]): Promise<Map<string, string[]>> {
   const byId = new Map(models.map((m) => [m.id, m]));
   const parents = new Map<string, string[]>();
+  const absent = await absentOptionalSchemas(wh);
+  const unavailable = new Set<string>();
   for (const model of models) {
+    if (absent.length > 0 && (await tablesRead(wh, model.sql, model.path)).some((r) => absent.includes(r.schema))) unavailable.add(model.id);
     const found = await modelsRead(wh, model.sql, model.path, models);
     found.delete(model.id);
     for (const extra of model.dependsOn) {
@@ -65,7 +82,28 @@ export async function resolveDependencies(wh: Warehouse, models: Model[]): Promi
     }
     parents.set(model.id, [...found].sort());
   }
-  return parents;
+  return withoutUnavailable(parents, unavailable);
+}
+
+async function absentOptionalSchemas(wh: Warehouse): Promise<string[]> {
+  const rows = await wh.all<{ schema_name: string }>("select schema_name from information_schema.schemata where catalog_name = current_database()");
+  return OPTIONAL_SOURCE_SCHEMAS.filter((s) => !rows.some((r) => r.schema_name === s));
+}
+
+/** The graph less the unavailable models and every model that reads one of them, directly or not. */
+function withoutUnavailable(parents: Map<string, string[]>, unavailable: Set<string>): Map<string, string[]> {
+  if (unavailable.size === 0) return parents;
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [id, ps] of parents) {
+      if (!unavailable.has(id) && ps.some((p) => unavailable.has(p))) {
+        unavailable.add(id);
+        grew = true;
+      }
+    }
+  }
+  return new Map([...parents].filter(([id]) => !unavailable.has(id)));
 }
 
 /**
