@@ -38,5 +38,6 @@ export function digestCsv(digest: Digest): string {
       ]),
   );
   const rows = [header, ...alerts, ...work].map((row) => row.map((v) => neutralise(v as string | number | null)));
-  return stringify(rows, { bom: true, record_delimiter: "windows" });
+  // A lone CR is a line break to a spreadsheet as well: quote it like CRLF.
+  return stringify(rows, { bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ });
 }
