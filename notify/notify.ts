@@ -1,9 +1,12 @@
 // The notify stage's entry point: evaluate the rules on the marts of the last build, record what is
-// new (ledger + outbox, one transaction), then deliver what is pending. Filled in by the notify work
-// of issue 8; the signature is what `arwatch notify` and `arwatch run` call.
+// new (ledger + outbox, one transaction), then deliver what is pending. Recording comes first and
+// is committed before any delivery, so a failed or interrupted delivery loses nothing: the next
+// run sends what is still pending.
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import type { DeliveryOptions, DeliveryResult } from "./deliver.ts";
+import { recordNotifications, type Renderer } from "./record.ts";
 
 export interface NotifyOptions {
   config: Config;
@@ -17,6 +20,10 @@ export interface NotifyOptions {
   dryRun?: boolean;
   /** The run this notify belongs to, recorded on its messages (null for a bare `arwatch notify`). */
   runId?: string | null;
+  /** The digest renderer (default notify/render's renderDigest). */
+  render?: Renderer;
+  /** Delivery of the pending outbox (default notify/deliver.ts's deliverPending). */
+  deliver?: (wh: Warehouse, options: DeliveryOptions) => Promise<DeliveryResult>;
 }
 
 export interface NotifySummary {
@@ -35,6 +42,39 @@ export interface NotifySummary {
   preview?: string[];
 }
 
-export async function runNotify(_wh: Warehouse, _options: NotifyOptions): Promise<NotifySummary> {
-  throw new Error("notify is not built yet");
+/** Records, then delivers; a dry run records nothing and sends nothing, and says what it would send. */
+export async function runNotify(wh: Warehouse, options: NotifyOptions): Promise<NotifySummary> {
+  const render = options.render ?? (await import("./render/index.ts")).renderDigest;
+  const recorded = await recordNotifications(wh, {
+    config: options.config,
+    asOf: options.asOf,
+    now: options.now(),
+    runId: options.runId ?? null,
+    render,
+    dryRun: options.dryRun ?? false,
+  });
+  const { counts, messages } = recorded;
+  const breaches = `${counts.new} new, ${counts.escalated} escalated, ${counts.reminder} reminders, ${counts.resolved} resolved`;
+  if (options.dryRun) {
+    options.log.info(`dry run as of ${options.asOf}: ${breaches}; ${messages.length} messages would be sent; nothing recorded or sent`);
+    return {
+      breaches: counts,
+      queued: 0,
+      sent: 0,
+      failed: 0,
+      waiting: 0,
+      deliveredVia: "(dry run: nothing sent)",
+      preview: messages.map((m) => `${m.recipient}\t${m.subject}\t${m.why}`),
+    };
+  }
+  options.log.info(`notify as of ${options.asOf}: ${breaches}; ${messages.length} messages recorded`);
+  const deliver = options.deliver ?? (await import("./deliver.ts")).deliverPending;
+  const delivered = await deliver(wh, {
+    now: options.now,
+    smtpUrl: options.smtpUrl,
+    outboxDir: options.outboxDir,
+    delivery: options.config.notify.delivery,
+    log: options.log,
+  });
+  return { breaches: counts, queued: messages.length, ...delivered };
 }
