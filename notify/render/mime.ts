@@ -48,6 +48,8 @@ export async function composeMime(digest: Digest, parts: MimeParts): Promise<str
     subject: parts.subject,
     messageId: `<${digest.messageId}>`,
     date: messageDate(digest),
+    // CRLF throughout (RFC 5322), so the stored bytes are the bytes on the wire and in an .eml file.
+    newline: "windows",
     baseBoundary: createHash("sha256").update(digest.messageId).digest("hex").slice(0, 16),
     headers: { "Auto-Submitted": "auto-generated", "Content-Language": digest.locale },
     text: parts.text,
