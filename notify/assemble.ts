@@ -5,12 +5,20 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import type { BreachChange, Digest, DigestBreach, WorkListEntry } from "./digest.ts";
+import type { AgingPath, BreachChange, Digest, DigestBreach, WorkListEntry } from "./digest.ts";
 import { RULE_NAMES } from "./rules/index.ts";
 import type { RecipientRole, WorkListSection } from "./schema.ts";
 import { SECTIONS } from "./work-list/index.ts";
 
-interface ChangeRow {
+/** The customer's place in the aging drill-down (team → collector → group), from dim_customers. */
+interface PathColumns {
+  has_path: boolean;
+  team: string | null;
+  collector: string | null;
+  customer_group: string | null;
+}
+
+interface ChangeRow extends PathColumns {
   recipient: string;
   change: BreachChange;
   breach_id: string;
@@ -24,7 +32,7 @@ interface ChangeRow {
   first_seen_as_of: string;
 }
 
-interface WorkRow {
+interface WorkRow extends PathColumns {
   recipient: string;
   section: WorkListSection;
   rank: number | string;
@@ -50,13 +58,16 @@ export interface AssembleOptions {
   config: Config;
   /** A new Message-ID (without angle brackets) for each digest. */
   newMessageId?: () => string;
+  /** When the messages are recorded (their Date header), an ISO 8601 instant. */
+  date?: string;
 }
 
 /** One Digest per recipient with something to tell or a work list not sent yet, ordered by recipient. */
 export async function assembleDigests(wh: Warehouse, opts: AssembleOptions): Promise<Digest[]> {
   const changes = await wh.all<ChangeRow>(
     `select c.recipient, c.change, b.breach_id, b.rule, b.level, b.customer_id, d.customer_name, b.document_id,
-            b.amount, b.facts::varchar as facts, b.first_seen_as_of
+            b.amount, b.facts::varchar as facts, b.first_seen_as_of,
+            d.customer_id is not null as has_path, d.team, d.collector, d.customer_group
      from notify_changes as c
      join notify.breaches as b using (breach_id)
      left join marts.dim_customers as d on d.customer_id = b.customer_id
@@ -66,7 +77,8 @@ export async function assembleDigests(wh: Warehouse, opts: AssembleOptions): Pro
   );
   const work = await wh.all<WorkRow>(
     `select w.recipient, w.section, w.rank, w.customer_id, d.customer_name, w.document_id, w.amount,
-            w.days_past_due, w.due_date, w.detail
+            w.days_past_due, w.due_date, w.detail,
+            d.customer_id is not null as has_path, d.team, d.collector, d.customer_group
      from notify_work_list as w
      left join marts.dim_customers as d using (customer_id)
      order by w.recipient, list_position($sections::varchar[], w.section), w.rank`,
@@ -110,6 +122,7 @@ export async function assembleDigests(wh: Warehouse, opts: AssembleOptions): Pro
       siteTitle: config.site.title,
       breaches,
       workList,
+      ...(opts.date ? { date: opts.date } : {}),
     };
   });
 }
@@ -126,6 +139,7 @@ function toBreach(r: ChangeRow): DigestBreach {
     amount: r.amount,
     facts: r.facts ? (JSON.parse(r.facts) as Record<string, string | number | null>) : {},
     firstSeenAsOf: r.first_seen_as_of,
+    ...agingPath(r),
   };
 }
 
@@ -140,7 +154,12 @@ function toEntry(r: WorkRow): WorkListEntry {
     daysPastDue: r.days_past_due === null ? null : Number(r.days_past_due),
     dueDate: r.due_date,
     detail: r.detail,
+    ...agingPath(r),
   };
+}
+
+function agingPath(r: PathColumns): { agingPath?: AgingPath } {
+  return r.has_path ? { agingPath: { team: r.team, collector: r.collector, group: r.customer_group } } : {};
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {

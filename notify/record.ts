@@ -55,20 +55,14 @@ export async function lastBuild(wh: Warehouse): Promise<{ asOf: string; currency
 
 /** Evaluates, renders and records (or, for a dry run, evaluates and renders, then rolls back). */
 export async function recordNotifications(wh: Warehouse, opts: RecordOptions): Promise<RecordResult> {
-  await ensureNotifySchema(wh);
-  await ensureLedgerColumns(wh);
-  const build = await lastBuild(wh);
-  if (build.asOf !== opts.asOf) {
-    throw new Error(`the last build is as of ${build.asOf}, not ${opts.asOf}: run arwatch build --as-of ${opts.asOf} first (notify reads the marts of the last build)`);
-  }
-  const [ledger] = await wh.all<{ latest: string | null }>(
-    "select max(coalesce(notified_as_of, last_seen_as_of)) as latest from notify.breaches",
-  );
-  const latest = ledger?.latest;
-  if (latest && latest > opts.asOf) {
-    throw new Error(`the breach ledger has already been evaluated as of ${latest}; notify cannot go back to ${opts.asOf} (it would resolve and reopen breaches)`);
-  }
-  const work = () => recordInTransaction(wh, opts, build.currency);
+  // Everything, the schema's creation included, is inside the transaction, so that a dry run
+  // leaves the warehouse exactly as it found it.
+  const work = async () => {
+    await ensureNotifySchema(wh);
+    await ensureLedgerColumns(wh);
+    const currency = await checkAsOf(wh, opts.asOf);
+    return recordInTransaction(wh, opts, currency);
+  };
   if (!opts.dryRun) return wh.transaction(work);
   await wh.run("begin transaction");
   try {
@@ -78,13 +72,29 @@ export async function recordNotifications(wh: Warehouse, opts: RecordOptions): P
   }
 }
 
+/** The build must be as of the date asked for, and the ledger must not have moved past it. */
+async function checkAsOf(wh: Warehouse, asOf: string): Promise<string> {
+  const build = await lastBuild(wh);
+  if (build.asOf !== asOf) {
+    throw new Error(`the last build is as of ${build.asOf}, not ${asOf}: run arwatch build --as-of ${asOf} first (notify reads the marts of the last build)`);
+  }
+  const [ledger] = await wh.all<{ latest: string | null }>(
+    "select max(greatest(last_seen_as_of, coalesce(resolved_as_of, last_seen_as_of))) as latest from notify.breaches",
+  );
+  const latest = ledger?.latest;
+  if (latest && latest > asOf) {
+    throw new Error(`the breach ledger has already been evaluated as of ${latest}; notify cannot go back to ${asOf} (it would resolve and reopen breaches)`);
+  }
+  return build.currency;
+}
+
 async function recordInTransaction(wh: Warehouse, opts: RecordOptions, currency: string): Promise<RecordResult> {
   const { config, asOf } = opts;
   const now = utcTimestamp(opts.now);
   await evaluateRules(wh, config.notify);
   const counts = await updateLedger(wh, { asOf, now, notify: config.notify });
   await buildWorkList(wh, { asOf, workList: config.notify.workList });
-  const digests = await assembleDigests(wh, { asOf, currency, config, newMessageId: opts.newMessageId });
+  const digests = await assembleDigests(wh, { asOf, currency, config, newMessageId: opts.newMessageId, date: opts.now.toISOString() });
 
   const messages: RecordedMessage[] = [];
   const rows: (string | number | null)[][] = [];

@@ -1,37 +1,14 @@
 // Shared set-up of the notify engine tests: a real in-memory warehouse, the real build at each
-// as-of date, then runNotify with an injected clock. The digests handed to the renderer are kept
-// (the renderer itself is the real one once notify/render lands), so that tests can read what
-// each recipient was told as well as what the ledger and outbox tables hold.
+// as-of date, then runNotify with an injected clock. The digests handed to the (real) renderer
+// are kept, so that tests can read what each recipient was told as well as what the ledger and outbox tables hold. Delivery is the real
+// one too, into a temp outbox folder (no ARWATCH_SMTP_URL).
 import { parseConfig, type Config } from "../../core/config.ts";
 import { memoryLogger } from "../../core/log.ts";
 import type { Row, Warehouse } from "../../core/warehouse.ts";
-import type { Digest, RenderedMessage } from "../../notify/digest.ts";
+import type { Digest } from "../../notify/digest.ts";
 import { runNotify, type NotifySummary } from "../../notify/notify.ts";
+import { renderDigest } from "../../notify/render/index.ts";
 import { build, tempDir } from "../helpers/warehouse.ts";
-
-/** A stand-in used only while notify/render is not built: the digest as JSON, with a subject. */
-async function standInRender(digest: Digest): Promise<RenderedMessage> {
-  return { subject: `arwatch ${digest.asOf}: ${digest.breaches.length} breaches`, rawMime: JSON.stringify(digest) };
-}
-
-async function realOrStandInRender(): Promise<(d: Digest) => Promise<RenderedMessage>> {
-  const { renderDigest } = await import("../../notify/render/index.ts");
-  try {
-    await renderDigest(probeDigest());
-    return renderDigest;
-  } catch (e) {
-    if (/not built yet/.test(String(e))) return standInRender;
-    throw e;
-  }
-}
-
-function probeDigest(): Digest {
-  return {
-    messageId: "probe@arwatch", recipient: "probe@example.com", role: "collector", collector: "Probe", locale: "en",
-    currency: "USD", asOf: "2024-01-31", siteBaseUrl: null, from: "arwatch <arwatch@example.com>", siteTitle: "arwatch",
-    breaches: [], workList: [],
-  };
-}
 
 export interface NotifyHarness {
   wh: Warehouse;
@@ -43,17 +20,6 @@ export interface NotifyHarness {
 }
 
 export async function notifyHarness(wh: Warehouse, config: Config): Promise<NotifyHarness> {
-  const render = await realOrStandInRender();
-  const { deliverPending } = await import("../../notify/deliver.ts");
-  // Until notify/deliver.ts is built, delivery is a no-op here: these tests are about recording.
-  const deliver: typeof deliverPending = async (w, o) => {
-    try {
-      return await deliverPending(w, o);
-    } catch (e) {
-      if (/not built yet/.test(String(e))) return { sent: 0, failed: 0, waiting: 0, deliveredVia: o.outboxDir };
-      throw e;
-    }
-  };
   const digests: Digest[] = [];
   const outbox = tempDir("arwatch-notify-outbox-");
   const harness: NotifyHarness = {
@@ -70,10 +36,10 @@ export async function notifyHarness(wh: Warehouse, config: Config): Promise<Noti
         now: () => at,
         outboxDir: outbox,
         dryRun: opts.dryRun,
-        deliver,
+        // The real renderer, observed: the digests it was handed are kept for the tests to read.
         render: async (d) => {
           digests.push(d);
-          return render(d);
+          return renderDigest(d);
         },
       });
     },

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { emptyWarehouse, insertRaw } from "../helpers/warehouse.ts";
@@ -95,9 +98,9 @@ describe("arwatch notify: the breach ledger over five as-of dates", () => {
     const lan = summary.preview!.find((l) => l.startsWith(LAN))!;
     expect(lan).toContain("new over_limit (C1)");
     expect(lan).toContain("work list:");
-    for (const table of ["breaches", "messages", "message_breaches", "work_list_items"]) {
-      expect(await count(wh, `select * from notify.${table}`), table).toBe(0);
-    }
+    // Not even the notify tables were left behind: the dry run's transaction was rolled back whole.
+    expect(await count(wh, "select * from duckdb_tables() where schema_name = 'notify'")).toBe(0);
+    expect(readdirSync(h.outbox)).toEqual([]);
   });
 
   it("tells each recipient its own customers' breaches: the collector, else every fallback address; the portfolio to finance", async () => {
@@ -126,6 +129,24 @@ describe("arwatch notify: the breach ledger over five as-of dates", () => {
       "overdue|C1| L1 600.00",
       "portfolio_dso_above|| L1 51.07",
     ]);
+  });
+
+  it("delivers each recorded message to the outbox as valid MIME for its one recipient, with no Bcc", async () => {
+    const recorded = await wh.all<{ message_id: string; recipient: string; status: string }>(
+      "select message_id, recipient, status from notify.messages order by recipient",
+    );
+    expect(recorded.map((m) => [m.recipient, m.status])).toEqual([AR, BACKUP, CFO, LAN, MINH].map((r) => [r, "sent"]));
+    const files = readdirSync(h.outbox).filter((f) => f.endsWith(".eml")).sort();
+    expect(files).toEqual(recorded.map((m) => `${m.message_id}.eml`).sort());
+    for (const m of recorded) {
+      const raw = readFileSync(join(h.outbox, `${m.message_id}.eml`));
+      expect(raw.toString("latin1")).not.toMatch(/^bcc:/im);
+      const mail = await simpleParser(raw);
+      expect(mail.messageId).toBe(`<${m.message_id}>`);
+      const to = Array.isArray(mail.to) ? mail.to.flatMap((a) => a.value) : (mail.to?.value ?? []);
+      expect(to.map((a) => a.address?.toLowerCase())).toEqual([m.recipient]);
+      expect(mail.cc).toBeUndefined();
+    }
   });
 
   it("gives each collector a work list: milestones reached, promises falling due, whom to call first, disputes apart", async () => {
