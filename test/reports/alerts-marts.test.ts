@@ -142,6 +142,21 @@ describe("the alerts marts (views over the notifier's tables)", () => {
     expect(read("alerts-work-list-summary.json")).toMatchObject([{ collector: "Ann", milestone: 1, promise_due: 0, call_first: 1, disputed: 1, amount: "2400.00", message_status: "sent" }]);
     expect(read("no-collector-address.json").map((c: Record<string, unknown>) => c.customer_id)).toEqual(["B", "C", "D"]);
   });
+  it("cuts a long list at its first rows and says how many there are in all", async () => {
+    const wh = await builtWithNotifyRows();
+    // 501 failed messages more: 503 waiting or failed in all, the page gets the first 500 (failed first, oldest first).
+    await wh.run(`insert into notify.messages (message_id, created_at, as_of_date, recipient, recipient_role, locale, subject, raw_mime, status, attempts, next_attempt_at)
+                  select 'x' || i || '@arwatch', '2024-03-01 00:00:00'::TIMESTAMP + to_seconds(i), '2024-03-01', 'x@example.com', 'collector', 'en', 's', 'm', 'failed', 1,
+                         '2024-03-01 00:00:00'::TIMESTAMP + to_seconds(i)
+                    from range(501) t(i)`);
+    const dir = mkdtempSync(join(tmpdir(), "arwatch-alerts-"));
+    await exportSiteData(wh, dir, parseConfig({}), new Date("2024-03-31T02:00:00Z"));
+    const waiting = JSON.parse(readFileSync(join(dir, "alerts-messages-waiting.json"), "utf8"));
+    expect(waiting.length).toBe(500);
+    expect(waiting[0]).toMatchObject({ rank: 1, of_total: 503, status: "failed", created_at: "2024-03-01T00:00:00Z" });
+    expect(waiting.every((m: { status: string }) => m.status === "failed")).toBe(true);
+    wh.close();
+  });
 });
 
 describe("a build without the notifier's tables (a bare runner, as the model tests build)", () => {

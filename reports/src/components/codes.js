@@ -21,6 +21,16 @@ const CODES = {
     test_status: { pass: "Passed", warn: "Warning", fail: "Failed" },
     severity: { error: "Blocking", warn: "Warning" },
     segment: { all: "All customers" },
+    rule: {
+      over_limit: "Over credit limit", near_limit: "Near credit limit", over_max_debt_age: "Balance past the maximum debt age", overdue: "Overdue",
+      broken_promise: "Broken promise to pay", milestone: "Reminder milestone", portfolio_expected_loss_above: "Expected credit loss above its limit",
+      portfolio_expected_loss_up: "Expected credit loss up month on month", portfolio_dso_above: "DSO above target",
+      portfolio_follow_up_share_below: "Share under follow-up below target", portfolio_expected_bad_debt_up: "Expected bad debt up",
+    },
+    recipient_role: { collector: "Collector", fallback: "Fallback (no collector address)", finance: "Finance" },
+    message_status: { pending: "Waiting", sent: "Sent", failed: "Failed" },
+    section: { milestone: "Reminder milestones", promise_due: "Promises falling due", call_first: "Call first", disputed: "Disputed (not chased)" },
+    address_problem: { missing: "No address", invalid: "Not a valid address", not_in_customers_extract: "Not in the customers extract" },
   },
   vi: {
     bucket: { not_due: "Chưa đến hạn" },
@@ -40,6 +50,16 @@ const CODES = {
     test_status: { pass: "Đạt", warn: "Cảnh báo", fail: "Không đạt" },
     severity: { error: "Chặn", warn: "Cảnh báo" },
     segment: { all: "Tất cả khách hàng" },
+    rule: {
+      over_limit: "Vượt hạn mức tín dụng", near_limit: "Gần hạn mức tín dụng", over_max_debt_age: "Số dư quá tuổi nợ tối đa", overdue: "Quá hạn",
+      broken_promise: "Thất hứa thanh toán", milestone: "Mốc nhắc nợ", portfolio_expected_loss_above: "Tổn thất tín dụng dự kiến vượt ngưỡng",
+      portfolio_expected_loss_up: "Tổn thất tín dụng dự kiến tăng so với tháng trước", portfolio_dso_above: "DSO vượt mục tiêu",
+      portfolio_follow_up_share_below: "Tỷ lệ đang theo dõi thấp hơn mục tiêu", portfolio_expected_bad_debt_up: "Nợ xấu dự kiến tăng",
+    },
+    recipient_role: { collector: "Người thu nợ", fallback: "Địa chỉ dự phòng (không có địa chỉ người thu nợ)", finance: "Tài chính" },
+    message_status: { pending: "Đang chờ", sent: "Đã gửi", failed: "Không thành công" },
+    section: { milestone: "Mốc nhắc nợ", promise_due: "Hẹn thanh toán đến hạn", call_first: "Gọi trước", disputed: "Đang khiếu nại (không đòi)" },
+    address_problem: { missing: "Không có địa chỉ", invalid: "Địa chỉ không hợp lệ", not_in_customers_extract: "Không có trong danh sách khách hàng" },
   },
   th: {
     bucket: { not_due: "ยังไม่ครบกำหนด" },
@@ -59,6 +79,16 @@ const CODES = {
     test_status: { pass: "ผ่าน", warn: "เตือน", fail: "ไม่ผ่าน" },
     severity: { error: "หยุดการสร้าง", warn: "เตือน" },
     segment: { all: "ลูกค้าทั้งหมด" },
+    rule: {
+      over_limit: "เกินวงเงินเครดิต", near_limit: "ใกล้เต็มวงเงินเครดิต", over_max_debt_age: "ยอดค้างเกินอายุหนี้สูงสุด", overdue: "เกินกำหนดชำระ",
+      broken_promise: "ผิดนัดชำระ", milestone: "ถึงกำหนดเตือน", portfolio_expected_loss_above: "ผลขาดทุนด้านเครดิตที่คาดไว้เกินเกณฑ์",
+      portfolio_expected_loss_up: "ผลขาดทุนด้านเครดิตที่คาดไว้เพิ่มขึ้นจากเดือนก่อน", portfolio_dso_above: "DSO สูงกว่าเป้าหมาย",
+      portfolio_follow_up_share_below: "สัดส่วนที่อยู่ระหว่างติดตามต่ำกว่าเป้าหมาย", portfolio_expected_bad_debt_up: "หนี้สูญที่คาดไว้เพิ่มขึ้น",
+    },
+    recipient_role: { collector: "ผู้ติดตามหนี้", fallback: "ที่อยู่สำรอง (ไม่มีอีเมลผู้ติดตามหนี้)", finance: "ฝ่ายการเงิน" },
+    message_status: { pending: "รอส่ง", sent: "ส่งแล้ว", failed: "ไม่สำเร็จ" },
+    section: { milestone: "ถึงกำหนดเตือน", promise_due: "นัดชำระที่ถึงกำหนด", call_first: "โทรก่อน", disputed: "มีข้อโต้แย้ง (ไม่ติดตาม)" },
+    address_problem: { missing: "ไม่มีอีเมล", invalid: "อีเมลไม่ถูกต้อง", not_in_customers_extract: "ไม่มีในข้อมูลลูกค้า" },
   },
 };
 

@@ -6,6 +6,7 @@ export const NAV = [
   { path: "/credit", key: "credit" },
   { path: "/expected-loss", key: "expected_loss" },
   { path: "/collections", key: "collections" },
+  { path: "/alerts", key: "alerts" },
   { path: "/customers", key: "customers" },
   { path: "/data-quality", key: "data_quality" },
 ];
