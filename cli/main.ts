@@ -6,6 +6,8 @@ import { registerGenerate } from "./commands/generate.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
+import { registerRuns } from "./commands/runs.ts";
+import { registerSchedule } from "./commands/schedule.ts";
 import { registerSql } from "./commands/sql.ts";
 import { CommandFailed } from "./failure.ts";
 
@@ -15,7 +17,7 @@ const program = new Command("arwatch")
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerRun]) register(program);
+for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerRun, registerSchedule, registerRuns]) register(program);
 
 function fail(message: string, details: string[], exitCode: number): never {
   for (const d of details) process.stderr.write(`${d}\n`);

@@ -1,21 +1,56 @@
 import { existsSync, readdirSync } from "node:fs";
 import type { Command } from "commander";
 import { runBuild } from "../build-step.ts";
-import { contextFrom, type GlobalOptions } from "../context.ts";
+import { contextFrom, type Context, type GlobalOptions } from "../context.ts";
+import { CommandFailed } from "../failure.ts";
 import { withFigureOptions } from "../options.ts";
 import { SAMPLE, SAMPLE_DIR } from "../sample.ts";
 import { summarize } from "../summary.ts";
-import { withWarehouse } from "../warehouse-access.ts";
+import { safeForTerminal } from "../terminal-text.ts";
+import type { NotifySummary } from "../../notify/notify.ts";
+import type { PerformRunOptions } from "../../runs/perform-run.ts";
 import { siteHowTo } from "./report.ts";
+
+/** Where notify writes .eml files when ARWATCH_SMTP_URL is not set. */
+export const DEFAULT_OUTBOX = "data/outbox";
+
+export interface RunCommandOptions extends GlobalOptions {
+  sample?: boolean;
+  outbox?: string;
+}
+
+/** The options of one run of the whole job, shared by `arwatch run` and `arwatch schedule`. */
+export function runOptions(ctx: Context, opts: { outbox?: string }, paths: string[]): Omit<PerformRunOptions, "what" | "asOf"> {
+  return {
+    db: ctx.db,
+    config: ctx.config,
+    log: ctx.log,
+    now: () => new Date(),
+    paths,
+    inbox: ctx.config.ingest.inbox,
+    archiveDir: ctx.archiveDir,
+    warehousePath: ctx.db,
+    outboxDir: opts.outbox ?? DEFAULT_OUTBOX,
+    smtpUrl: process.env.ARWATCH_SMTP_URL || undefined,
+  };
+}
+
+/** "3 recorded; 3 written to data/outbox" — what the notify step did, for the summary. */
+export function messagesLine(n: NotifySummary): string {
+  const via = /^smtp/i.test(n.deliveredVia) ? `sent over ${n.deliveredVia}` : `written to ${n.deliveredVia}`;
+  const extra = [n.failed ? `${n.failed} failed` : "", n.waiting ? `${n.waiting} waiting to retry` : ""].filter(Boolean);
+  return `  Messages             ${n.queued} recorded this run; ${n.sent} ${via}${extra.length ? ` (${extra.join(", ")})` : ""}`;
+}
 
 export function registerRun(program: Command): void {
   withFigureOptions(
     program
       .command("run")
-      .description("the whole job: ingest the extracts, build the models and the report site, print the summary")
-      .argument("[paths...]", "extract files or folders")
-      .option("--sample", `use the bundled sample extracts in ${SAMPLE_DIR}, generating them if absent`),
-  ).action(async (paths: string[], opts: GlobalOptions & { sample?: boolean }) => {
+      .description("the whole job once, each step recorded (see arwatch runs): ingest the extracts, build the models, notify, build the report site")
+      .argument("[paths...]", "extract files or folders (default: the inbox folder, config ingest.inbox)")
+      .option("--sample", `use the bundled sample extracts in ${SAMPLE_DIR}, generating them if absent`)
+      .option("--outbox <dir>", `where messages are written as .eml files when ARWATCH_SMTP_URL is not set (default ${DEFAULT_OUTBOX})`),
+  ).action(async (paths: string[], opts: RunCommandOptions) => {
     const ctx = contextFrom(opts);
     if (opts.sample) {
       if (!existsSync(SAMPLE_DIR) || readdirSync(SAMPLE_DIR).length === 0) {
@@ -25,13 +60,44 @@ export function registerRun(program: Command): void {
       }
       paths = [...paths, SAMPLE_DIR];
     }
-    if (paths.length === 0) throw new Error("run: name extract files or folders, or use --sample");
-    const [{ ingest }, { buildSite }] = await Promise.all([import("../../ingest/ingest.ts"), import("../../reports/build-site.ts")]);
-    await withWarehouse(ctx.db, "create", async (wh) => {
-      await ingest(wh, paths, { config: ctx.config, log: ctx.log, archiveDir: ctx.archiveDir });
-      const result = await runBuild(ctx, wh);
-      const out = await buildSite(wh, { config: ctx.config, log: ctx.log, warehousePath: ctx.db, archiveDir: ctx.archiveDir });
-      process.stdout.write(`\n${await summarize(wh, result)}\n\n${siteHowTo(out)}\n`);
-    });
+    const [{ performRun }, { JobFailed }, { stopOnSignals }] = await Promise.all([
+      import("../../runs/perform-run.ts"),
+      import("../../runs/job.ts"),
+      import("../../runs/stop-signal.ts"),
+    ]);
+    const stop = stopOnSignals((m) => ctx.log.warn(`run: ${m}`));
+    try {
+      const { result } = await performRun(
+        { trigger: "manual", scheduledFor: null },
+        {
+          ...runOptions(ctx, opts, paths),
+          what: "arwatch run",
+          asOf: ctx.asOf,
+          stop,
+          build: (wh) => runBuild(ctx, wh),
+          after: async (wh, result, outputs) => {
+            if (result.outcome !== "ok") return;
+            const lines = [""];
+            if (outputs.inboxEmpty) lines.push(`No extracts in the inbox ${safeForTerminal(ctx.config.ingest.inbox)}: figures are from the data loaded before.`);
+            lines.push(await summarize(wh, outputs.build!));
+            if (outputs.notify) lines.push(messagesLine(outputs.notify));
+            lines.push("", siteHowTo(outputs.siteDir!), `Run ${result.runId} recorded: arwatch runs shows it.`, "");
+            process.stdout.write(lines.join("\n"));
+          },
+        },
+      );
+      if (result.outcome === "stopped") {
+        const code = result.stoppedBy === "SIGINT" ? 130 : 143;
+        throw new CommandFailed(`run ${result.runId} stopped by ${result.stoppedBy} after its ${result.steps.at(-1)?.name ?? "first"} step; not run: ${result.notStarted.join(", ")}`, [], code);
+      }
+    } catch (e) {
+      if (!(e instanceof JobFailed)) throw e;
+      // The step's own error keeps its details (a data test's failing rows); the run is recorded as failed.
+      const cause = e.cause as Error & { details?: unknown; exitCode?: number };
+      const details = Array.isArray(cause?.details) ? cause.details.map(String) : [];
+      throw new CommandFailed(`run ${e.runId} failed at the ${e.step} step (recorded; see arwatch runs): ${cause?.message ?? e.message}`, details, cause instanceof CommandFailed ? cause.exitCode : 1);
+    } finally {
+      stop.dispose();
+    }
   });
 }
