@@ -1,7 +1,8 @@
 -- The customers with no valid collector address: the notifier sends their breaches to every
 -- notify.fallbackRecipients address instead, and the data-quality page lists them as
--- "no collector address". Valid means the same as ingest's check of collector_email
--- (ingest/validate.ts): one address, no spaces, brackets, commas, semicolons or quotes.
+-- "no collector address". Valid means what the notifier's choice of recipient means
+-- (notify/rules/setup/recipients.sql): the trimmed, lower-cased collector_email is one address
+-- with no spaces, brackets, commas, semicolons, quotes or backslashes.
 with
 
 customers as (
@@ -12,8 +13,8 @@ checked as (
     select
         *,
         coalesce(regexp_full_match(
-            collector_email,
-            '[^@\s<>,;"'']+@[^@\s<>,;"'']+\.[^@\s<>,;"'']+'
+            lower(trim(collector_email)),
+            '[^@\s<>,;"''()\[\]\\]+@[^@\s<>,;"''()\[\]\\]+\.[^@\s<>,;"''()\[\]\\]+'
         ), false) as has_valid_address,
     from customers
 ),

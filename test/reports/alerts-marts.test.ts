@@ -10,7 +10,7 @@ import { buildModels } from "../../models/runner/build.ts";
 import { modelSettings } from "../../models/settings.ts";
 import { ensureNotifySchema } from "../../notify/schema.ts";
 import { exportSiteData } from "../../reports/export-data.ts";
-import { build, emptyWarehouse } from "../helpers/warehouse.ts";
+import { build, emptyWarehouse, insertRaw } from "../helpers/warehouse.ts";
 import { AS_OF, HOSTILE, insertAlertsLedger, insertNotifyRows } from "./alerts-warehouse.ts";
 
 /** A build as the CLI makes it: the raw tables and the notifier's tables are created first. */
@@ -155,6 +155,24 @@ describe("the alerts marts (views over the notifier's tables)", () => {
     expect(waiting.length).toBe(500);
     expect(waiting[0]).toMatchObject({ rank: 1, of_total: 503, status: "failed", created_at: "2024-03-01T00:00:00Z" });
     expect(waiting.every((m: { status: string }) => m.status === "failed")).toBe(true);
+    wh.close();
+  });
+});
+
+describe("rpt_alerts_no_collector_address", () => {
+  it("calls an address valid exactly when the notifier would write to it (trimmed, any case; no brackets)", async () => {
+    const wh = await emptyWarehouse();
+    await insertRaw(wh, "customers", [
+      { customer_id: "E", customer_name: "Eve", collector: "Eve", collector_email: "  Eve@Example.COM " },
+      { customer_id: "F", customer_name: "Fay", collector: "Fay", collector_email: "fay(x)@example.com" },
+      { customer_id: "G", customer_name: "Gus", collector: "Gus", collector_email: "   " },
+    ]);
+    await buildLikeTheCli(wh);
+    const rows = await wh.all("select customer_id, address_problem from marts.rpt_alerts_no_collector_address order by customer_id");
+    expect(rows).toEqual([
+      { customer_id: "F", address_problem: "invalid" },
+      { customer_id: "G", address_problem: "missing" },
+    ]);
     wh.close();
   });
 });
