@@ -40,7 +40,7 @@ export async function tablesRead(wh: Warehouse, sql: string, where: string): Pro
 }
 
 /**
- * The models a query reads. Reads of raw.* and meta.* are sources; anything else unknown fails,
+ * The models a query reads. Reads of the source schemas are sources; anything else unknown fails,
  * naming where the query comes from and the table.
  */
 export async function modelsRead(wh: Warehouse, sql: string, where: string, models: Model[]): Promise<Set<string>> {
@@ -49,7 +49,7 @@ export async function modelsRead(wh: Warehouse, sql: string, where: string, mode
     if (SOURCE_SCHEMAS.includes(ref.schema)) continue;
     const id = ref.schema ? `${ref.schema}.${ref.table}` : models.find((m) => m.name === ref.table)?.id;
     if (!id || !models.some((m) => m.id === id)) {
-      throw new Error(`${where}: reads ${ref.schema ? `${ref.schema}.` : ""}${ref.table}, which is neither a model nor a source (raw.*, meta.*)`);
+      throw new Error(`${where}: reads ${ref.schema ? `${ref.schema}.` : ""}${ref.table}, which is neither a model nor a source (${SOURCE_SCHEMAS.map((schema) => `${schema}.*`).join(", ")})`);
     }
     found.add(id);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,6 +178,27 @@ describe("rpt_alerts_no_collector_address", () => {
 });
 
 describe("a build without the notifier's tables (a bare runner, as the model tests build)", () => {
+  it("leaves out a model that reads the absent notify schema and every model downstream of it, and builds the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "arwatch-models-"));
+    mkdirSync(join(dir, "marts"));
+    const files: Record<string, string> = {
+      "reads_notify.sql": "select message_id from notify.messages",
+      "downstream.sql": "select count(*) as n from marts.reads_notify",
+      "other.sql": "select customer_id from raw.customers",
+    };
+    for (const [file, sql] of Object.entries(files)) writeFileSync(join(dir, "marts", file), sql);
+    const doc = (name: string, column: string) => `  - name: ${name}\n    description: ${name}\n    materialized: view\n    columns: [{ name: ${column}, description: ${column} }]\n`;
+    writeFileSync(join(dir, "marts", "_marts__models.yml"), `models:\n${doc("reads_notify", "message_id")}${doc("downstream", "n")}${doc("other", "customer_id")}`);
+    const wh = await emptyWarehouse();
+    const bare = await buildModels(wh, { asOf: AS_OF, log: silentLogger, modelsDir: dir });
+    expect(bare.models.map((m) => m.id)).toEqual(["marts.other"]);
+    // With the schema there (as the CLI prepares it), all three build.
+    await ensureNotifySchema(wh);
+    const full = await buildModels(wh, { asOf: AS_OF, log: silentLogger, modelsDir: dir });
+    expect(full.models.map((m) => m.id).sort()).toEqual(["marts.downstream", "marts.other", "marts.reads_notify"]);
+    wh.close();
+  });
+
   it("builds every other mart, leaves the alerts views out, and the site's alerts files say they are not built", async () => {
     const wh = await emptyWarehouse();
     await insertAlertsLedger(wh);
