@@ -20,6 +20,8 @@ export interface DeliveryOptions {
   outboxDir: string;
   delivery: { maxAttempts: number; retryAfterMinutes: number; rateLimitPerSecond: number };
   log: Logger;
+  /** Called after each message's outcome is recorded, with the time its send and record took (progress, the benchmark). */
+  onAttempt?: (attempt: { messageId: string; status: "sent" | "failed" | "pending"; ms: number }) => void;
 }
 
 export interface DeliveryResult {
@@ -87,12 +89,14 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
         .orderBy("message_id")
         .execute();
       for (const message of page) {
+        const started = performance.now();
         const outcome = isValidAddress(message.recipient)
           ? await channel.send(message)
           : ({ ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` } as const);
         const status = await record(db, message, outcome, options);
         if (status === "sent") sent += 1;
         if (status === "failed") failed += 1;
+        options.onAttempt?.({ messageId: message.message_id, status, ms: performance.now() - started });
         if (!outcome.ok) {
           options.log.warn(`message ${message.message_id} to ${message.recipient}: ${redact(outcome.error)} (${status === "failed" ? "failed, not retried" : "will be retried"})`);
           // The server or the folder itself is failing: every next message would fail the same way.

@@ -8,6 +8,13 @@ import type { WorkListSection } from "../schema.ts";
 import { fill, wordsFor, type Locale } from "./labels.ts";
 import { agingUrl, customerPageUrl, portfolioUrl, siteBase } from "./links.ts";
 
+/**
+ * Lines the body shows per list (the alerts, each work-list section); the rest are in the CSV.
+ * A first run over a large ledger can open thousands of breaches for one collector: a message
+ * that long is neither read nor quick to send, and the CSV carries every line anyway.
+ */
+export const BODY_LINES = 100;
+
 export const SECTION_ORDER: WorkListSection[] = ["milestone", "promise_due", "call_first", "disputed"];
 
 export interface Link {
@@ -43,8 +50,10 @@ export interface DigestContent {
   subject: string;
   greeting: string;
   intro: string[];
+  /** The alerts shown in the body (at most BODY_LINES; the CSV has them all) and how many there are. */
   alerts: AlertLine[];
-  sections: { section: WorkListSection; title: string; lines: WorkLine[] }[];
+  alertsTotal: number;
+  sections: { section: WorkListSection; title: string; lines: WorkLine[]; total: number }[];
   footer: string;
 }
 
@@ -86,6 +95,11 @@ function linksFor(base: string | null, t: DigestContent["t"], customerId: string
   ];
 }
 
+/** "100 of 2,345 lines shown; the attached CSV has them all." */
+export function shownNote(c: DigestContent, shown: number, total: number): string {
+  return fill(c.t("lines_shown"), { n: shown.toLocaleString("en-US"), total: total.toLocaleString("en-US") });
+}
+
 /** Counts for the subject: breaches by change, and work-list lines. */
 export function counts(digest: Digest): { new: number; escalated: number; reminder: number; work: number } {
   const by = (change: string) => digest.breaches.filter((b) => b.change === change).length;
@@ -102,7 +116,7 @@ export function digestContent(digest: Digest): DigestContent {
   if (digest.role === "fallback") intro.push(t("intro_fallback"));
   if (digest.role === "finance") intro.push(t("intro_finance"));
   const collector = clean(digest.collector);
-  const alerts = digest.breaches.map((b) => ({
+  const alerts = digest.breaches.slice(0, BODY_LINES).map((b) => ({
     breach: b,
     rule: t(`rule_${b.rule}`, b.rule),
     change: t(`change_${b.change}`, b.change),
@@ -112,23 +126,20 @@ export function digestContent(digest: Digest): DigestContent {
     facts: describeFacts(b.facts, t, digest.currency),
     links: linksFor(base, t, b.customerId, b.rule, b.agingPath),
   }));
-  const sections = SECTION_ORDER.map((section) => ({
-    section,
-    title: t(`section_${section}`),
-    lines: digest.workList
-      .filter((w) => w.section === section)
-      .sort((a, b) => a.rank - b.rank)
-      .map((w) => ({
-        entry: w,
-        customer: customerLabel(w.customerName, w.customerId),
-        document: clean(w.documentId),
-        amount: money(w.amount),
-        daysPastDue: w.daysPastDue === null ? "" : String(w.daysPastDue),
-        dueDate: w.dueDate ?? "",
-        detail: clean(w.detail),
-        links: linksFor(base, t, w.customerId, section, w.agingPath),
-      })),
-  })).filter((s) => s.lines.length > 0);
+  const sections = SECTION_ORDER.map((section) => {
+    const entries = digest.workList.filter((w) => w.section === section).sort((a, b) => a.rank - b.rank);
+    const lines = entries.slice(0, BODY_LINES).map((w) => ({
+      entry: w,
+      customer: customerLabel(w.customerName, w.customerId),
+      document: clean(w.documentId),
+      amount: money(w.amount),
+      daysPastDue: w.daysPastDue === null ? "" : String(w.daysPastDue),
+      dueDate: w.dueDate ?? "",
+      detail: clean(w.detail),
+      links: linksFor(base, t, w.customerId, section, w.agingPath),
+    }));
+    return { section, title: t(`section_${section}`), lines, total: entries.length };
+  }).filter((s) => s.total > 0);
   return {
     locale: digest.locale,
     t,
@@ -136,6 +147,7 @@ export function digestContent(digest: Digest): DigestContent {
     greeting: collector ? fill(t("greeting"), { name: collector }) : t("greeting_anonymous"),
     intro,
     alerts,
+    alertsTotal: digest.breaches.length,
     sections,
     footer: fill(t("footer"), { currency: digest.currency }),
   };

@@ -1,7 +1,7 @@
-// The digest's HTML part: plain tables with inline styles (mail clients drop <style> blocks and
-// never run scripts, but a name with markup must still stay text). Every value from the data goes
+// The digest's HTML part: plain tables (mail clients never run scripts, but a name with markup
+// must still stay text). Every value from the data goes
 // through escapeHtml; links are built from the site's base and URL-encoded ids.
-import type { DigestContent, Link } from "./content.ts";
+import { shownNote, type DigestContent, type Link } from "./content.ts";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -10,23 +10,22 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-// Table attributes rather than a style per cell: every client understands them, and a long work
-// list stays a small message.
-const TABLE = 'border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse;border-color:#ccc"';
-const CELL = 'align="left" valign="top"';
-const NUM = 'align="right" valign="top" nowrap';
+// One small style sheet instead of a style per cell: a long work list stays a small message.
+// Clients that drop <style> still get plain bordered tables from the attributes.
+const STYLE = "body{font-family:sans-serif}table{border-collapse:collapse;margin:0 0 16px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}td.n{text-align:right;white-space:nowrap}.note{color:#666;font-size:12px}";
+const TABLE = 'border="1" cellpadding="4" cellspacing="0"';
 
 function cell(text: string, numeric = false): string {
-  return `<td ${numeric ? NUM : CELL}>${escapeHtml(text)}</td>`;
+  return `${numeric ? '<td class="n">' : "<td>"}${escapeHtml(text)}</td>`;
 }
 
 function head(labels: string[]): string {
-  return `<tr>${labels.map((l) => `<th ${CELL}>${escapeHtml(l)}</th>`).join("")}</tr>`;
+  return `<tr>${labels.map((l) => `<th>${escapeHtml(l)}</th>`).join("")}</tr>`;
 }
 
 function linkCell(links: Link[]): string {
   const anchors = links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`);
-  return `<td ${CELL}>${anchors.join(" · ")}</td>`;
+  return `<td>${anchors.join(" · ")}</td>`;
 }
 
 export function digestHtml(c: DigestContent): string {
@@ -45,6 +44,7 @@ export function digestHtml(c: DigestContent): string {
         `<tr>${cell(a.rule)}${cell(a.change)}${cell(String(a.breach.level), true)}${cell(a.customer)}${cell(a.document)}${cell(a.amount, true)}${cell(a.facts)}${cell(a.breach.firstSeenAsOf)}${withLinks ? linkCell(a.links) : ""}</tr>`,
     );
     parts.push(`<table ${TABLE}>${head(withLinks ? [...labels, t("links")] : labels)}${rows.join("")}</table>`);
+    if (c.alertsTotal > c.alerts.length) parts.push(`<p class="note">${escapeHtml(shownNote(c, c.alerts.length, c.alertsTotal))}</p>`);
   }
 
   parts.push(`<h2>${escapeHtml(t("work_list"))}</h2>`);
@@ -57,7 +57,8 @@ export function digestHtml(c: DigestContent): string {
         `<tr>${cell(String(l.entry.rank), true)}${cell(l.customer)}${cell(l.document)}${cell(l.amount, true)}${cell(l.daysPastDue, true)}${cell(l.dueDate)}${cell(l.detail)}${withLinks ? linkCell(l.links) : ""}</tr>`,
     );
     parts.push(`<table ${TABLE}>${head(withLinks ? [...labels, t("links")] : labels)}${rows.join("")}</table>`);
+    if (s.total > s.lines.length) parts.push(`<p class="note">${escapeHtml(shownNote(c, s.lines.length, s.total))}</p>`);
   }
-  parts.push(`<p style="color:#666;font-size:12px">${escapeHtml(c.footer)}</p>`);
-  return `<!doctype html>\n<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title></head>\n<body style="font-family:sans-serif">\n${parts.join("\n")}\n</body></html>\n`;
+  parts.push(`<p class="note">${escapeHtml(c.footer)}</p>`);
+  return `<!doctype html>\n<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title><style>${STYLE}</style></head>\n<body>\n${parts.join("\n")}\n</body></html>\n`;
 }

@@ -1,6 +1,6 @@
 // The digest's plain-text part, for clients that do not show HTML and for reading in a terminal.
 // Values were cleaned of control characters in content.ts, so each stays on its own line.
-import type { DigestContent, Link } from "./content.ts";
+import { shownNote, type DigestContent, type Link } from "./content.ts";
 
 function links(ls: Link[]): string[] {
   return ls.map((l) => `    ${l.label}: ${l.url}`);
@@ -20,6 +20,7 @@ export function digestText(c: DigestContent): string {
     out.push(`    ${t("first_seen")}: ${a.breach.firstSeenAsOf}`);
     out.push(...links(a.links));
   }
+  if (c.alertsTotal > c.alerts.length) out.push(shownNote(c, c.alerts.length, c.alertsTotal));
   out.push("", `== ${t("work_list")} ==`);
   if (c.sections.length === 0) out.push(t("no_work"));
   for (const s of c.sections) {
@@ -30,6 +31,7 @@ export function digestText(c: DigestContent): string {
       out.push(`${l.entry.rank}. ${joinParts([l.customer, l.document, l.amount, dpd, due, l.detail])}`);
       out.push(...links(l.links));
     }
+    if (s.total > s.lines.length) out.push(shownNote(c, s.lines.length, s.total));
   }
   out.push("", c.footer, "");
   return out.join("\n");

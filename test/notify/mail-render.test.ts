@@ -83,10 +83,10 @@ describe("renderDigest(digest)", () => {
     const { mail } = await parse();
     const html = String(mail.html);
     expect(html).toContain('<html lang="en">');
-    expect(html).toContain('<td align="left" valign="top">Bình Minh (C/002 &amp; Co)</td>');
+    expect(html).toContain("<td>Bình Minh (C/002 &amp; Co)</td>");
     expect(html).toContain(`<a href="${BASE}/customer?id=C%2F002%20%26%20Co">Customer page</a>`);
     expect(html).toContain(`<a href="${BASE}/aging?team=North&amp;collector=Anna&amp;group=&amp;customer=C001">Aging drill-down</a>`);
-    expect(html).toContain('<td align="right" valign="top" nowrap>11,500.50</td>');
+    expect(html).toContain('<td class="n">11,500.50</td>');
     // The sections in their fixed order, the disputed one last and named as not chased.
     const order = ["Reminders due (milestones reached)", "Call first (ranked by amount at risk)", "Disputed: listed apart, not chased"].map((t) => html.indexOf(`<h3>${t}</h3>`));
     expect(order.every((i) => i > 0)).toBe(true);
@@ -169,5 +169,20 @@ describe("digest labels", () => {
       expect(Object.keys(LABELS[locale]).sort()).toEqual(keys);
       for (const key of keys) expect((LABELS[locale] as Record<string, string>)[key]!.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("renderDigest with a long work list", () => {
+  it("shows the first 100 lines of a list in the body, says how many there are, and keeps them all in the CSV", async () => {
+    const workList = Array.from({ length: 250 }, (_, i) => ({ section: "milestone" as const, rank: i + 1, customerId: `C${i + 1}`, customerName: null, documentId: `INV-${i + 1}`, amount: "10", daysPastDue: 7, dueDate: "2026-06-23", detail: "7" }));
+    const { subject, mail } = await parse(annaDigest({ breaches: [], workList, siteBaseUrl: null }));
+    expect(subject).toContain("work list 250");
+    const text = String(mail.text);
+    expect(text).toContain("100. C100 · INV-100 · 10.00");
+    expect(text).not.toContain("101. C101");
+    expect(text).toContain("100 of 250 lines shown; the attached CSV has them all.");
+    expect(String(mail.html)).toContain('<p class="note">100 of 250 lines shown; the attached CSV has them all.</p>');
+    const csvLines = mail.attachments[0]!.content.toString("utf8").split("\r\n").filter((l) => l.startsWith("work_list,"));
+    expect(csvLines).toHaveLength(250);
   });
 });
