@@ -4,7 +4,7 @@ import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/log.ts";
 import { elapsed, rate } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { dropTempTables } from "../core/warehouse.ts";
+import { dropTempTables, ident } from "../core/warehouse.ts";
 import { archiveSnapshot } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
 import { paymentRowProblems } from "./payment-rows.ts";
@@ -66,7 +66,8 @@ export async function ingest(wh: Warehouse, paths: string[], options: IngestOpti
     return await ingestFiles(wh, files, snapshots, options);
   } finally {
     // The per-file temp tables hold every row of a file: free them before the build needs the memory.
-    await dropTempTables(wh, "^_(typed|text|rejects|reject_scans|replaced)_[0-9]+$");
+    await dropTempViews(wh, "^_typed_[0-9]+$");
+    await dropTempTables(wh, "^_(typed|typed_data|text|rejects|reject_scans|replaced)_[0-9]+$");
     snapshots.remove();
   }
 }
@@ -159,6 +160,12 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
   const undoHint = written > 0 ? `; to take it back: arwatch ingest --undo ${loadId}` : "; no row changed, nothing to undo";
   log.info(`loaded ${outcomes.filter((o) => o.outcome === "loaded").length} file(s), ${rate(rows, elapsed(started))}${undoHint}`);
   return outcomes;
+}
+
+/** Drops this connection's temp views whose names match a regular expression (a CSV's typed rows are a view that numbers them). */
+async function dropTempViews(wh: Warehouse, namePattern: string): Promise<void> {
+  const views = await wh.all<{ name: string }>("select view_name as name from duckdb_views() where temporary and regexp_matches(view_name, $1)", [namePattern]);
+  for (const { name } of views) await wh.run(`drop view if exists temp.main.${ident(name)}`);
 }
 
 /** One number per ingest call, increasing: what "later load" means for undo. */

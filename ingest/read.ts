@@ -80,8 +80,15 @@ export interface OpenedExtract {
    */
   sequential?: { source: string; rejectsTable: string };
   /**
-   * CSV: the statement that reads the file into a temp table, which `source` numbers by rowid.
-   * Validation runs it first (and falls back to `sequential` if it fails as that one may).
+   * CSV: the file's records in file order, record 0 its header, read in parallel with no `_row`.
+   * Validation types and checks them in one pass straight into a temp table, whose rowid then
+   * numbers them (insertion order is kept), so the text is never held as a table of its own
+   * (falling back to `sequential` if the read fails as that one may).
+   */
+  records?: string;
+  /**
+   * CSV: the statement that reads the file into the temp table `source` numbers by rowid; run
+   * only when validation needs the text of bad rows to quote it.
    */
   materialise?: string;
 }
@@ -118,11 +125,14 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
           rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scansTable)})`;
   // Record 0 is the header; data rows count from 1 after it, in file order. Numbering rows with
   // row_number() over () while reading forces DuckDB to read and type the whole file on one thread,
-  // so the file is first read in parallel into a temp table (insertion order is kept: ingest turns
-  // preserve_insertion_order off only while it loads), and its rowid numbers the records.
+  // so the file is read in parallel into a temp table (insertion order is kept: ingest turns
+  // preserve_insertion_order off only while it loads), and its rowid numbers the records. That
+  // table is the typed one (`records`); the text of the rows is read into one of its own
+  // (`materialise`, `source`) only to quote bad values.
   const rejectsTable = `_rejects_${n}`;
   const sourceTable = `_src_${n}`;
-  const materialise = `create or replace temp table ${sourceTable} as select * from ${scan(true, rejectsTable, `_reject_scans_${n}`)}`;
+  const records = scan(true, rejectsTable, `_reject_scans_${n}`);
+  const materialise = `create or replace temp table ${sourceTable} as select * from ${scan(true, `_rejects_${n}_t`, `_reject_scans_${n}_t`)}`;
   const source = `(select rowid as _row, * from temp.main.${sourceTable} where rowid > 0)`;
   // The one-thread read a quoted line break needs keeps the numbering in the scan itself.
   const sequential = {
@@ -148,8 +158,9 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
     delimiter: header.delimiter,
     rejectsTable,
     sequential,
+    records,
     materialise,
-    scratch: [sourceTable, `_rejects_${n}_s`, `_reject_scans_${n}_s`],
+    scratch: [sourceTable, `_rejects_${n}_t`, `_reject_scans_${n}_t`, `_rejects_${n}_s`, `_reject_scans_${n}_s`],
   };
 }
 

@@ -9,6 +9,14 @@ import type { ColumnSpec, EntitySpec } from "./specs.ts";
 
 export { normaliseHeader } from "./header.ts";
 
+/**
+ * The temp table a CSV read in parallel is typed into; `_typed_<n>` is then a view of it that
+ * numbers its rows. Both are dropped by the ingest when it ends.
+ */
+export function typedDataTable(n: number): string {
+  return `_typed_data_${n}`;
+}
+
 /** How many example rows are shown for each kind of problem. */
 export const EXAMPLES_PER_PROBLEM = 5;
 
@@ -288,23 +296,38 @@ async function validateOpened(
   const orAll = (bits: string[]) => (bits.length ? bits.join(" | ") : "0::bigint");
   // A line with the wrong number of fields has no meaningful values: only that is reported for it.
   const mask = gates.length ? `case when (${orAll(gates)}) <> 0 then ${orAll(gates)} else ${orAll(others)} end` : orAll(others);
-  const typedPass = (source: string) =>
-    wh.run(
-      `create or replace temp table ${table} as
-       select _row, ${spec.columns.map((c) => ident(c.name)).join(", ")}, ${mask} as _bad
-         from (select *, ${typedColumns.join(", ")}
-                 from (select *, ${[...formats, controls].join(", ")}
-                         from (select _row, ${[...rawColumns, ...sourceFlags].join(", ")} from ${source})))`,
-    );
+  // One pass from the reader to a typed temp table: `_row` comes from the source, or, for a CSV
+  // read in parallel (`records`), from the typed table's rowid (record 0 is the header).
+  const typedSelect = (from: string, row: string[]) =>
+    `select ${[...row, ...spec.columns.map((c) => ident(c.name))].join(", ")}, ${mask} as _bad
+       from (select *, ${typedColumns.join(", ")}
+               from (select *, ${[...formats, controls].join(", ")}
+                       from (select ${[...row, ...rawColumns, ...sourceFlags].join(", ")} from ${from})))`;
+  const typedPass = (source: string) => wh.run(`create or replace temp table ${table} as ${typedSelect(source, ["_row"])}`);
+  const typedRecords = async (records: string) => {
+    const data = typedDataTable(n);
+    await wh.run(`create or replace temp table ${data} as ${typedSelect(records, [])}`);
+    await wh.run(`create or replace temp view ${table} as select rowid as _row, * from temp.main.${data} where rowid > 0`);
+  };
   let { source, rejectsTable } = opened;
+  // The text of the rows as a table, read only to quote a bad value (the typed pass read the file itself).
+  let textRead = !opened.records;
+  const readText = async () => {
+    if (!textRead && opened.materialise) await wh.run(opened.materialise);
+    textRead = true;
+  };
   try {
     try {
-      if (opened.materialise) await wh.run(opened.materialise);
-      await typedPass(source);
+      if (opened.records) await typedRecords(opened.records);
+      else {
+        if (opened.materialise) await wh.run(opened.materialise);
+        await typedPass(source);
+      }
     } catch (e) {
       // DuckDB reads in parallel unless a quoted line break forbids it; then the file is read again by one thread.
       if (!opened.sequential || !/null_padding/.test(String(e))) throw e;
       ({ source, rejectsTable } = opened.sequential);
+      textRead = true;
       await typedPass(source);
     }
   } catch (e) {
@@ -334,6 +357,7 @@ async function validateOpened(
       const count = Number(counts[0]![`c${i}`]);
       if (count === 0) continue;
       const text = `_text_${n}`;
+      await readText();
       await wh.run(`create temp table if not exists ${text} as select * from ${source}`);
       const examples = await wh.all<{ row: string; value: string | null }>(
         `select t._row as row, i.value
