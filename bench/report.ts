@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
+import { formatAgingRuns, type AgingRuns } from "./aging-runs.ts";
 import type { ModelTime } from "./model-times.ts";
 import { formatSite, type SiteFigures } from "./site-pages.ts";
 import type { Agreement, MonthEndAgreement, MonthEndBucketAgreement } from "./totals.ts";
@@ -82,12 +83,18 @@ export interface Results {
     asOf: string;
     extracts: string;
     rows: { invoices: number | null; payments: number | null; customers: number | null };
+    /** Rows of the extracts arwatch ingests and the aging does not read (collection attempts, sales orders), as the floor loaded them. */
+    otherRows?: Record<string, number>;
+    /** Only the aging comparison was run (--aging-only). */
+    agingOnly?: boolean;
     extractBytes: number;
   };
   machine: Machine;
   postgresSettings: Record<string, string>;
   steps: StepFigure[];
   ratios: Ratio[];
+  /** The aging comparison's every run and their spread (the steps and the ratio show its medians). */
+  agingRuns?: AgingRuns;
   /** null when the full build failed. */
   fullBuild?: FullBuildFigures | null;
   /** null when the site was not built (the full build failed). */
@@ -174,6 +181,10 @@ export function formatReport(r: Results): string {
     ),
   );
   out.push("");
+  if (r.agingRuns) {
+    out.push(formatAgingRuns(r.agingRuns));
+    out.push("");
+  }
   if (r.fullBuild) {
     const fb = r.fullBuild;
     out.push(`full build (issue 7): ${fmtSeconds(fb.wallMs)} s wall, ${fmtSeconds(fb.cpuMs)} s CPU (target < ${fb.targetS} s at 100,000 customers / 1M documents); slowest models:`);
@@ -211,6 +222,11 @@ export function formatReport(r: Results): string {
     out.push(`totals: all ${r.totals.compared} engines agree to the cent`);
   }
   out.push("");
+  if (r.scale.agingOnly) {
+    out.push("(--aging-only: no full build, report site, month-end history or PostgreSQL)");
+    for (const f of r.failures) out.push(`FAILED: ${f}`);
+    return out.join("\n");
+  }
   const me = r.monthEnd;
   const meEngines = Object.keys(me.totals.total.values);
   out.push(`month-end history: outstanding at each of ${me.months} month-ends (${me.monthEnds[0] ?? "?"} … ${me.monthEnds[me.monthEnds.length - 1] ?? "?"})`);
@@ -257,10 +273,13 @@ export function formatReport(r: Results): string {
   return out.join("\n");
 }
 
-/** bench/results/<local YYYY-MM-DD>.json; today's file is overwritten, earlier days are kept. */
-export function writeResults(dir: string, r: Results): string {
+/**
+ * bench/results/<local YYYY-MM-DD>.json (or <date>-<label>.json); today's file is overwritten,
+ * earlier days are kept.
+ */
+export function writeResults(dir: string, r: Results, label?: string): string {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${r.date}.json`);
+  const file = join(dir, `${r.date}${label ? `-${label}` : ""}.json`);
   writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
   return file;
 }

@@ -51,11 +51,48 @@ export const BENCH_TABLES = {
 export type BenchTable = keyof typeof BENCH_TABLES;
 export const TABLE_NAMES = Object.keys(BENCH_TABLES) as BenchTable[];
 
-/** arwatch accepts extracts without a credit limit history, so the bench does too (an empty table). */
-const OPTIONAL: readonly BenchTable[] = ["credit_limits"];
+/**
+ * Extracts the generator writes and arwatch ingests (every file of the folder) that the aging
+ * does not read. The floor loads them too, typed, inside its load time, so that both sides load
+ * the same files (before 2026-12-01 only arwatch did: 14 MB of its 127 MB at 1M). The peer does
+ * not (yet): peer-postgres.ts loads BENCH_TABLES only.
+ */
+export const OTHER_LOADED_TABLES = {
+  collection_attempts: {
+    attempt_id: "text",
+    customer_id: "text",
+    document_id: "text",
+    attempt_date: "date",
+    collector: "text",
+    channel: "text",
+    outcome: "text",
+    reason: "text",
+    promised_date: "date",
+    promised_amount: "amount",
+  },
+  sales_orders: {
+    order_id: "text",
+    customer_id: "text",
+    order_date: "date",
+    unbilled_amount: "amount",
+    currency: "text",
+  },
+} as const satisfies Record<string, Record<string, ColumnKind>>;
+
+export type OtherLoadedTable = keyof typeof OTHER_LOADED_TABLES;
+export const OTHER_LOADED_NAMES = Object.keys(OTHER_LOADED_TABLES) as OtherLoadedTable[];
+/** Every table the floor loads. */
+export type LoadedTable = BenchTable | OtherLoadedTable;
+const KNOWN_COLUMNS: Record<LoadedTable, Record<string, ColumnKind>> = { ...BENCH_TABLES, ...OTHER_LOADED_TABLES };
+
+/**
+ * arwatch accepts extracts without a credit limit history, so the bench does too (an empty table);
+ * nor does the aging need the extracts it does not read.
+ */
+const OPTIONAL: readonly LoadedTable[] = ["credit_limits", ...OTHER_LOADED_NAMES];
 
 /** The extract's path; undefined for an optional extract that is absent. */
-export function csvPathOf(extractsDir: string, table: BenchTable): string | undefined {
+export function csvPathOf(extractsDir: string, table: LoadedTable): string | undefined {
   const path = join(extractsDir, `${table}.csv`);
   if (existsSync(path)) return path;
   if (OPTIONAL.includes(table)) return undefined;
@@ -63,8 +100,8 @@ export function csvPathOf(extractsDir: string, table: BenchTable): string | unde
 }
 
 /** The columns of a table with no file: in the order they are declared above. */
-export function declaredColumns(table: BenchTable): Column[] {
-  return Object.entries(BENCH_TABLES[table] as Record<string, ColumnKind>).map(([name, kind]) => ({ name, kind }));
+export function declaredColumns(table: LoadedTable): Column[] {
+  return Object.entries(KNOWN_COLUMNS[table]).map(([name, kind]) => ({ name, kind }));
 }
 
 export const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -90,8 +127,8 @@ export interface Column {
  * The file's columns in header order, typed. Both read_csv(columns=…) and COPY (col, …) bind
  * by position, so the header decides the order; a column we do not know is kept as text.
  */
-export function columnsOf(table: BenchTable, csvPath: string): Column[] {
-  const known: Record<string, ColumnKind> = BENCH_TABLES[table];
+export function columnsOf(table: LoadedTable, csvPath: string): Column[] {
+  const known: Record<string, ColumnKind> = KNOWN_COLUMNS[table];
   const names = readHeader(csvPath);
   const missing = Object.keys(known).filter((k) => !names.includes(k));
   if (missing.length > 0) throw new Error(`${csvPath}: header lacks ${missing.join(", ")} (has: ${names.join(", ")})`);
