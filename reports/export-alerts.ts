@@ -62,14 +62,14 @@ const ALERT_FILES: DataFile[] = [
           ) where rank <= ${ALERT_LIST_ROWS} order by rank`,
   },
   {
-    // A row per list (collector, recipient, message): how many lines each section has.
+    // A row per list (collector, recipient, message): how many lines each section has. No total
+    // amount: a customer's document and the customer itself can both be on a list.
     name: "alerts-work-list-summary.json",
     sql: `select as_of_date, collector, recipient, message_id, any_value(message_status) as message_status, ${iso("any_value(sent_at)")} as sent_at,
                  count(*) filter (where section = 'milestone')::INTEGER as milestone,
                  count(*) filter (where section = 'promise_due')::INTEGER as promise_due,
                  count(*) filter (where section = 'call_first')::INTEGER as call_first,
-                 count(*) filter (where section = 'disputed')::INTEGER as disputed,
-                 sum(amount) filter (where section <> 'disputed') as amount
+                 count(*) filter (where section = 'disputed')::INTEGER as disputed
             from marts.rpt_alerts_work_lists
            group by all
            order by collector nulls last, recipient, message_id`,
