@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { registerBuild } from "./commands/build.ts";
 import { registerGenerate } from "./commands/generate.ts";
 import { registerIngest } from "./commands/ingest.ts";
+import { registerNotify } from "./commands/notify.ts";
 import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerRuns } from "./commands/runs.ts";
@@ -17,7 +18,7 @@ const program = new Command("arwatch")
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerRun, registerSchedule, registerRuns]) register(program);
+for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerNotify, registerRun, registerSchedule, registerRuns]) register(program);
 
 function fail(message: string, details: string[], exitCode: number): never {
   for (const d of details) process.stderr.write(`${d}\n`);

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import type { Command } from "commander";
+import { DEFAULT_SITE_OUT } from "../../reports/site-paths.ts";
 import { runBuild } from "../build-step.ts";
 import { contextFrom, type Context, type GlobalOptions } from "../context.ts";
 import { CommandFailed } from "../failure.ts";
@@ -9,18 +10,23 @@ import { summarize } from "../summary.ts";
 import { safeForTerminal } from "../terminal-text.ts";
 import type { NotifySummary } from "../../notify/notify.ts";
 import type { PerformRunOptions } from "../../runs/perform-run.ts";
+import { outboxFor } from "./notify.ts";
 import { siteHowTo } from "./report.ts";
 
-/** Where notify writes .eml files when ARWATCH_SMTP_URL is not set. */
-export const DEFAULT_OUTBOX = "data/outbox";
+/** The --outbox option of run and schedule: the same folder as `arwatch notify`'s. */
+export const OUTBOX_HELP = "where messages are written as .eml files when ARWATCH_SMTP_URL is not set (default: outbox/ beside the warehouse, i.e. data/outbox)";
 
 export interface RunCommandOptions extends GlobalOptions {
   sample?: boolean;
   outbox?: string;
+  site?: string;
 }
 
+/** The --site option of run and schedule, as `arwatch report build --out`. */
+export const SITE_HELP = `where the report site is published: an empty folder or an earlier arwatch site (default ${DEFAULT_SITE_OUT})`;
+
 /** The options of one run of the whole job, shared by `arwatch run` and `arwatch schedule`. */
-export function runOptions(ctx: Context, opts: { outbox?: string }, paths: string[]): Omit<PerformRunOptions, "what" | "asOf"> {
+export function runOptions(ctx: Context, opts: { outbox?: string; site?: string }, paths: string[]): Omit<PerformRunOptions, "what" | "asOf"> {
   return {
     db: ctx.db,
     config: ctx.config,
@@ -30,8 +36,9 @@ export function runOptions(ctx: Context, opts: { outbox?: string }, paths: strin
     inbox: ctx.config.ingest.inbox,
     archiveDir: ctx.archiveDir,
     warehousePath: ctx.db,
-    outboxDir: opts.outbox ?? DEFAULT_OUTBOX,
+    outboxDir: outboxFor(ctx.db, opts.outbox),
     smtpUrl: process.env.ARWATCH_SMTP_URL || undefined,
+    siteDir: opts.site,
   };
 }
 
@@ -49,7 +56,8 @@ export function registerRun(program: Command): void {
       .description("the whole job once, each step recorded (see arwatch runs): ingest the extracts, build the models, notify, build the report site")
       .argument("[paths...]", "extract files or folders (default: the inbox folder, config ingest.inbox)")
       .option("--sample", `use the bundled sample extracts in ${SAMPLE_DIR}, generating them if absent`)
-      .option("--outbox <dir>", `where messages are written as .eml files when ARWATCH_SMTP_URL is not set (default ${DEFAULT_OUTBOX})`),
+      .option("--outbox <dir>", OUTBOX_HELP)
+      .option("--site <dir>", SITE_HELP),
   ).action(async (paths: string[], opts: RunCommandOptions) => {
     const ctx = contextFrom(opts);
     if (opts.sample) {

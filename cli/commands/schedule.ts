@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { contextFrom, type GlobalOptions } from "../context.ts";
 import { CommandFailed } from "../failure.ts";
 import { withConfig, withDb } from "../options.ts";
-import { DEFAULT_OUTBOX, runOptions } from "./run.ts";
+import { OUTBOX_HELP, runOptions, SITE_HELP } from "./run.ts";
 
 /**
  * `arwatch schedule`: runs the whole job at each time of config schedule.cron, read in
@@ -16,9 +16,10 @@ export function registerSchedule(program: Command): void {
       program
         .command("schedule")
         .description("run the whole job at each time of config schedule.cron (in schedule.timezone) until stopped; a time missed while stopped is caught up once at start")
-        .option("--outbox <dir>", `where messages are written as .eml files when ARWATCH_SMTP_URL is not set (default ${DEFAULT_OUTBOX})`),
+        .option("--outbox <dir>", OUTBOX_HELP)
+        .option("--site <dir>", SITE_HELP),
     ),
-  ).action(async (opts: GlobalOptions & { outbox?: string }) => {
+  ).action(async (opts: GlobalOptions & { outbox?: string; site?: string }) => {
     const ctx = contextFrom(opts);
     const [{ parseSchedule, ScheduleInvalid }, { runScheduler, systemClock }, { warehouseTick }, { stopOnSignals }, { acquireWarehouseLock }] = await Promise.all([
       import("../../runs/due.ts"),
