@@ -173,15 +173,23 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   return groups;
 }
 
-/** Why a digest is sent, in one line: the breaches by change and rule (with customers), the work list by section. */
+/**
+ * Why a digest is sent, in one line: each breach by change, rule and customer (the milestones the
+ * work list reports included), then the rest of the work list by section.
+ */
 export function digestReason(digest: Digest, maxItems = 6): string {
-  const parts = digest.breaches.map((b) => {
-    const who = b.documentId ? `${b.customerId} ${b.documentId}` : (b.customerId ?? "portfolio");
-    return `${b.change} ${b.rule}${b.level > 1 ? ` level ${b.level}` : ""} (${who})`;
-  });
+  const parts = [
+    ...digest.breaches.map((b) => {
+      const who = b.documentId ? `${b.customerId} ${b.documentId}` : (b.customerId ?? "portfolio");
+      return `${b.change} ${b.rule}${b.level > 1 ? ` level ${b.level}` : ""} (${who})`;
+    }),
+    ...digest.workList.filter((e) => e.section === "milestone").map((e) => `milestone ${e.detail} days (${e.customerId} ${e.documentId})`),
+  ];
   const shown = parts.slice(0, maxItems);
   if (parts.length > maxItems) shown.push(`and ${parts.length - maxItems} more`);
-  const sections = SECTIONS.map((s) => [s, digest.workList.filter((e) => e.section === s).length] as const).filter(([, n]) => n > 0);
+  const sections = SECTIONS.filter((s) => s !== "milestone")
+    .map((s) => [s, digest.workList.filter((e) => e.section === s).length] as const)
+    .filter(([, n]) => n > 0);
   if (sections.length > 0) shown.push(`work list: ${sections.map(([s, n]) => `${n} ${s}`).join(", ")}`);
   return shown.join("; ");
 }

@@ -56,7 +56,6 @@ export async function runNotify(wh: Warehouse, options: NotifyOptions): Promise<
   const { counts, messages } = recorded;
   const breaches = `${counts.new} new, ${counts.escalated} escalated, ${counts.reminder} reminders, ${counts.resolved} resolved`;
   if (options.dryRun) {
-    options.log.info(`dry run as of ${options.asOf}: ${breaches}; ${messages.length} messages would be sent; nothing recorded or sent`);
     return {
       breaches: counts,
       queued: 0,

@@ -21,7 +21,11 @@ export interface RecordOptions {
   render: Renderer;
   dryRun: boolean;
   newMessageId?: () => string;
+  /** Called with each phase's duration in ms (rules, ledger, work list, assembly, render, write): for the benchmark. */
+  onPhase?: (phase: RecordPhase, ms: number) => void;
 }
+
+export type RecordPhase = "rules" | "ledger" | "work_list" | "assemble" | "render" | "write";
 
 export interface RecordedMessage {
   messageId: string;
@@ -91,10 +95,20 @@ async function checkAsOf(wh: Warehouse, asOf: string): Promise<string> {
 async function recordInTransaction(wh: Warehouse, opts: RecordOptions, currency: string): Promise<RecordResult> {
   const { config, asOf } = opts;
   const now = utcTimestamp(opts.now);
+  let started = performance.now();
+  const phase = (name: RecordPhase) => {
+    const end = performance.now();
+    opts.onPhase?.(name, end - started);
+    started = end;
+  };
   await evaluateRules(wh, config.notify);
+  phase("rules");
   const counts = await updateLedger(wh, { asOf, now, notify: config.notify });
+  phase("ledger");
   await buildWorkList(wh, { asOf, workList: config.notify.workList });
+  phase("work_list");
   const digests = await assembleDigests(wh, { asOf, currency, config, newMessageId: opts.newMessageId, date: opts.now.toISOString() });
+  phase("assemble");
 
   const messages: RecordedMessage[] = [];
   const rows: (string | number | null)[][] = [];
@@ -103,6 +117,7 @@ async function recordInTransaction(wh: Warehouse, opts: RecordOptions, currency:
     messages.push({ messageId: digest.messageId, recipient: digest.recipient, subject: rendered.subject, why: digestReason(digest) });
     rows.push([digest.messageId, opts.runId, now, asOf, digest.recipient, digest.role, digest.locale, rendered.subject, rendered.rawMime, "pending", 0, now]);
   }
+  phase("render");
   await insertMessages(wh, rows);
   await wh.run(
     `create or replace temp table notify_recipient_messages as
@@ -126,6 +141,7 @@ async function recordInTransaction(wh: Warehouse, opts: RecordOptions, currency:
     { as_of: asOf },
   );
   await markNotified(wh, { asOf, now });
+  phase("write");
   return { counts, messages };
 }
 

@@ -3,7 +3,9 @@
 // portfolio in breach now. The file's first line names its scope. The config decides which rules
 // run and gives their parameters ($name in the SQL); every rule runs in one statement.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../../core/config.ts";
+import { PACKAGE_ROOT } from "../../core/paths.ts";
 import type { Params } from "../../core/warehouse.ts";
 
 export type RuleScope = "customer" | "document" | "portfolio";
@@ -29,11 +31,12 @@ export interface Rule {
   sql: string;
 }
 
-const RULES_DIR = new URL("./", import.meta.url);
+// From the package root, not this module's URL: the CLI runs from a bundle elsewhere.
+const RULES_DIR = join(PACKAGE_ROOT, "notify", "rules");
 
 /** Reads a SQL file of this folder (setup/… for the engine's shared temp tables). */
 export function readRuleSql(file: string): string {
-  return readFileSync(new URL(file, RULES_DIR), "utf8");
+  return readFileSync(join(RULES_DIR, file), "utf8");
 }
 
 function loadRule(name: RuleName): Rule {

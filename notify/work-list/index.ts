@@ -3,6 +3,8 @@
 // that have not had their list for this as-of date yet (notify.work_list_items is the record:
 // a list is sent at most once per recipient and as-of date, however often notify runs).
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../core/paths.ts";
 import type { Config } from "../../core/config.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import type { WorkListSection } from "../schema.ts";
@@ -18,7 +20,8 @@ export const PROMISE_WINDOW_DAYS = 7;
  * due_date, detail, rank). Needs notify_recipients, notify_disputed_documents and notify_changes.
  */
 export async function buildWorkList(wh: Warehouse, opts: { asOf: string; workList: Config["notify"]["workList"] }): Promise<void> {
-  const sections = SECTIONS.map((s) => readFileSync(new URL(`./${s}.sql`, import.meta.url), "utf8"));
+  // From the package root, not this module's URL: the CLI runs from a bundle elsewhere.
+  const sections = SECTIONS.map((s) => readFileSync(join(PACKAGE_ROOT, "notify", "work-list", `${s}.sql`), "utf8"));
   const sql = `create or replace temp table notify_work_list as
     select * from (
       ${sections.map((s) => `(\n${s}\n)`).join("\nunion all by name\n")}
