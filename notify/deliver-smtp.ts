@@ -49,6 +49,9 @@ function checkedSmtpUrl(smtpUrl: string): URL {
   return url;
 }
 
+/** Pooled connections, each carrying one message at a time: delivery keeps this many in flight. */
+export const SMTP_CONNECTIONS = 3;
+
 export type SmtpMailer = ReturnType<typeof createPooledTransport>;
 
 /** A pooled transport: one or a few connections carry the whole batch instead of one per message. */
@@ -58,7 +61,7 @@ export function createPooledTransport(smtpUrl: string, rateLimitPerSecond: numbe
   return nodemailer.createTransport({
     ...options,
     pool: true,
-    maxConnections: 3,
+    maxConnections: SMTP_CONNECTIONS,
     // A dead server should cost a run seconds, not nodemailer's minutes.
     connectionTimeout: 20_000,
     greetingTimeout: 20_000,

@@ -9,7 +9,7 @@ import { kyselyOver } from "../core/kysely.ts";
 import type { Logger } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { writeEml } from "./deliver-outbox.ts";
-import { classifyFailure, createPooledTransport, describeSmtp, envelopeFrom, redactor, type FailureKind } from "./deliver-smtp.ts";
+import { SMTP_CONNECTIONS, classifyFailure, createPooledTransport, describeSmtp, envelopeFrom, redactor, type FailureKind } from "./deliver-smtp.ts";
 import { isValidAddress } from "./render/address.ts";
 import type { NotifyTables } from "./schema.ts";
 
@@ -75,41 +75,55 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     .execute();
 
   const channel = options.smtpUrl ? smtpSender(options.smtpUrl, options.delivery.rateLimitPerSecond, redact) : outboxSender(options.outboxDir);
+  // The warehouse has one connection: its statements run one at a time, while up to
+  // channel.concurrency messages are on the wire.
+  const serially = serialiser();
   let sent = 0;
   let failed = 0;
+  let stoppedBy: string | null = null;
+
+  const deliverOne = async (message: Due): Promise<void> => {
+    const started = performance.now();
+    const outcome = isValidAddress(message.recipient)
+      ? await channel.send(message)
+      : ({ ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` } as const);
+    const status = await serially(() => record(db, message, outcome, options));
+    if (status === "sent") sent += 1;
+    if (status === "failed") failed += 1;
+    options.onAttempt?.({ messageId: message.message_id, status, ms: performance.now() - started });
+    if (!outcome.ok) {
+      options.log.warn(`message ${message.message_id} to ${message.recipient}: ${redact(outcome.error)} (${status === "failed" ? "failed, not retried" : "will be retried"})`);
+      // The server or the folder itself is failing: every next message would fail the same way.
+      if (outcome.kind === "unreachable") stoppedBy ??= outcome.error;
+    }
+  };
+
   try {
-    pages: for (let i = 0; i < dueIds.length; i += PAGE) {
+    for (let i = 0; i < dueIds.length && stoppedBy === null; i += PAGE) {
       const ids = dueIds.slice(i, i + PAGE).map((r) => r.message_id);
-      const page = await db
-        .selectFrom("notify.messages")
-        .select(["message_id", "recipient", "raw_mime", "attempts"])
-        .where("message_id", "in", ids)
-        .where("status", "=", "pending")
-        .orderBy("created_at")
-        .orderBy("message_id")
-        .execute();
-      for (const message of page) {
-        const started = performance.now();
-        const outcome = isValidAddress(message.recipient)
-          ? await channel.send(message)
-          : ({ ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` } as const);
-        const status = await record(db, message, outcome, options);
-        if (status === "sent") sent += 1;
-        if (status === "failed") failed += 1;
-        options.onAttempt?.({ messageId: message.message_id, status, ms: performance.now() - started });
-        if (!outcome.ok) {
-          options.log.warn(`message ${message.message_id} to ${message.recipient}: ${redact(outcome.error)} (${status === "failed" ? "failed, not retried" : "will be retried"})`);
-          // The server or the folder itself is failing: every next message would fail the same way.
-          if (outcome.kind === "unreachable") {
-            options.log.warn(`delivery stopped for this run: ${redact(outcome.error)}; the remaining messages wait for the next run`);
-            break pages;
-          }
-        }
-      }
+      const page = await serially(() =>
+        db
+          .selectFrom("notify.messages")
+          .select(["message_id", "recipient", "raw_mime", "attempts"])
+          .where("message_id", "in", ids)
+          .where("status", "=", "pending")
+          .orderBy("created_at")
+          .orderBy("message_id")
+          .execute(),
+      );
+      let next = 0;
+      const worker = async () => {
+        while (stoppedBy === null && next < page.length) await deliverOne(page[next++]!);
+      };
+      // Every worker finishes (and records) what it holds before an error leaves this function.
+      const settled = await Promise.allSettled(Array.from({ length: channel.concurrency }, worker));
+      const broken = settled.find((r) => r.status === "rejected");
+      if (broken) throw broken.reason;
     }
   } finally {
     await channel.close();
   }
+  if (stoppedBy !== null) options.log.warn(`delivery stopped for this run: ${redact(stoppedBy)}; the remaining messages wait for the next run`);
 
   const waiting = await db
     .selectFrom("notify.messages")
@@ -117,6 +131,16 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
   return { sent, failed, waiting: Number(waiting.n), deliveredVia: channel.via };
+}
+
+/** Runs async tasks one after another, in the order they were asked for. */
+function serialiser(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => {});
+    return run;
+  };
 }
 
 /** Records one outcome in its own statement; only a still-pending row changes. */
@@ -145,9 +169,18 @@ function errorText(e: unknown): string {
   return String(err?.response ?? err?.message ?? e).replace(/\s+/g, " ").trim();
 }
 
-function outboxSender(outboxDir: string): { via: string; send: Sender; close(): Promise<void> } {
+interface Channel {
+  via: string;
+  /** Messages in flight at once. */
+  concurrency: number;
+  send: Sender;
+  close(): Promise<void>;
+}
+
+function outboxSender(outboxDir: string): Channel {
   return {
     via: outboxDir,
+    concurrency: 1,
     async send(message) {
       try {
         return { ok: true, deliveredTo: writeEml(outboxDir, message.message_id, message.raw_mime) };
@@ -160,7 +193,7 @@ function outboxSender(outboxDir: string): { via: string; send: Sender; close(): 
   };
 }
 
-function smtpSender(smtpUrl: string, rateLimitPerSecond: number, redact: (t: string) => string): { via: string; send: Sender; close(): Promise<void> } {
+function smtpSender(smtpUrl: string, rateLimitPerSecond: number, redact: (t: string) => string): Channel {
   const via = describeSmtp(smtpUrl);
   let transport: ReturnType<typeof createPooledTransport>;
   try {
@@ -170,6 +203,7 @@ function smtpSender(smtpUrl: string, rateLimitPerSecond: number, redact: (t: str
   }
   return {
     via,
+    concurrency: SMTP_CONNECTIONS,
     async send(message) {
       try {
         // The stored bytes as they are: same Message-ID on every attempt; the envelope names the one recipient.
