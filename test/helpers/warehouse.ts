@@ -5,6 +5,7 @@ import { parseConfig, type Config } from "../../core/config.ts";
 import { silentLogger } from "../../core/log.ts";
 import { openWarehouse, ident, type Row, type Warehouse } from "../../core/warehouse.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
+import { ensureNotifySchema } from "../../notify/schema.ts";
 import { buildModels, type BuildResult } from "../../models/runner/build.ts";
 import { modelSettings } from "../../models/settings.ts";
 
@@ -32,11 +33,17 @@ export async function insertRaw(wh: Warehouse, entity: string, rows: Record<stri
 }
 
 export async function build(wh: Warehouse, asOf: string, config: Config = parseConfig({})): Promise<BuildResult> {
-  return buildModels(wh, { asOf, log: silentLogger, ...modelSettings(config), prepare: ensureRawSchema });
+  return buildModels(wh, { asOf, log: silentLogger, ...modelSettings(config), prepare: prepareSources });
 }
 
 /** Rows keyed by one column, for assertions that read like the worked example. */
 export async function byKey(wh: Warehouse, sql: string, key: string): Promise<Record<string, Row>> {
   const rows = await wh.all(sql);
   return Object.fromEntries(rows.map((r) => [String(r[key]), r]));
+}
+
+/** What the CLI's build prepares: the raw tables and the notifier's, so the alerts views are built too. */
+async function prepareSources(wh: Warehouse): Promise<void> {
+  await ensureRawSchema(wh);
+  await ensureNotifySchema(wh);
 }
