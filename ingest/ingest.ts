@@ -12,7 +12,7 @@ import { openExtract } from "./read.ts";
 import { applyFile, type Applied } from "./replace.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
 import { ensureRawSchema } from "./schema.ts";
-import { createSnapshotDir, snapshotFile, type SnapshotDir } from "./snapshot.ts";
+import { createSnapshotDir, snapshotFile, type Snapshot, type SnapshotDir } from "./snapshot.ts";
 import { validateExtract } from "./validate.ts";
 
 export interface IngestOptions {
@@ -62,9 +62,12 @@ interface Prepared {
 export async function ingest(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
   const files = discoverExtracts(paths, options.log);
   const snapshots = createSnapshotDir(options.archiveDir);
+  const reader = new SnapshotReader(files, snapshots);
   try {
-    return await ingestFiles(wh, files, snapshots, options);
+    return await ingestFiles(wh, files, reader, options);
   } finally {
+    // A copy still being made (the ingest stopped early) must end before its folder is removed.
+    await reader.settle();
     // The per-file temp tables hold every row of a file: free them before the build needs the memory.
     await dropTempViews(wh, "^_typed_[0-9]+$");
     await dropTempTables(wh, "^_(typed|typed_data|text|rejects|reject_scans|replaced)_[0-9]+$");
@@ -72,7 +75,47 @@ export async function ingest(wh: Warehouse, paths: string[], options: IngestOpti
   }
 }
 
-async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: SnapshotDir, options: IngestOptions): Promise<FileOutcome[]> {
+/**
+ * Snapshots the files in order, each while the one before it is being validated: copying and
+ * hashing are I/O and the main thread's work, validation is DuckDB's on its own threads, so the
+ * copy of the next file costs no wall time. A snapshot that fails is reported when its file's
+ * turn comes, as if it had been made then.
+ */
+class SnapshotReader {
+  private pending: Promise<Snapshot> | undefined;
+  private next = 0;
+
+  constructor(
+    private readonly files: ExtractFile[],
+    private readonly dir: SnapshotDir,
+  ) {}
+
+  /** The snapshot of file n (asked for in order, 0, 1, 2, …); starts the copy of file n + 1. */
+  async take(n: number): Promise<Snapshot> {
+    if (n !== this.next) throw new Error(`snapshots are taken in order: asked for ${n}, next is ${this.next}`);
+    const current = this.pending ?? this.start(n);
+    this.next = n + 1;
+    this.pending = undefined;
+    const snapshot = await current;
+    if (n + 1 < this.files.length) this.pending = this.start(n + 1);
+    return snapshot;
+  }
+
+  /** Waits for a copy still under way, whatever its outcome. */
+  async settle(): Promise<void> {
+    await this.pending?.catch(() => undefined);
+  }
+
+  private start(n: number): Promise<Snapshot> {
+    const file = this.files[n]!;
+    const copy = snapshotFile(file.path, this.dir, n, file.name);
+    // Handled when taken; until then a failure must not count as unhandled.
+    copy.catch(() => undefined);
+    return copy;
+  }
+}
+
+async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: SnapshotReader, options: IngestOptions): Promise<FileOutcome[]> {
   const { config, log } = options;
   const now = options.now ?? (() => new Date());
   await ensureRawSchema(wh);
@@ -87,7 +130,7 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
   for (const [n, file] of files.entries()) {
     const startedAt = now();
     const started = performance.now();
-    const snap = await snapshotFile(file.path, snapshots, n, file.name);
+    const snap = await snapshots.take(n);
     const p: Prepared = { file, snapshot: { ...file, path: snap.path }, n, sha256: snap.sha256, bytes: snap.bytes, rows: 0, startedAt };
     if (loaded.has(p.sha256) || prepared.some((q) => q.sha256 === p.sha256 && q.typedTable)) {
       log.info(`${file.name}: already loaded (same content, sha256 ${p.sha256.slice(0, 12)}), skipped`);

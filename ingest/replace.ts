@@ -44,6 +44,17 @@ export async function applyFile(
   const sameKey = (a: string, b: string) => keys.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(" and ");
   const replaced = `_replaced_${n}`;
   const at = load.at.toISOString();
+  const insert = (rows: string) =>
+    wh.run(`insert into ${target} select ${columns.map((c) => `t.${c}`).join(", ")}, $1, $2, t._row, $3::TIMESTAMPTZ from ${rows}`, [load.loadId, load.fileName, at]);
+
+  // A first load of the entity (its raw table empty, also within this load) replaces nothing and
+  // repeats nothing: every row is written, without the joins that would find that out (at 1M
+  // payments, the distinct payment ids alone take a few tenths of a second).
+  const before = await count(wh, target);
+  if (before === 0) {
+    await insert(`${typedTable} t`);
+    return { written: await count(wh, target), replaced: 0 };
+  }
 
   // Joining on the key and comparing the other columns after the join hashes one column instead
   // of all of them (1M restated invoices: 3.4 s against 5.2 s on 2 busy cores).
@@ -62,17 +73,11 @@ export async function applyFile(
     // The entity key is unique in raw (a file's keys are unique, and a file replaces whole replacement-key groups).
     await wh.run(`delete from ${target} r using ${replaced} d where ${sameKey("r", "d")}`);
   }
-  const before = await count(wh, target);
+  const kept = await count(wh, target);
   // What is left in raw under a key of the file is a row the file repeats exactly: a file's row
   // is new or changed exactly when its key is no longer in raw.
-  await wh.run(
-    `insert into ${target}
-     select ${columns.map((c) => `t.${c}`).join(", ")}, $1, $2, t._row, $3::TIMESTAMPTZ
-       from ${typedTable} t
-       anti join ${target} r on ${sameKey("t", "r")}`,
-    [load.loadId, load.fileName, at],
-  );
-  return { written: (await count(wh, target)) - before, replaced: replacedRows };
+  await insert(`${typedTable} t anti join ${target} r on ${sameKey("t", "r")}`);
+  return { written: (await count(wh, target)) - kept, replaced: replacedRows };
 }
 
 async function count(wh: Warehouse, table: string): Promise<number> {
