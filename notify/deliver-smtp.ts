@@ -50,7 +50,7 @@ function checkedSmtpUrl(smtpUrl: string): URL {
 }
 
 /** Pooled connections, each carrying one message at a time: delivery keeps this many in flight. */
-export const SMTP_CONNECTIONS = 3;
+export const SMTP_CONNECTIONS = 5;
 
 export type SmtpMailer = ReturnType<typeof createPooledTransport>;
 
