@@ -1,48 +1,19 @@
-// Digest assembly, the one part done per recipient in JS: the rows to tell (notify_changes) and the
-// work lists (notify_work_list) are read in two ordered queries and grouped into one Digest per
-// recipient. A recipient's digest holds only rows whose recipient is that address, which the SQL
+// Digest assembly, the one part done per recipient in JS: the breaches to tell (notify_changes) and
+// the work lists (notify_work_list) are read in two queries, one ordered JSON array per recipient,
+// and put together into one Digest per recipient. A recipient's digest holds only rows whose recipient is that address, which the SQL
 // chose from the customer's own collector_email (or the fallback / finance lists).
 import { randomUUID } from "node:crypto";
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import type { AgingPath, BreachChange, Digest, DigestBreach, WorkListEntry } from "./digest.ts";
+import type { AgingPath, Digest, DigestBreach, WorkListEntry } from "./digest.ts";
 import { RULE_NAMES } from "./rules/index.ts";
-import type { RecipientRole, WorkListSection } from "./schema.ts";
+import type { RecipientRole } from "./schema.ts";
 import { SECTIONS } from "./work-list/index.ts";
 
-/** The customer's place in the aging drill-down (team → collector → group), from dim_customers. */
-interface PathColumns {
-  has_path: boolean;
-  team: string | null;
-  collector: string | null;
-  customer_group: string | null;
-}
-
-interface ChangeRow extends PathColumns {
+/** One recipient's part of a query: its breaches or work-list entries as one JSON array. */
+interface RecipientJson {
   recipient: string;
-  change: BreachChange;
-  breach_id: string;
-  rule: string;
-  level: number;
-  customer_id: string | null;
-  customer_name: string | null;
-  document_id: string | null;
-  amount: string | null;
-  facts: string | null;
-  first_seen_as_of: string;
-}
-
-interface WorkRow extends PathColumns {
-  recipient: string;
-  section: WorkListSection;
-  rank: number | string;
-  customer_id: string;
-  customer_name: string | null;
-  document_id: string | null;
-  amount: string | null;
-  days_past_due: number | null;
-  due_date: string | null;
-  detail: string | null;
+  items: string;
 }
 
 interface RecipientRow {
@@ -64,24 +35,36 @@ export interface AssembleOptions {
 
 /** One Digest per recipient with something to tell or a work list not sent yet, ordered by recipient. */
 export async function assembleDigests(wh: Warehouse, opts: AssembleOptions): Promise<Digest[]> {
-  const changes = await wh.all<ChangeRow>(
-    `select c.recipient, c.change, b.breach_id, b.rule, b.level, b.customer_id, d.customer_name, b.document_id,
-            b.amount, b.facts::varchar as facts, b.first_seen_as_of,
-            d.customer_id is not null as has_path, d.team, d.collector, d.customer_group
+  // DuckDB writes each recipient's rows as one JSON array (in the digest's own field names), which
+  // JSON.parse reads far faster than rows converted value by value: at 1M documents a first run
+  // tells ~100,000 breaches. With the work list in the digest, its milestone section reports the
+  // milestone breaches; a second digest of the day (the list already sent) reports them as breaches.
+  const breachRows = await wh.all<RecipientJson>(
+    `select c.recipient,
+            '[' || string_agg(json_object(
+                'breachId', b.breach_id::varchar, 'rule', b.rule, 'change', c.change, 'level', b.level,
+                'customerId', b.customer_id, 'customerName', d.customer_name, 'documentId', b.document_id,
+                'amount', b.amount::varchar, 'facts', coalesce(b.facts, '{}'::json), 'firstSeenAsOf', b.first_seen_as_of::varchar,
+                'agingPath', ${AGING_PATH_SQL}
+            )::varchar, ',' order by list_position($rules::varchar[], b.rule), b.level desc, b.amount desc nulls last,
+                                     b.customer_id, b.document_id) || ']' as items
      from notify_changes as c
      join notify.breaches as b using (breach_id)
      left join marts.dim_customers as d on d.customer_id = b.customer_id
-     order by c.recipient, list_position($rules::varchar[], b.rule), b.level desc, b.amount desc nulls last,
-              b.customer_id, b.document_id`,
+     where not (b.rule = 'milestone' and c.recipient in (select recipient from notify_work_list))
+     group by c.recipient`,
     { rules: JSON.stringify(RULE_NAMES) },
   );
-  const work = await wh.all<WorkRow>(
-    `select w.recipient, w.section, w.rank, w.customer_id, d.customer_name, w.document_id, w.amount,
-            w.days_past_due, w.due_date, w.detail,
-            d.customer_id is not null as has_path, d.team, d.collector, d.customer_group
+  const workRows = await wh.all<RecipientJson>(
+    `select w.recipient,
+            '[' || string_agg(json_object(
+                'section', w.section, 'rank', w.rank, 'customerId', w.customer_id, 'customerName', d.customer_name,
+                'documentId', w.document_id, 'amount', w.amount::varchar, 'daysPastDue', w.days_past_due,
+                'dueDate', w.due_date::varchar, 'detail', w.detail, 'agingPath', ${AGING_PATH_SQL}
+            )::varchar, ',' order by list_position($sections::varchar[], w.section), w.rank) || ']' as items
      from notify_work_list as w
-     left join marts.dim_customers as d using (customer_id)
-     order by w.recipient, list_position($sections::varchar[], w.section), w.rank`,
+     left join marts.dim_customers as d on d.customer_id = w.customer_id
+     group by w.recipient`,
     { sections: JSON.stringify(SECTIONS) },
   );
   const recipients = await wh.all<RecipientRow>(
@@ -94,19 +77,15 @@ export async function assembleDigests(wh: Warehouse, opts: AssembleOptions): Pro
   );
   const who = new Map(recipients.map((r) => [r.recipient, r]));
 
-  const breachesOf = groupBy(changes, (r) => r.recipient);
-  const workOf = groupBy(work, (r) => r.recipient);
+  const breachesOf = new Map(breachRows.map((r) => [r.recipient, withoutNullPaths(JSON.parse(r.items) as DigestBreach[])]));
+  const workOf = new Map(workRows.map((r) => [r.recipient, withoutNullPaths(JSON.parse(r.items) as WorkListEntry[])]));
   const addresses = [...new Set([...breachesOf.keys(), ...workOf.keys()])].sort();
   const newMessageId = opts.newMessageId ?? (() => `${randomUUID()}@arwatch`);
   const { config } = opts;
 
   return addresses.map((recipient): Digest => {
-    const workList = (workOf.get(recipient) ?? []).map(toEntry);
-    // With the work list in the digest, its milestone section reports the milestone breaches; a
-    // second digest of the day (the list already sent) reports them as breaches instead.
-    const breaches = (breachesOf.get(recipient) ?? [])
-      .filter((r) => !(workList.length > 0 && r.rule === "milestone"))
-      .map(toBreach);
+    const workList = workOf.get(recipient) ?? [];
+    const breaches = breachesOf.get(recipient) ?? [];
     const info = who.get(recipient);
     const role: RecipientRole = info?.is_collector ? "collector" : info?.is_fallback ? "fallback" : "finance";
     return {
@@ -127,50 +106,14 @@ export async function assembleDigests(wh: Warehouse, opts: AssembleOptions): Pro
   });
 }
 
-function toBreach(r: ChangeRow): DigestBreach {
-  return {
-    breachId: String(r.breach_id),
-    rule: r.rule,
-    change: r.change,
-    level: Number(r.level),
-    customerId: r.customer_id,
-    customerName: r.customer_name,
-    documentId: r.document_id,
-    amount: r.amount,
-    facts: r.facts ? (JSON.parse(r.facts) as Record<string, string | number | null>) : {},
-    firstSeenAsOf: r.first_seen_as_of,
-    ...agingPath(r),
-  };
-}
+/** The drill-down path of a customer known to dim_customers; none for the portfolio. */
+const AGING_PATH_SQL = `case when d.customer_id is not null
+    then json_object('team', d.team, 'collector', d.collector, 'group', d.customer_group) end`;
 
-function toEntry(r: WorkRow): WorkListEntry {
-  return {
-    section: r.section,
-    rank: Number(r.rank),
-    customerId: r.customer_id,
-    customerName: r.customer_name,
-    documentId: r.document_id,
-    amount: r.amount,
-    daysPastDue: r.days_past_due === null ? null : Number(r.days_past_due),
-    dueDate: r.due_date,
-    detail: r.detail,
-    ...agingPath(r),
-  };
-}
-
-function agingPath(r: PathColumns): { agingPath?: AgingPath } {
-  return r.has_path ? { agingPath: { team: r.team, collector: r.collector, group: r.customer_group } } : {};
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = groups.get(k);
-    if (list) list.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
+/** agingPath is optional in a digest: a portfolio breach has none rather than null. */
+function withoutNullPaths<T extends { agingPath?: AgingPath | null }>(items: T[]): T[] {
+  for (const item of items) if (item.agingPath === null) delete item.agingPath;
+  return items;
 }
 
 /**
