@@ -33,7 +33,7 @@ export function machineTimeZone(): string {
 }
 
 /**
- * Checks and compiles config schedule.cron (five fields, or six with seconds first; croner syntax)
+ * Checks and compiles config schedule.cron (croner syntax: five fields, six with seconds first, seven with a year)
  * read in schedule.timezone (default the machine's zone). Throws ScheduleInvalid naming the key,
  * the value and what is wrong.
  */
@@ -45,7 +45,7 @@ export function parseSchedule(cron: string, timezone: string = machineTimeZone()
   }
   let job: Cron;
   try {
-    job = new Cron(cron, { timezone, paused: true, mode: "5-or-6-parts" });
+    job = new Cron(cron, { timezone, paused: true });
   } catch (e) {
     const why = (e as Error).message.replace(/^CronPattern: /, "");
     throw new ScheduleInvalid(

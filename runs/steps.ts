@@ -120,5 +120,9 @@ async function defaultBuild(wh: Warehouse, options: StepOptions): Promise<BuildR
     import("../models/settings.ts"),
     import("../ingest/schema.ts"),
   ]);
-  return buildModels(wh, { asOf: options.asOf, log: options.log, now: options.now, ...modelSettings(options.config), prepare: ensureRawSchema });
+  options.log.info(`building models as of ${options.asOf}`);
+  const started = performance.now();
+  const result = await buildModels(wh, { asOf: options.asOf, log: options.log, now: options.now, ...modelSettings(options.config), prepare: ensureRawSchema });
+  options.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return result;
 }

@@ -11,9 +11,12 @@ export interface Child {
   exited: Promise<number | string>;
 }
 
-/** Starts a TypeScript file in its own Node process (as the CLI's scheduler or a second terminal would). */
+export const BIN = fileURLToPath(new URL("../../bin/arwatch.js", import.meta.url));
+
+/** Starts a script in its own Node process (TypeScript through tsx; the CLI's bin/arwatch.js as it is). */
 export function startChild(script: string, args: string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     cwd: PACKAGE_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -26,17 +29,19 @@ export function startChild(script: string, args: string[], env: Record<string, s
   return { process: child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Resolves when the child has printed a line matching `pattern` on stdout (rejects if it exits first). */
-export function waitForLine(child: Child, pattern: RegExp): Promise<string> {
+/** Resolves when the child has printed a line matching `pattern` on stdout or stderr (rejects if it exits first). */
+export function waitForLine(child: Child, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<string> {
+  const text = stream === "stdout" ? child.stdout : child.stderr;
+  const source = stream === "stdout" ? child.process.stdout! : child.process.stderr!;
   return new Promise((resolve, reject) => {
     const check = () => {
-      const line = child.stdout().split("\n").find((l) => pattern.test(l));
+      const line = text().split("\n").find((l) => pattern.test(l));
       if (line !== undefined) {
-        child.process.stdout!.off("data", check);
+        source.off("data", check);
         resolve(line);
       }
     };
-    child.process.stdout!.on("data", check);
+    source.on("data", check);
     void child.exited.then((code) => reject(new Error(`child exited (${code}) before printing ${pattern}: ${child.stderr()}`)));
     check();
   });
