@@ -41,7 +41,13 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-export async function startSmtp(options: { auth?: { user: string; pass: string } } = {}): Promise<TestSmtp> {
+export interface SmtpOptions {
+  auth?: { user: string; pass: string };
+  /** Called when a message is accepted, before the server answers 250 (e.g. to kill the sender right there). */
+  beforeReply?: (mail: CapturedMail) => void;
+}
+
+export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
   const messages: CapturedMail[] = [];
   let rejections: Rejection[] = [];
   let received = 0;
@@ -86,8 +92,10 @@ export async function startSmtp(options: { auth?: { user: string; pass: string }
         simpleParser(raw)
           .then((parsed) => {
             const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-            messages.push({ envelope: { from, to }, raw, parsed });
+            const mail = { envelope: { from, to }, raw, parsed };
+            messages.push(mail);
             received += 1;
+            options.beforeReply?.(mail);
             callback(null, `Ok: queued as test-${received}`);
           })
           .catch((e: unknown) => callback(e as Error));

@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { simpleParser } from "mailparser";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { memoryLogger } from "../../core/log.ts";
@@ -201,6 +203,35 @@ describe("deliverPending over SMTP", () => {
     expect(copies[1]!.raw).toBe(copies[0]!.raw);
     expect(copies[0]!.raw.replace(/\r\n$/, "")).toBe(raw.replace(/\r\n$/, ""));
     expect((await rows())["crash@arwatch"]).toMatchObject({ status: "sent", sent_at: "2026-07-01T06:01:00" });
+  });
+});
+
+describe("deliverPending killed between the server's acceptance and 'sent'", () => {
+  it("leaves the message pending, and the next run re-sends the same bytes with the same Message-ID", async () => {
+    const dbPath = join(tempDir("arwatch-crash-"), "warehouse.duckdb");
+    const fileWh = await openWarehouse(dbPath);
+    await ensureNotifySchema(fileWh);
+    const raw = await insertMessage(fileWh, annaDigest({ messageId: "killed@arwatch" }), T0);
+    fileWh.close();
+
+    let child: ChildProcess | null = null;
+    await smtp.close();
+    // The server kills the delivering process as it accepts the message, before it answers 250.
+    smtp = await startSmtp({ beforeReply: () => child?.kill("SIGKILL") });
+    child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./mail-deliver-child.ts", import.meta.url)), dbPath, smtp.url, T0.toISOString()], { stdio: "ignore" });
+    const exit = await new Promise<string | number | null>((resolve) => child!.on("exit", (code, signal) => resolve(signal ?? code)));
+    expect(exit).toBe("SIGKILL");
+    expect(received("killed@arwatch")).toHaveLength(1);
+
+    wh.close();
+    wh = await openWarehouse(dbPath);
+    expect((await rows())["killed@arwatch"]).toMatchObject({ status: "pending", attempts: 0, sent_at: null });
+    expect(await deliverPending(wh, options(minutes(1)))).toMatchObject({ sent: 1, waiting: 0 });
+    const copies = received("killed@arwatch");
+    expect(copies).toHaveLength(2);
+    expect(copies[1]!.raw).toBe(copies[0]!.raw);
+    expect(copies[1]!.raw).toBe(raw);
+    expect((await rows())["killed@arwatch"]).toMatchObject({ status: "sent", attempts: 1, sent_at: "2026-07-01T06:01:00" });
   });
 });
 
