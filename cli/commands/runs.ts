@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { holderAlive, readLockFile } from "../../core/lock-file.ts";
+import { warehouseLockPath } from "../../core/run-lock.ts";
 import type { Row } from "../../core/warehouse.ts";
 import type { RunRecord, StepRecord } from "../../runs/history.ts";
 import { contextFrom, type GlobalOptions } from "../context.ts";
@@ -19,7 +21,7 @@ export function stepDid(s: StepRecord): string {
     parts.push(`${count(s.models_built)} models`, `${count(s.tests_passed ?? 0)} tests passed`, `${count(s.tests_warned ?? 0)} warned`);
   }
   if (s.step === "notify" && s.messages_queued !== undefined) {
-    parts.push(`${count(s.messages_queued)} messages recorded`, `${count(s.messages_sent ?? 0)} sent via ${s.delivered_via ?? "?"}`);
+    parts.push(`${count(s.messages_queued)} messages recorded`, `${count(s.messages_sent ?? 0)} delivered via ${s.delivered_via ?? "?"}`);
     parts.push(`${count(s.messages_failed ?? 0)} failed`, `${count(s.messages_waiting ?? 0)} waiting`);
   }
   if (s.step === "report" && s.site_dir !== undefined) parts.push(`site at ${s.site_dir}`);
@@ -72,10 +74,20 @@ export function registerRuns(program: Command): void {
     const ctx = contextFrom(opts);
     const { listRuns } = await import("../../runs/history.ts");
     const { kyselyOver } = await import("../../core/kysely.ts");
-    const runs = await withWarehouse(ctx.db, "read", async (wh) => {
-      const [exists] = await wh.all<{ n: number }>("select count(*)::integer as n from duckdb_tables() where schema_name = 'meta' and table_name = 'runs'");
-      return exists!.n === 0 ? [] : listRuns(kyselyOver(wh), opts.limit);
-    });
+    let runs;
+    try {
+      runs = await withWarehouse(ctx.db, "read", async (wh) => {
+        const [exists] = await wh.all<{ n: number }>("select count(*)::integer as n from duckdb_tables() where schema_name = 'meta' and table_name = 'runs'");
+        return exists!.n === 0 ? [] : listRuns(kyselyOver(wh), opts.limit);
+      });
+    } catch (e) {
+      // DuckDB lets no other process read a warehouse that one is writing: say who, if it is a job of ours.
+      const holder = readLockFile(warehouseLockPath(ctx.db));
+      if (holder && holderAlive(holder)) {
+        throw new Error(`runs: ${holder.what ?? "an arwatch job"} (pid ${holder.pid}, since ${holder.startedAt}) is using the warehouse ${ctx.db}; its run shows here once it has finished`);
+      }
+      throw e;
+    }
     // JSON escapes control characters by itself; the table makes them visible.
     process.stdout.write(`${opts.format === "json" ? JSON.stringify(runs, null, 2) : runsTable(runs)}\n`);
   });

@@ -9,7 +9,7 @@ import { loadProject } from "../../models/runner/project.ts";
 import type { RunRecord } from "../../runs/history.ts";
 import { arwatch } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/warehouse.ts";
-import { startChild, waitForLine, type Child } from "../runs/child-process.ts";
+import { BIN, startChild, waitForLine, type Child } from "../runs/child-process.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger/", import.meta.url));
 const HOLDER = fileURLToPath(new URL("../runs/lock-holder-child.ts", import.meta.url));
@@ -143,6 +143,35 @@ describe("arwatch run, refused and failed", () => {
     expect(result.status).toBe(75);
     expect(result.stderr).toContain(`arwatch: arwatch run: the warehouse ${ws.db} is busy: arwatch notify (pid ${holder.process.pid} on ${hostname()}, since `);
     expect(existsSync(ws.db)).toBe(false);
+  });
+
+  it("is not blocked by a run killed with SIGKILL, which shows as interrupted and is recorded so by the next run", async () => {
+    const ws = workspace();
+    mkdirSync(ws.inbox);
+    for (const f of readdirSync(FIXTURE)) copyFileSync(join(FIXTURE, f), join(ws.inbox, f));
+    const killed = startChild(BIN, ["run", "--db", ws.db, "--config", ws.config, "--as-of", "2024-04-30", "--outbox", ws.outbox, "--site", ws.site], { ARWATCH_SMTP_URL: "" });
+    children.push(killed);
+    await waitForLine(killed, /^building models as of /, "stderr");
+    killed.process.kill("SIGKILL");
+    expect(await killed.exited).toBe("SIGKILL");
+    const pid = killed.process.pid!;
+    // Nothing cleaned up after it: its lock file is still there.
+    expect(JSON.parse(readFileSync(`${ws.db}.lock`, "utf8"))).toMatchObject({ pid, what: "arwatch run" });
+    const [shown] = history(ws);
+    expect(shown).toMatchObject({ outcome: "interrupted", error: `the process (pid ${pid}) ended before the run finished` });
+    expect(shown!.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ["ingest", "ok"],
+      ["build", "interrupted"],
+    ]);
+    // The next run takes the lock over; an extract that is not a ledger makes it fail early.
+    writeFileSync(join(ws.inbox, "payments-2.csv"), "nothing,useful\n1,2\n");
+    const next = run(ws);
+    expect(next.status).toBe(1);
+    expect(next.stderr).toContain(`took over the run lock of arwatch run that is no longer running (pid ${pid}, since `);
+    expect(next.stderr).toContain(`run ${shown!.run_id} was interrupted (its process ended before it finished); recorded as interrupted`);
+    const stored = arwatch(["sql", "--db", ws.db, "--format", "json", `select outcome from meta.runs where run_id = '${shown!.run_id}'`]);
+    expect(JSON.parse(stored.stdout)).toEqual([{ outcome: "interrupted" }]);
+    expect(existsSync(`${ws.db}.lock`)).toBe(false);
   });
 
   it("records a failing ingest with its error, and the table shows hostile file names escaped", () => {
