@@ -7,6 +7,7 @@
 // today the day", so a run that was missed is caught up and a second run of the day finds nothing.
 import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import { isValidAddress } from "./render/address.ts";
 import { candidatesStatement, readRuleSql, usedParams } from "./rules/index.ts";
 
 export interface LedgerCounts {
@@ -35,8 +36,17 @@ const BREACH_KEY_SQL = `c.rule || '|' || replace(replace(coalesce(c.customer_id,
  */
 export async function evaluateRules(wh: Warehouse, notify: Config["notify"]): Promise<void> {
   await wh.run(readRuleSql("setup/disputed_documents.sql"));
+  // The distinct collector addresses are few (one per collector): each is checked once with the
+  // notifier's own address check, the one the renderer and delivery apply.
+  const addresses = await wh.all<{ address: string }>(
+    "select distinct lower(trim(collector_email)) as address from marts.dim_customers where collector_email is not null",
+  );
+  const valid = addresses.map((a) => a.address).filter((a) => isValidAddress(a));
   const recipientsSql = readRuleSql("setup/recipients.sql");
-  await wh.run(recipientsSql, usedParams(recipientsSql, { fallback_recipients: JSON.stringify(notify.fallbackRecipients) }));
+  await wh.run(
+    recipientsSql,
+    usedParams(recipientsSql, { fallback_recipients: JSON.stringify(notify.fallbackRecipients), valid_addresses: JSON.stringify(valid) }),
+  );
   const candidates = candidatesStatement(notify);
   await wh.run(candidates.sql, candidates.params);
   await wh.run(

@@ -1,6 +1,8 @@
 -- Who hears of each customer: its collector when collector_email is a valid address (compared in
 -- lower case, so one collector written two ways gets one digest), else every fallback recipient,
 -- so that no customer's breach is dropped. A customer's breaches go to its own recipients only.
+-- $valid_addresses: the distinct collector addresses that pass the notifier's one address check
+-- (notify/render/address.ts, the config's), so that no address the renderer would refuse is chosen.
 create or replace temp table notify_recipients as
 with
 
@@ -12,8 +14,7 @@ customers as (
 checked as (
     select
         *,
-        coalesce(regexp_full_match(email, '[^@\s<>,;"''()\[\]\\]+@[^@\s<>,;"''()\[\]\\]+\.[^@\s<>,;"''()\[\]\\]+'), false)
-            as is_valid,
+        coalesce(email in (select unnest($valid_addresses::varchar[])), false) as is_valid,
     from customers
 ),
 
