@@ -5,7 +5,7 @@ import type { Logger } from "../core/log.ts";
 import { kyselyOver } from "../core/kysely.ts";
 import { RunBusy, withRunLock } from "../core/run-lock.ts";
 import { openWarehouse, type Warehouse } from "../core/warehouse.ts";
-import { dateIn, type Due } from "./due.ts";
+import { dateIn, timeIn, type Due } from "./due.ts";
 import { scheduledTimesDone } from "./history.ts";
 import { JobFailed, runJob, type JobResult } from "./job.ts";
 import { ensureRunsSchema, type RunsTables, type RunTrigger } from "./schema.ts";
@@ -79,7 +79,7 @@ export function warehouseTick(options: Omit<PerformRunOptions, "asOf"> & { timez
         const due = decide(await scheduledTimesDone(kyselyOver<RunsTables>(wh)));
         if (due === null) return { kind: "idle" };
         const asOf = dateIn(options.timezone, now);
-        log.info(`schedule: ${due.trigger} run for ${due.scheduledFor.toISOString()}, as of ${asOf}`);
+        log.info(`schedule: ${due.trigger} run for ${timeIn(options.timezone, due.scheduledFor)}, as of ${asOf}`);
         try {
           const { result } = await runOnOpenWarehouse(wh, { trigger: due.trigger, scheduledFor: due.scheduledFor }, { ...options, asOf });
           log.info(`schedule: run ${result.runId} ${result.outcome === "ok" ? "finished" : `stopped (${result.stoppedBy})`}`);

@@ -174,6 +174,22 @@ describe("arwatch run, refused and failed", () => {
     expect(existsSync(`${ws.db}.lock`)).toBe(false);
   });
 
+  it("on SIGTERM finishes the step in progress, records the run as stopped and exits 143", async () => {
+    const ws = workspace();
+    const child = startChild(BIN, ["run", "--db", ws.db, "--config", ws.config, "--as-of", "2024-04-30", "--outbox", ws.outbox, "--site", ws.site], { ARWATCH_SMTP_URL: "" });
+    children.push(child);
+    await waitForLine(child, /^building models as of /, "stderr");
+    child.process.kill("SIGTERM");
+    expect(await child.exited).toBe(143);
+    const [stopped] = history(ws);
+    expect(child.stderr()).toContain(`arwatch: run ${stopped!.run_id} stopped by SIGTERM after its build step; not run: notify, report`);
+    expect(stopped).toMatchObject({ outcome: "stopped", error: "stopped by SIGTERM after the build step; not run: notify, report" });
+    expect(stopped!.steps.map((s) => [s.step, s.outcome])).toEqual([
+      ["ingest", "ok"],
+      ["build", "ok"],
+    ]);
+  });
+
   it("records a failing ingest with its error, and the table shows hostile file names escaped", () => {
     const ws = workspace();
     mkdirSync(ws.inbox);
