@@ -5,6 +5,7 @@
 import { formatAmount } from "../../core/money.ts";
 import type { Digest, DigestBreach, WorkListEntry } from "../digest.ts";
 import type { WorkListSection } from "../schema.ts";
+import { formatFact, presentFacts } from "./facts.ts";
 import { fill, wordsFor, type Locale } from "./labels.ts";
 import { agingUrl, customerPageUrl, portfolioUrl, siteBase } from "./links.ts";
 
@@ -65,17 +66,9 @@ export function clean(text: string | null | undefined): string {
   return text == null ? "" : text.replace(UNSAFE_CHARS, " ").trim();
 }
 
-// Facts whose values are money, so they get the currency's minor units.
-const MONEY_FACT = /(amount|limit|loss|debt|balance|exposure|threshold_amount)$/;
-
-function describeFacts(facts: DigestBreach["facts"], t: DigestContent["t"], currency: string): string {
-  return Object.entries(facts ?? {})
-    .filter(([, v]) => v !== null && v !== undefined && v !== "")
-    .map(([key, value]) => {
-      const label = t(`fact_${key}`, key.replace(/_/g, " "));
-      const shown = MONEY_FACT.test(key) && typeof value === "string" ? formatAmount(value, currency) : String(value);
-      return `${label}: ${clean(shown)}`;
-    })
+function describeFacts(breach: DigestBreach, t: DigestContent["t"], currency: string): string {
+  return presentFacts(breach.facts)
+    .map(([key, value]) => `${t(`fact_${key}`, key.replace(/_/g, " "))}: ${clean(formatFact(breach.rule, key, value, currency))}`)
     .join("; ");
 }
 
@@ -123,7 +116,7 @@ export function digestContent(digest: Digest): DigestContent {
     customer: customerLabel(b.customerName, b.customerId),
     document: clean(b.documentId),
     amount: money(b.amount),
-    facts: describeFacts(b.facts, t, digest.currency),
+    facts: describeFacts(b, t, digest.currency),
     links: linksFor(base, t, b.customerId, b.rule, b.agingPath),
   }));
   const sections = SECTION_ORDER.map((section) => {

@@ -186,3 +186,19 @@ describe("renderDigest with a long work list", () => {
     expect(csvLines).toHaveLength(250);
   });
 });
+
+describe("renderDigest: the facts behind an alert", () => {
+  it("shows money in minor units, shares and percentages as percent, and links a portfolio alert to its page", async () => {
+    const breaches = [
+      { breachId: "7", rule: "near_limit", change: "new" as const, level: 1, customerId: "C9", customerName: "Near Co", documentId: null, amount: "9512", facts: { credit_limit: "10000", exposure_amount: "9512", utilisation: "0.9512", threshold: "0.9" }, firstSeenAsOf: "2026-06-30" },
+      { breachId: "8", rule: "portfolio_expected_loss_up", change: "new" as const, level: 1, customerId: null, customerName: null, documentId: null, amount: "1200.5", facts: { month_end: "2026-06-30", opening_allowance: "1000", closing_allowance: "1200.5", up_percent: "20.1", threshold_percent: 10 }, firstSeenAsOf: "2026-06-30" },
+    ];
+    const { mail } = await parse(annaDigest({ role: "finance", collector: null, recipient: "finance@example.com", breaches, workList: [] }));
+    const text = String(mail.text);
+    expect(text).toContain("    Credit limit: 10,000.00; Exposure: 9,512.00; Utilisation: 95.1 %; Threshold: 90.0 %\n");
+    expect(text).toContain("- Expected credit loss up on the previous month-end (New, Level 1): 1,200.50\n");
+    expect(text).toContain("    Month-end: 2026-06-30; Previous month-end: 1,000.00; This month-end: 1,200.50; Up: 20.1 %; Threshold: 10.0 %\n");
+    expect(text).toContain("    Portfolio page: https://ar.example.com/reports/expected-loss\n");
+    expect(text).toContain("Portfolio thresholds crossed in the latest build.");
+  });
+});
