@@ -1,5 +1,6 @@
 import { simpleParser, type ParsedMail } from "mailparser";
 import { describe, expect, it } from "vitest";
+import type { DigestBreach } from "../../notify/digest.ts";
 import { renderDigest } from "../../notify/render/index.ts";
 import { LABELS } from "../../notify/render/labels.ts";
 import { annaDigest } from "./mail-digest.ts";
@@ -189,7 +190,7 @@ describe("renderDigest with a long work list", () => {
 
 describe("renderDigest: the facts behind an alert", () => {
   it("shows money in minor units, shares and percentages as percent, and links a portfolio alert to its page", async () => {
-    const breaches = [
+    const breaches: DigestBreach[] = [
       { breachId: "7", rule: "near_limit", change: "new" as const, level: 1, customerId: "C9", customerName: "Near Co", documentId: null, amount: "9512", facts: { credit_limit: "10000", exposure_amount: "9512", utilisation: "0.9512", threshold: "0.9" }, firstSeenAsOf: "2026-06-30" },
       { breachId: "8", rule: "portfolio_expected_loss_up", change: "new" as const, level: 1, customerId: null, customerName: null, documentId: null, amount: "1200.5", facts: { month_end: "2026-06-30", opening_allowance: "1000", closing_allowance: "1200.5", up_percent: "20.1", threshold_percent: 10 }, firstSeenAsOf: "2026-06-30" },
     ];
