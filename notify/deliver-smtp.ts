@@ -77,7 +77,8 @@ export function envelopeFrom(rawMime: string): string {
   const line = /^from:(.*)$/im.exec(headers);
   const parsed = line ? addressparser(line[1]!, { flatten: true }) : [];
   const first = parsed[0];
-  if (!first || !("address" in first) || !first.address) throw new Error("the stored message has no From address");
+  // EENVELOPE: a message without a sender can never go, so it is a permanent failure.
+  if (!first || !("address" in first) || !first.address) throw Object.assign(new Error("the stored message has no From address"), { code: "EENVELOPE" });
   return first.address;
 }
 
