@@ -55,7 +55,7 @@ export const SMTP_CONNECTIONS = 5;
 export type SmtpMailer = ReturnType<typeof createPooledTransport>;
 
 /** A pooled transport: one or a few connections carry the whole batch instead of one per message. */
-export function createPooledTransport(smtpUrl: string, rateLimitPerSecond: number) {
+export function createPooledTransport(smtpUrl: string) {
   checkedSmtpUrl(smtpUrl);
   const options = parseConnectionUrl(smtpUrl);
   return nodemailer.createTransport({
@@ -66,7 +66,6 @@ export function createPooledTransport(smtpUrl: string, rateLimitPerSecond: numbe
     connectionTimeout: 20_000,
     greetingTimeout: 20_000,
     socketTimeout: 60_000,
-    ...(rateLimitPerSecond > 0 ? { rateLimit: rateLimitPerSecond, rateDelta: 1000 } : {}),
   });
 }
 

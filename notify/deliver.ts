@@ -20,6 +20,8 @@ export interface DeliveryOptions {
   outboxDir: string;
   delivery: { maxAttempts: number; retryAfterMinutes: number; rateLimitPerSecond: number };
   log: Logger;
+  /** Waits before a send when rateLimitPerSecond asks for it (default a timer; tests record the waits instead). */
+  sleep?: (ms: number) => Promise<void>;
   /** Called after each message's outcome is recorded, with the time its send and record took (progress, the benchmark). */
   onAttempt?: (attempt: { messageId: string; status: "sent" | "failed" | "pending"; ms: number }) => void;
 }
@@ -74,7 +76,9 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     .orderBy("message_id")
     .execute();
 
-  const channel = options.smtpUrl ? smtpSender(options.smtpUrl, options.delivery.rateLimitPerSecond, redact) : outboxSender(options.outboxDir);
+  const channel = options.smtpUrl ? smtpSender(options.smtpUrl, redact) : outboxSender(options.outboxDir);
+  // notify.delivery.rateLimitPerSecond: messages are spaced evenly, whatever the number of connections.
+  const waitTurn = options.smtpUrl ? rateLimiter(options.delivery.rateLimitPerSecond, options.now, options.sleep ?? sleep) : async () => {};
   // The warehouse has one connection: its statements run one at a time, while up to
   // channel.concurrency messages are on the wire.
   const serially = serialiser();
@@ -84,9 +88,13 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
 
   const deliverOne = async (message: Due): Promise<void> => {
     const started = performance.now();
-    const outcome = isValidAddress(message.recipient)
-      ? await channel.send(message)
-      : ({ ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` } as const);
+    let outcome: Outcome;
+    if (isValidAddress(message.recipient)) {
+      await waitTurn();
+      outcome = await channel.send(message);
+    } else {
+      outcome = { ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` };
+    }
     const status = await serially(() => record(db, message, outcome, options));
     if (status === "sent") sent += 1;
     if (status === "failed") failed += 1;
@@ -131,6 +139,26 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     .where("status", "=", "pending")
     .executeTakeFirstOrThrow();
   return { sent, failed, waiting: Number(waiting.n), deliveredVia: channel.via };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * At most `perSecond` sends a second: each send takes the next slot, 1/perSecond after the one before,
+ * and waits for it. (nodemailer's pool has a rateLimit option, but this version never applies it.)
+ */
+export function rateLimiter(perSecond: number, now: () => Date, wait: (ms: number) => Promise<void>): () => Promise<void> {
+  if (perSecond <= 0) return async () => {};
+  const spacing = 1000 / perSecond;
+  let nextSlot = -Infinity;
+  return async () => {
+    const t = now().getTime();
+    const slot = Math.max(t, nextSlot);
+    nextSlot = slot + spacing;
+    if (slot > t) await wait(slot - t);
+  };
 }
 
 /** Runs async tasks one after another, in the order they were asked for. */
@@ -193,11 +221,11 @@ function outboxSender(outboxDir: string): Channel {
   };
 }
 
-function smtpSender(smtpUrl: string, rateLimitPerSecond: number, redact: (t: string) => string): Channel {
+function smtpSender(smtpUrl: string, redact: (t: string) => string): Channel {
   const via = describeSmtp(smtpUrl);
   let transport: ReturnType<typeof createPooledTransport>;
   try {
-    transport = createPooledTransport(smtpUrl, rateLimitPerSecond);
+    transport = createPooledTransport(smtpUrl);
   } catch (e) {
     throw new Error(redact(errorText(e)));
   }

@@ -295,6 +295,27 @@ describe("deliverPending into the outbox folder", () => {
   });
 });
 
+describe("deliverPending with notify.delivery.rateLimitPerSecond", () => {
+  it("spaces the sends 1/rate apart, whatever the number of connections", async () => {
+    for (let i = 1; i <= 5; i++) await insertMessage(wh, annaDigest({ messageId: `r${i}@arwatch` }), T0);
+    // The clock stands still, so the k-th send waits k × 250 ms for its slot at 4 a second.
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const result = await deliverPending(wh, options(T0, { delivery: { maxAttempts: 4, retryAfterMinutes: 5, rateLimitPerSecond: 4 }, sleep }));
+    expect(result).toMatchObject({ sent: 5 });
+    expect(waits.sort((a, b) => a - b)).toEqual([250, 500, 750, 1000]);
+  });
+
+  it("does not wait at all without a limit", async () => {
+    for (let i = 1; i <= 3; i++) await insertMessage(wh, annaDigest({ messageId: `u${i}@arwatch` }), T0);
+    const waits: number[] = [];
+    await deliverPending(wh, options(T0, { sleep: async (ms) => void waits.push(ms) }));
+    expect(waits).toEqual([]);
+  });
+});
+
 describe("backoffMinutes(attempts, retryAfterMinutes)", () => {
   it.each([
     [1, 5, 5],
