@@ -16,7 +16,11 @@ const addresses: Record<string, string | null> = {
   K4: "two@example.com, three@example.com",
   K5: "",
   K6: null,
+  "X|Y": "xy@example.com",
+  X: "x@example.com",
 };
+// Documents of the two customers whose ids could run together in a breach key: X|Y's "Z" and X's "Y|Z".
+const documentOf = (id: string) => (id === "X|Y" ? "Z" : id === "X" ? "Y|Z" : `D${id}`);
 
 describe("recipients: the customer's own valid collector address, else every fallback address", () => {
   let wh: Warehouse;
@@ -25,7 +29,7 @@ describe("recipients: the customer's own valid collector address, else every fal
     wh = await emptyWarehouse();
     const ids = Object.keys(addresses);
     await insertRaw(wh, "customers", ids.map((id) => ({ customer_id: id, customer_name: `Name ${id}`, collector: `Collector ${id}`, collector_email: addresses[id]!, credit_limit: "1000000" })));
-    await insertRaw(wh, "invoices", ids.map((id) => ({ document_id: `D${id}`, customer_id: id, document_type: "invoice", document_date: "2024-01-01", due_date: "2024-01-31", amount: "10.00" })));
+    await insertRaw(wh, "invoices", ids.map((id) => ({ document_id: documentOf(id), customer_id: id, document_type: "invoice", document_date: "2024-01-01", due_date: "2024-01-31", amount: "10.00" })));
     const h = await notifyHarness(wh, notifyConfig({ fallbackRecipients: ["ar-team@example.com", "second@example.com"] }));
     await h.notifyAt("2024-03-11");
   });
@@ -44,6 +48,8 @@ describe("recipients: the customer's own valid collector address, else every fal
       { customer_id: "K4", recipients: fallback },
       { customer_id: "K5", recipients: fallback },
       { customer_id: "K6", recipients: fallback },
+      { customer_id: "X", recipients: "x@example.com (collector)" },
+      { customer_id: "X|Y", recipients: "xy@example.com (collector)" },
     ]);
   });
 
@@ -53,6 +59,18 @@ describe("recipients: the customer's own valid collector address, else every fal
       { recipient: "ar-team@example.com", role: "fallback" },
       { recipient: "lan@example.com", role: "collector" },
       { recipient: "second@example.com", role: "fallback" },
+      { recipient: "x@example.com", role: "collector" },
+      { recipient: "xy@example.com", role: "collector" },
+    ]);
+  });
+
+  it("keeps breach keys apart when an id contains the key's separator", async () => {
+    const keys = await wh.all<{ breach_key: string; customer_id: string }>(
+      "select breach_key, customer_id from notify.breaches where rule = 'milestone' and customer_id in ('X', 'X|Y') order by customer_id",
+    );
+    expect(keys).toEqual([
+      { breach_key: "milestone|X|Y\\|Z", customer_id: "X" },
+      { breach_key: "milestone|X\\|Y|Z", customer_id: "X|Y" },
     ]);
   });
 });
