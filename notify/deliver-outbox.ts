@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { errorText, type Channel } from "./deliver-channel.ts";
 
 /** A file name from a Message-ID: only letters, digits and . _ @ + -; a hash keeps altered ids apart. */
 export function emlFileName(messageId: string): string {
@@ -63,4 +64,21 @@ function syncDirectory(dir: string): void {
   } finally {
     if (fd !== null) closeSync(fd);
   }
+}
+
+/** The outbox folder as a delivery channel: one file at a time. */
+export function outboxChannel(outboxDir: string): Channel {
+  return {
+    via: outboxDir,
+    concurrency: 1,
+    async send(message) {
+      try {
+        return { ok: true, deliveredTo: writeEml(outboxDir, message.message_id, message.raw_mime) };
+      } catch (e) {
+        // A full disk or a folder that cannot be written fails every message alike.
+        return { ok: false, kind: "unreachable", error: `cannot write to the outbox folder ${outboxDir}: ${errorText(e)}` };
+      }
+    },
+    async close() {},
+  };
 }

@@ -4,6 +4,7 @@
 import nodemailer from "nodemailer";
 import addressparser from "nodemailer/lib/addressparser";
 import { parseConnectionUrl } from "nodemailer/lib/shared";
+import { errorText, type Channel } from "./deliver-channel.ts";
 
 /** Replaces the URL's credentials (and the password wherever it appears) with ***. */
 export function redactor(smtpUrl: string): (text: string) => string {
@@ -97,4 +98,31 @@ export function classifyFailure(error: unknown): FailureKind {
   if (typeof e?.responseCode === "number") return e.responseCode >= 500 ? "permanent" : "temporary";
   if (e?.code === "EENVELOPE") return "permanent";
   return "temporary";
+}
+
+/** The SMTP server as a delivery channel: the stored bytes over pooled connections, several at once. */
+export function smtpChannel(smtpUrl: string, redact: (t: string) => string): Channel {
+  const via = describeSmtp(smtpUrl);
+  let transport: ReturnType<typeof createPooledTransport>;
+  try {
+    transport = createPooledTransport(smtpUrl);
+  } catch (e) {
+    throw new Error(redact(errorText(e)));
+  }
+  return {
+    via,
+    concurrency: SMTP_CONNECTIONS,
+    async send(message) {
+      try {
+        // The stored bytes as they are: same Message-ID on every attempt; the envelope names the one recipient.
+        const info = await transport.sendMail({ envelope: { from: envelopeFrom(message.raw_mime), to: [message.recipient] }, raw: message.raw_mime });
+        return { ok: true, deliveredTo: `${via} ${redact(String(info.response ?? ""))}`.trim() };
+      } catch (e) {
+        return { ok: false, kind: classifyFailure(e), error: redact(errorText(e)) };
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
 }

@@ -8,8 +8,10 @@ import { sql } from "kysely";
 import { kyselyOver } from "../core/kysely.ts";
 import type { Logger } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { writeEml } from "./deliver-outbox.ts";
-import { SMTP_CONNECTIONS, classifyFailure, createPooledTransport, describeSmtp, envelopeFrom, redactor, type FailureKind } from "./deliver-smtp.ts";
+import type { Due, Outcome } from "./deliver-channel.ts";
+import { outboxChannel } from "./deliver-outbox.ts";
+import { rateLimiter, serialiser, sleep } from "./deliver-pace.ts";
+import { redactor, smtpChannel } from "./deliver-smtp.ts";
 import { isValidAddress } from "./render/address.ts";
 import type { NotifyTables } from "./schema.ts";
 
@@ -34,20 +36,6 @@ export interface DeliveryResult {
   /** "smtp://host:port" (never the password) or the outbox folder. */
   deliveredVia: string;
 }
-
-/** One pending message as delivery reads it. */
-interface Due {
-  message_id: string;
-  recipient: string;
-  raw_mime: string;
-  attempts: number;
-}
-
-/** How one message went: delivered (with where), or failed with what the failure means. */
-type Outcome = { ok: true; deliveredTo: string } | { ok: false; kind: FailureKind; error: string };
-
-/** Sends one message; never throws (a failure is an outcome). */
-type Sender = (message: Due) => Promise<Outcome>;
 
 const MAX_BACKOFF_MINUTES = 24 * 60;
 // Raw messages are read a page at a time, so a large backlog does not sit in memory at once.
@@ -76,7 +64,7 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     .orderBy("message_id")
     .execute();
 
-  const channel = options.smtpUrl ? smtpSender(options.smtpUrl, redact) : outboxSender(options.outboxDir);
+  const channel = options.smtpUrl ? smtpChannel(options.smtpUrl, redact) : outboxChannel(options.outboxDir);
   // notify.delivery.rateLimitPerSecond: messages are spaced evenly, whatever the number of connections.
   const waitTurn = options.smtpUrl ? rateLimiter(options.delivery.rateLimitPerSecond, options.now, options.sleep ?? sleep) : async () => {};
   // The warehouse has one connection: its statements run one at a time, while up to
@@ -141,36 +129,6 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
   return { sent, failed, waiting: Number(waiting.n), deliveredVia: channel.via };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * At most `perSecond` sends a second: each send takes the next slot, 1/perSecond after the one before,
- * and waits for it. (nodemailer's pool has a rateLimit option, but this version never applies it.)
- */
-export function rateLimiter(perSecond: number, now: () => Date, wait: (ms: number) => Promise<void>): () => Promise<void> {
-  if (perSecond <= 0) return async () => {};
-  const spacing = 1000 / perSecond;
-  let nextSlot = -Infinity;
-  return async () => {
-    const t = now().getTime();
-    const slot = Math.max(t, nextSlot);
-    nextSlot = slot + spacing;
-    if (slot > t) await wait(slot - t);
-  };
-}
-
-/** Runs async tasks one after another, in the order they were asked for. */
-function serialiser(): <T>(task: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (task) => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => {});
-    return run;
-  };
-}
-
 /** Records one outcome in its own statement; only a still-pending row changes. */
 async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: Due, outcome: Outcome, options: DeliveryOptions): Promise<"sent" | "failed" | "pending"> {
   const now = options.now();
@@ -190,59 +148,4 @@ async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: 
   const next = new Date(now.getTime() + backoffMinutes(attempts, options.delivery.retryAfterMinutes) * 60_000);
   await row.set({ attempts, next_attempt_at: sql<string>`cast(${utc(next)} as timestamp)`, last_error: error }).execute();
   return "pending";
-}
-
-function errorText(e: unknown): string {
-  const err = e as { message?: string; response?: string };
-  return String(err?.response ?? err?.message ?? e).replace(/\s+/g, " ").trim();
-}
-
-interface Channel {
-  via: string;
-  /** Messages in flight at once. */
-  concurrency: number;
-  send: Sender;
-  close(): Promise<void>;
-}
-
-function outboxSender(outboxDir: string): Channel {
-  return {
-    via: outboxDir,
-    concurrency: 1,
-    async send(message) {
-      try {
-        return { ok: true, deliveredTo: writeEml(outboxDir, message.message_id, message.raw_mime) };
-      } catch (e) {
-        // A full disk or a folder that cannot be written fails every message alike.
-        return { ok: false, kind: "unreachable", error: `cannot write to the outbox folder ${outboxDir}: ${errorText(e)}` };
-      }
-    },
-    async close() {},
-  };
-}
-
-function smtpSender(smtpUrl: string, redact: (t: string) => string): Channel {
-  const via = describeSmtp(smtpUrl);
-  let transport: ReturnType<typeof createPooledTransport>;
-  try {
-    transport = createPooledTransport(smtpUrl);
-  } catch (e) {
-    throw new Error(redact(errorText(e)));
-  }
-  return {
-    via,
-    concurrency: SMTP_CONNECTIONS,
-    async send(message) {
-      try {
-        // The stored bytes as they are: same Message-ID on every attempt; the envelope names the one recipient.
-        const info = await transport.sendMail({ envelope: { from: envelopeFrom(message.raw_mime), to: [message.recipient] }, raw: message.raw_mime });
-        return { ok: true, deliveredTo: `${via} ${redact(String(info.response ?? ""))}`.trim() };
-      } catch (e) {
-        return { ok: false, kind: classifyFailure(e), error: redact(errorText(e)) };
-      }
-    },
-    async close() {
-      transport.close();
-    },
-  };
 }
