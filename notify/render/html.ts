@@ -12,11 +12,13 @@ export function escapeHtml(text: string): string {
 
 // One small style sheet instead of a style per cell: a long work list stays a small message.
 // Clients that drop <style> still get plain bordered tables from the attributes.
-const STYLE = "body{font-family:sans-serif}table{border-collapse:collapse;margin:0 0 16px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}td.n{text-align:right;white-space:nowrap}.note{color:#666;font-size:12px}";
+const STYLE = "body{font-family:sans-serif}table{border-collapse:collapse;margin:0 0 16px 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}td.n{text-align:right;white-space:nowrap}td.d{white-space:nowrap}.note{color:#666;font-size:12px}";
 const TABLE = 'border="1" cellpadding="4" cellspacing="0"';
 
-function cell(text: string, numeric = false): string {
-  return `${numeric ? '<td class="n">' : "<td>"}${escapeHtml(text)}</td>`;
+/** A cell; numbers right-aligned, numbers and dates kept on one line. */
+function cell(text: string, kind: "text" | "number" | "date" = "text"): string {
+  const open = kind === "number" ? '<td class="n">' : kind === "date" ? '<td class="d">' : "<td>";
+  return `${open}${escapeHtml(text)}</td>`;
 }
 
 function head(labels: string[]): string {
@@ -41,7 +43,7 @@ export function digestHtml(c: DigestContent): string {
     const labels = [t("alert"), t("change"), t("level"), t("customer"), t("document"), t("amount"), t("details"), t("first_seen")];
     const rows = c.alerts.map(
       (a) =>
-        `<tr>${cell(a.rule)}${cell(a.change)}${cell(String(a.breach.level), true)}${cell(a.customer)}${cell(a.document)}${cell(a.amount, true)}${cell(a.facts)}${cell(a.breach.firstSeenAsOf)}${withLinks ? linkCell(a.links) : ""}</tr>`,
+        `<tr>${cell(a.rule)}${cell(a.change)}${cell(String(a.breach.level), "number")}${cell(a.customer)}${cell(a.document)}${cell(a.amount, "number")}${cell(a.facts)}${cell(a.breach.firstSeenAsOf, "date")}${withLinks ? linkCell(a.links) : ""}</tr>`,
     );
     parts.push(`<table ${TABLE}>${head(withLinks ? [...labels, t("links")] : labels)}${rows.join("")}</table>`);
     if (c.alertsTotal > c.alerts.length) parts.push(`<p class="note">${escapeHtml(shownNote(c, c.alerts.length, c.alertsTotal))}</p>`);
@@ -54,7 +56,7 @@ export function digestHtml(c: DigestContent): string {
     const labels = [t("rank"), t("customer"), t("document"), t("amount"), t("days_past_due"), t("due_date"), t("details")];
     const rows = s.lines.map(
       (l) =>
-        `<tr>${cell(String(l.entry.rank), true)}${cell(l.customer)}${cell(l.document)}${cell(l.amount, true)}${cell(l.daysPastDue, true)}${cell(l.dueDate)}${cell(l.detail)}${withLinks ? linkCell(l.links) : ""}</tr>`,
+        `<tr>${cell(String(l.entry.rank), "number")}${cell(l.customer)}${cell(l.document)}${cell(l.amount, "number")}${cell(l.daysPastDue, "number")}${cell(l.dueDate, "date")}${cell(l.detail)}${withLinks ? linkCell(l.links) : ""}</tr>`,
     );
     parts.push(`<table ${TABLE}>${head(withLinks ? [...labels, t("links")] : labels)}${rows.join("")}</table>`);
     if (s.total > s.lines.length) parts.push(`<p class="note">${escapeHtml(shownNote(c, s.lines.length, s.total))}</p>`);
