@@ -93,6 +93,19 @@ export function shownNote(c: DigestContent, shown: number, total: number): strin
   return fill(c.t("lines_shown"), { n: shown.toLocaleString("en-US"), total: total.toLocaleString("en-US") });
 }
 
+/**
+ * A work-list line's detail in words: the milestone reached, the promised date, or a dispute's
+ * reason (a code the site also translates; a reason without a word shows as it came).
+ */
+function detailText(section: WorkListSection, detail: string | null, t: DigestContent["t"]): string {
+  const d = clean(detail);
+  if (!d) return "";
+  if (section === "milestone") return `${t("fact_milestone_days")}: ${d}`;
+  if (section === "promise_due") return `${t("fact_promised_date")}: ${d}`;
+  if (section === "disputed") return `${t("reason")}: ${t(`reason_${d}`, d)}`;
+  return d;
+}
+
 /** Counts for the subject: breaches by change, and work-list lines. */
 export function counts(digest: Digest): { new: number; escalated: number; reminder: number; work: number } {
   const by = (change: string) => digest.breaches.filter((b) => b.change === change).length;
@@ -128,7 +141,7 @@ export function digestContent(digest: Digest): DigestContent {
       amount: money(w.amount),
       daysPastDue: w.daysPastDue === null ? "" : String(w.daysPastDue),
       dueDate: w.dueDate ?? "",
-      detail: clean(w.detail),
+      detail: detailText(section, w.detail, t),
       links: linksFor(base, t, w.customerId, section, w.agingPath),
     }));
     return { section, title: t(`section_${section}`), lines, total: entries.length };

@@ -1,5 +1,6 @@
 // Every word of a digest in English, Vietnamese and Thai. Where the site already names a thing
-// (reports/src/components/labels.js and codes.js: "Vượt hạn mức", "ผิดนัด", "Hạn thanh toán" …)
+// (reports/src/components/labels.js and codes.js: "Vượt hạn mức", "ผิดนัด", "Hạn thanh toán", the
+// reasons for non-payment …)
 // the same word is used here, so an e-mail and the page it links to read alike.
 // {name} placeholders are filled by fill(); a test checks every locale has every key.
 
@@ -39,6 +40,14 @@ const en = {
   csv_rule_or_section: "Alert or section",
   csv_customer_id: "Customer ID",
   csv_currency: "Currency",
+  reason: "Reason",
+  reason_cash_flow: "Cash-flow difficulty",
+  reason_awaiting_approval: "Awaiting approval",
+  reason_missing_po: "Missing purchase order",
+  reason_dispute_quality: "Quality dispute",
+  reason_dispute_price: "Price dispute",
+  reason_wrong_invoice_address: "Wrong address on the invoice",
+  reason_customer_closed: "Customer closed down",
   // Rules (rule column of notify.breaches).
   rule_over_limit: "Over the credit limit",
   rule_near_limit: "Near the credit limit",
@@ -131,6 +140,14 @@ const vi: Record<LabelKey, string> = {
   csv_rule_or_section: "Cảnh báo hoặc mục",
   csv_customer_id: "Mã khách hàng",
   csv_currency: "Tiền tệ",
+  reason: "Lý do",
+  reason_cash_flow: "Khó khăn dòng tiền",
+  reason_awaiting_approval: "Đang chờ phê duyệt",
+  reason_missing_po: "Thiếu đơn đặt hàng (PO)",
+  reason_dispute_quality: "Khiếu nại chất lượng",
+  reason_dispute_price: "Khiếu nại giá",
+  reason_wrong_invoice_address: "Sai địa chỉ trên hóa đơn",
+  reason_customer_closed: "Khách hàng ngừng hoạt động",
   rule_over_limit: "Vượt hạn mức tín dụng",
   rule_near_limit: "Gần hạn mức tín dụng",
   rule_over_max_debt_age: "Công nợ quá tuổi nợ tối đa",
@@ -217,6 +234,14 @@ const th: Record<LabelKey, string> = {
   csv_rule_or_section: "การแจ้งเตือนหรือหมวด",
   csv_customer_id: "รหัสลูกค้า",
   csv_currency: "สกุลเงิน",
+  reason: "เหตุผล",
+  reason_cash_flow: "ปัญหาสภาพคล่อง",
+  reason_awaiting_approval: "รออนุมัติ",
+  reason_missing_po: "ไม่มีใบสั่งซื้อ (PO)",
+  reason_dispute_quality: "โต้แย้งเรื่องคุณภาพ",
+  reason_dispute_price: "โต้แย้งเรื่องราคา",
+  reason_wrong_invoice_address: "ที่อยู่ในใบแจ้งหนี้ไม่ถูกต้อง",
+  reason_customer_closed: "ลูกค้าปิดกิจการ",
   rule_over_limit: "เกินวงเงินเครดิต",
   rule_near_limit: "ใกล้เต็มวงเงินเครดิต",
   rule_over_max_debt_age: "ยอดค้างเกินอายุหนี้สูงสุด",

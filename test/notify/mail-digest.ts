@@ -35,7 +35,7 @@ export function annaDigest(overrides: Partial<Digest> = {}): Digest {
     workList: [
       { section: "call_first", rank: 2, customerId: "C001", customerName: "Acme Trading", documentId: null, amount: "11500.5", daysPastDue: 12, dueDate: null, detail: null },
       { section: "call_first", rank: 1, customerId: "C/002 & Co", customerName: "Bình Minh", documentId: null, amount: "2500", daysPastDue: 61, dueDate: null, detail: null },
-      { section: "disputed", rank: 1, customerId: "C003", customerName: "=cmd|' /C calc'!A0", documentId: "INV-7", amount: "-20", daysPastDue: 40, dueDate: "2026-05-21", detail: "quality" },
+      { section: "disputed", rank: 1, customerId: "C003", customerName: "=cmd|' /C calc'!A0", documentId: "INV-7", amount: "-20", daysPastDue: 40, dueDate: "2026-05-21", detail: "dispute_quality" },
       { section: "milestone", rank: 1, customerId: "C001", customerName: "Acme Trading", documentId: "INV-1", amount: "300", daysPastDue: 7, dueDate: "2026-06-23", detail: "7" },
     ],
     ...overrides,

@@ -19,6 +19,7 @@ describe("renderDigest in Vietnamese and Thai", () => {
     expect(text).toContain("    Hạn mức tín dụng: 10,000; Dư nợ rủi ro: 11,500\n");
     expect(text).toContain("- Quá hạn (Tăng mức, Mức 2)");
     expect(text).toContain("-- Đang khiếu nại: liệt kê riêng, không đòi nợ --");
+    expect(text).toContain("Lý do: Khiếu nại chất lượng");
     expect(text).toContain("Trang khách hàng: https://ar.example.com/reports/customer?id=C001");
     expect(String(mail.html)).toContain('<html lang="vi">');
     expect(mail.headers.get("content-language")).toBe("vi");
@@ -34,6 +35,7 @@ describe("renderDigest in Vietnamese and Thai", () => {
     expect(text).toContain("- เกินวงเงินเครดิต (ใหม่, ระดับ 1): Acme Trading (C001) · 1,500.50\n");
     expect(text).toContain("-- โทรก่อน (เรียงตามยอดที่เสี่ยง) --");
     expect(text).toContain("-- อยู่ระหว่างโต้แย้งหนี้: แยกไว้ ไม่ทวงถาม --");
+    expect(text).toContain("เหตุผล: โต้แย้งเรื่องคุณภาพ");
     expect(text).toContain("หน้าลูกค้า: https://ar.example.com/reports/customer?id=C001");
     expect(String(mail.html)).toContain("<h2>รายการงาน</h2>");
   });

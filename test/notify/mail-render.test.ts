@@ -58,7 +58,7 @@ describe("renderDigest(digest)", () => {
       "== Work list ==",
       "",
       "-- Reminders due (milestones reached) --",
-      "1. Acme Trading (C001) · INV-1 · 300.00 · Days past due 7 · Due 2026-06-23 · 7",
+      "1. Acme Trading (C001) · INV-1 · 300.00 · Days past due 7 · Due 2026-06-23 · Milestone (days past due): 7",
       `    Customer page: ${BASE}/customer?id=C001`,
       `    Aging drill-down: ${BASE}/aging`,
       "",
@@ -71,7 +71,7 @@ describe("renderDigest(digest)", () => {
       `    Aging drill-down: ${BASE}/aging`,
       "",
       "-- Disputed: listed apart, not chased --",
-      "1. =cmd|' /C calc'!A0 (C003) · INV-7 · -20.00 · Days past due 40 · Due 2026-05-21 · quality",
+      "1. =cmd|' /C calc'!A0 (C003) · INV-7 · -20.00 · Days past due 40 · Due 2026-05-21 · Reason: Quality dispute",
       `    Customer page: ${BASE}/customer?id=C003`,
       `    Aging drill-down: ${BASE}/aging`,
       "",
@@ -109,7 +109,7 @@ describe("renderDigest(digest)", () => {
       "work_list,milestone,,,1,C001,Acme Trading,INV-1,300,USD,7,2026-06-23,,7",
       "work_list,call_first,,,1,C/002 & Co,Bình Minh,,2500,USD,61,,,",
       "work_list,call_first,,,2,C001,Acme Trading,,11500.5,USD,12,,,",
-      "work_list,disputed,,,1,C003,'=cmd|' /C calc'!A0,INV-7,-20,USD,40,2026-05-21,,quality",
+      "work_list,disputed,,,1,C003,'=cmd|' /C calc'!A0,INV-7,-20,USD,40,2026-05-21,,dispute_quality",
       "",
     ]);
   });
@@ -179,7 +179,7 @@ describe("renderDigest with a long work list", () => {
     const { subject, mail } = await parse(annaDigest({ breaches: [], workList, siteBaseUrl: null }));
     expect(subject).toContain("work list 250");
     const text = String(mail.text);
-    expect(text).toContain("100. C100 · INV-100 · 10.00");
+    expect(text).toContain("100. C100 · INV-100 · 10.00 · Days past due 7 · Due 2026-06-23 · Milestone (days past due): 7\n");
     expect(text).not.toContain("101. C101");
     expect(text).toContain("100 of 250 lines shown; the attached CSV has them all.");
     expect(String(mail.html)).toContain('<p class="note">100 of 250 lines shown; the attached CSV has them all.</p>');
