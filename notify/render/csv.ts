@@ -1,7 +1,6 @@
 // The digest's CSV attachment: every alert and work-list line, with codes (rule, change, section)
 // and exact amounts as in the warehouse, so a spreadsheet can filter and add them up; headers in
 // the digest's locale. Text cells that a spreadsheet would run as a formula are neutralised.
-import { stringify } from "csv-stringify/sync";
 import type { Digest } from "../digest.ts";
 import { SECTION_ORDER } from "./content.ts";
 import { wordsFor } from "./labels.ts";
@@ -16,6 +15,11 @@ export function neutralise(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
   const text = String(value);
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** RFC 4180: a field with a comma, a quote or a line break (a lone CR too) is quoted, quotes doubled. */
+function quote(field: string): string {
+  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 export function digestCsv(digest: Digest): string {
@@ -37,7 +41,7 @@ export function digestCsv(digest: Digest): string {
         w.documentId, w.amount, digest.currency, w.daysPastDue, w.dueDate, null, w.detail,
       ]),
   );
-  const rows = [header, ...alerts, ...work].map((row) => row.map((v) => neutralise(v as string | number | null)));
-  // A lone CR is a line break to a spreadsheet as well: quote it like CRLF.
-  return stringify(rows, { bom: true, record_delimiter: "windows", quoted_match: /[\r\n]/ });
+  const rows = [header, ...alerts, ...work].map((row) => row.map((v) => quote(neutralise(v as string | number | null))).join(","));
+  // A BOM so that Excel reads the file as UTF-8 (Vietnamese, Thai); CRLF after every record (RFC 4180).
+  return `\uFEFF${rows.join("\r\n")}\r\n`;
 }
