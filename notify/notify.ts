@@ -66,7 +66,7 @@ export async function runNotify(wh: Warehouse, options: NotifyOptions): Promise<
       preview: messages.map((m) => `${m.recipient}\t${m.subject}\t${m.why}`),
     };
   }
-  options.log.info(`notify as of ${options.asOf}: ${breaches}; ${messages.length} messages recorded`);
+  options.log.info(`notify as of ${options.asOf}: ${breaches}; ${messages.length} messages recorded, now delivering what is pending`);
   const deliver = options.deliver ?? (await import("./deliver.ts")).deliverPending;
   const delivered = await deliver(wh, {
     now: options.now,
