@@ -3,7 +3,7 @@
 // into place, so a crash leaves either no file or the whole one, never half a message.
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { errorText, type Channel } from "./deliver-channel.ts";
 
 /** A file name from a Message-ID: only letters, digits and . _ @ + -; a hash keeps altered ids apart. */
@@ -66,8 +66,9 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** The outbox folder as a delivery channel: one file at a time. */
-export function outboxChannel(outboxDir: string): Channel {
+/** The outbox folder as a delivery channel: one file at a time, recorded by absolute path. */
+export function outboxChannel(folder: string): Channel {
+  const outboxDir = resolve(folder);
   return {
     via: outboxDir,
     concurrency: 1,

@@ -62,5 +62,5 @@ export function digestHtml(c: DigestContent): string {
     if (s.total > s.lines.length) parts.push(`<p class="note">${escapeHtml(shownNote(c, s.lines.length, s.total))}</p>`);
   }
   parts.push(`<p class="note">${escapeHtml(c.footer)}</p>`);
-  return `<!doctype html>\n<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title><style>${STYLE}</style></head>\n<body>\n${parts.join("\n")}\n</body></html>\n`;
+  return `<!doctype html>\n<html lang="${escapeHtml(c.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(c.subject)}</title><style>${STYLE}</style></head>\n<body>\n${parts.join("\n")}\n</body></html>\n`;
 }
