@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Every stage folder the CLI may import; a folder that does not exist yet is simply skipped.
-const SOURCE_DIRS = ["cli", "core", "ingest", "models", "generate", "reports", "notify", "credit", "pipeline"];
+const SOURCE_DIRS = ["cli", "core", "ingest", "models", "generate", "reports", "notify", "runs", "credit", "pipeline"];
 const ENTRY = join(ROOT, "cli", "main.ts");
 export const BUNDLE = join(ROOT, "node_modules", ".cache", "arwatch", "cli.mjs");
 

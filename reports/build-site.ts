@@ -28,7 +28,10 @@ function frameworkEnv(outDir: string): NodeJS.ProcessEnv {
 /** Runs Framework's CLI in a project folder; its output goes to the log, a failure throws. */
 export function runFramework(command: "build" | "preview", outDir: string, log: Logger, projectDir = REPORTS_DIR): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [FRAMEWORK_CLI, command], { cwd: projectDir, env: frameworkEnv(outDir) });
+    // A build runs in its own process group, so a Ctrl-C or a service manager's SIGTERM to the
+    // whole group reaches only arwatch, which lets the step in progress (this build) finish.
+    // The preview stays in the group: Ctrl-C is how an author stops it.
+    const child = spawn(process.execPath, [FRAMEWORK_CLI, command], { cwd: projectDir, env: frameworkEnv(outDir), detached: command === "build" });
     let output = "";
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
