@@ -109,6 +109,8 @@ export function smtpChannel(smtpUrl: string, redact: (t: string) => string): Cha
   } catch (e) {
     throw new Error(redact(errorText(e)));
   }
+  // Every failure reaches the send that met it; an 'error' event with no listener would end the process.
+  transport.on("error", () => {});
   return {
     via,
     concurrency: SMTP_CONNECTIONS,
