@@ -51,7 +51,8 @@ function digest(i: number): Digest {
   };
 }
 
-function startSink(): Promise<{ port: number; stop: () => Promise<number> }> {
+/** The sink in its own process; stop() asks it for its count, kill() is for a bench that failed. */
+function startSink(): Promise<{ port: number; stop: () => Promise<number>; kill: () => void }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(BENCH_DIR, "notify-smtp-sink.ts")], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
@@ -69,6 +70,9 @@ function startSink(): Promise<{ port: number; stop: () => Promise<number> }> {
             child.on("exit", () => done(Number(/received (\d+)/.exec(out)?.[1] ?? -1)));
             child.kill("SIGTERM");
           }),
+        kill: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        },
       });
     };
     child.stdout.on("data", check);
@@ -140,6 +144,7 @@ try {
   console.log(`wrote ${file}`);
   if (!figures.target.met) process.exitCode = 1;
 } finally {
+  sink.kill();
   wh.close();
   rmSync(work, { recursive: true, force: true });
 }
