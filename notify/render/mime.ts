@@ -1,7 +1,7 @@
 // The whole message, built by nodemailer's MailComposer so that headers are encoded and folded the
 // way mail servers expect. Byte-stable: the Message-ID, the Date and the multipart boundary all
 // come from the digest (the boundary from a hash of the Message-ID), so rendering the same digest
-// twice gives the same bytes, and a re-send after a crash is the same message.
+// twice gives the same bytes. (A retry sends the bytes stored in the outbox, not a new rendering.)
 import { createHash } from "node:crypto";
 import addressparser from "nodemailer/lib/addressparser";
 import MailComposer from "nodemailer/lib/mail-composer";
