@@ -79,6 +79,8 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     let outcome: Outcome;
     if (isValidAddress(message.recipient)) {
       await waitTurn();
+      // The server was found unreachable while this message waited for its turn: leave it untouched.
+      if (stoppedBy !== null) return;
       outcome = await channel.send(message);
     } else {
       outcome = { ok: false, kind: "permanent", error: `recipient "${message.recipient}" is not a valid e-mail address` };
