@@ -9,33 +9,32 @@ month_ends as (
 ),
 
 -- From the replayed aging of the intermediate layer, not from the aging mart: a model reads only
--- its own layer or lower ones.
+-- its own layer or lower ones. Its rows, the month's invoices and the month's payments are summed
+-- in the one grouping below (each figure is a sum, so summing them apart first and again after
+-- gives the same cents), rather than each grouped on its own and the groups grouped again.
 balances as (
     select
         month_end,
         customer_id,
-        sum(outstanding_amount) as outstanding_amount,
-        sum(gross_amount) as gross_amount,
-        sum(gross_amount) filter (where bucket_order = 0) as current_amount,
-        sum(gross_amount) filter (where bucket_order > 0) as overdue_amount,
-        sum(expected_bad_debt_amount) as expected_bad_debt_amount,
+        outstanding_amount,
+        gross_amount,
+        case when bucket_order = 0 then gross_amount end as current_amount,
+        case when bucket_order > 0 then gross_amount end as overdue_amount,
+        expected_bad_debt_amount,
     from intermediate.int_month_end_aging
-    group by all
 ),
 
 invoiced as (
-    select month_ends.month_end, documents.customer_id, sum(documents.amount) as invoiced_amount
+    select month_ends.month_end, documents.customer_id, documents.amount as invoiced_amount
     from staging.stg_invoices as documents
     join month_ends on month_ends.month_end = last_day(documents.document_date)
     where documents.is_debit
-    group by all
 ),
 
 collected as (
-    select month_ends.month_end, payments.customer_id, sum(payments.amount) as collected_amount
+    select month_ends.month_end, payments.customer_id, payments.amount as collected_amount
     from staging.stg_payments as payments
     join month_ends on month_ends.month_end = last_day(payments.payment_date)
-    group by all
 ),
 
 follow_ups as (
@@ -51,8 +50,8 @@ follow_ups as (
     group by all
 ),
 
--- Each source has one row per customer-month; stacked and grouped once, they give the union of
--- their keys with every figure, without deduplicating the keys and joining each source back.
+-- Stacked and grouped once, they give the union of their keys with every figure, without
+-- deduplicating the keys and joining each source back. follow_ups has one row per customer-month.
 parts as (
     select month_end, customer_id, outstanding_amount, gross_amount, current_amount, overdue_amount, expected_bad_debt_amount
     from balances
@@ -68,13 +67,13 @@ final as (
     select
         month_end,
         customer_id,
-        coalesce(any_value(outstanding_amount), 0)::decimal(38, 2) as outstanding_amount,
-        coalesce(any_value(gross_amount), 0)::decimal(38, 2) as gross_amount,
-        coalesce(any_value(current_amount), 0)::decimal(38, 2) as current_amount,
-        coalesce(any_value(overdue_amount), 0)::decimal(38, 2) as overdue_amount,
-        coalesce(any_value(expected_bad_debt_amount), 0)::decimal(38, 2) as expected_bad_debt_amount,
-        coalesce(any_value(invoiced_amount), 0)::decimal(38, 2) as invoiced_amount,
-        coalesce(any_value(collected_amount), 0)::decimal(38, 2) as collected_amount,
+        coalesce(sum(outstanding_amount), 0)::decimal(38, 2) as outstanding_amount,
+        coalesce(sum(gross_amount), 0)::decimal(38, 2) as gross_amount,
+        coalesce(sum(current_amount), 0)::decimal(38, 2) as current_amount,
+        coalesce(sum(overdue_amount), 0)::decimal(38, 2) as overdue_amount,
+        coalesce(sum(expected_bad_debt_amount), 0)::decimal(38, 2) as expected_bad_debt_amount,
+        coalesce(sum(invoiced_amount), 0)::decimal(38, 2) as invoiced_amount,
+        coalesce(sum(collected_amount), 0)::decimal(38, 2) as collected_amount,
         coalesce(any_value(follow_ups), 0) as follow_ups,
         coalesce(any_value(has_open_promise), false) as has_open_promise,
         coalesce(any_value(follow_ups), 0) > 0 or coalesce(any_value(has_open_promise), false) as is_under_follow_up,
