@@ -93,14 +93,14 @@ const notifySchema = z
       .object({
         /** Expected credit loss above this amount (in the currency); off when absent. */
         expectedLossAbove: money.optional(),
-        /** Expected credit loss up more than this many percent on the previous month-end. */
-        expectedLossUpPercent: percent.optional().default(10),
+        /** Expected credit loss up more than this many percent on the previous month-end; null turns it off. */
+        expectedLossUpPercent: percent.nullable().default(10),
         /** DSO above this many days; off when absent. */
         dsoAbove: days(1).optional(),
         /** The share of the outstanding balance under follow-up below this (0–1); off when absent. */
         followUpShareBelow: share.optional(),
-        /** Expected bad debt up more than this many percent on the previous month-end. */
-        expectedBadDebtUpPercent: percent.optional().default(10),
+        /** Expected bad debt up more than this many percent on the previous month-end; null turns it off. */
+        expectedBadDebtUpPercent: percent.nullable().default(10),
       })
       .strict()
       .prefault({}),

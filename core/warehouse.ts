@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname, extname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 
 export const DEFAULT_DB = "data/warehouse.duckdb";
@@ -43,10 +43,28 @@ export class NoWarehouse extends Error {
   }
 }
 
+/**
+ * The schemas arwatch's stages write and read. DuckDB names a database after its file, so a
+ * warehouse called marts.duckdb makes every `marts.x` ambiguous (catalog or schema?) and fails.
+ */
+const SCHEMA_NAMES = ["raw", "raw_replaced", "staging", "intermediate", "marts", "meta", "notify", "main", "temp", "system"];
+
+/** Why a file cannot be a warehouse because of its name, or undefined when it can. */
+export function warehouseNameProblem(path: string): string | undefined {
+  const catalog = basename(path, extname(path)).toLowerCase();
+  if (!SCHEMA_NAMES.includes(catalog)) return undefined;
+  return (
+    `cannot use ${path} as a warehouse: DuckDB names the database after its file ("${catalog}"), which clashes with ` +
+    `arwatch's schema of that name; choose another file name, e.g. ${dirname(path)}/${catalog}-warehouse.duckdb`
+  );
+}
+
 /** Opens (creating if needed and allowed) a DuckDB file, or ':memory:' for tests. */
 export async function openWarehouse(path: string, options: OpenOptions = {}): Promise<Warehouse> {
   // ':memory:' (tests) and 'md:' (a MotherDuck database) are not local files.
   const localFile = path !== ":memory:" && !path.startsWith("md:");
+  const nameProblem = localFile ? warehouseNameProblem(path) : undefined;
+  if (nameProblem) throw new Error(nameProblem);
   const mayCreate = (options.create ?? true) && !options.readOnly && !options.sandboxed;
   if (localFile && !existsSync(path) && !mayCreate) throw new NoWarehouse(path);
   if (localFile) mkdirSync(dirname(path), { recursive: true });

@@ -17,14 +17,6 @@ export interface LedgerCounts {
   resolved: number;
 }
 
-/**
- * The ledger needs the as-of date a breach was last told (renotifyDays count in as-of days, so a
- * second run on the same as-of date never sends a reminder): a column notify/schema.ts does not have.
- */
-export async function ensureLedgerColumns(wh: Warehouse): Promise<void> {
-  await wh.run("alter table notify.breaches add column if not exists notified_as_of date");
-}
-
 /** The breach key: rule|customer_id|document_id, with \ and | escaped so that no two breaches share one. */
 const BREACH_KEY_SQL = `c.rule || '|' || replace(replace(coalesce(c.customer_id, ''), '\\', '\\\\'), '|', '\\|')
         || '|' || replace(replace(coalesce(c.document_id, ''), '\\', '\\\\'), '|', '\\|')`;

@@ -7,7 +7,7 @@ import type { Config } from "../core/config.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { assembleDigests, digestReason } from "./assemble.ts";
 import type { Digest, RenderedMessage } from "./digest.ts";
-import { ensureLedgerColumns, evaluateRules, markNotified, updateLedger, type LedgerCounts } from "./ledger.ts";
+import { evaluateRules, markNotified, updateLedger, type LedgerCounts } from "./ledger.ts";
 import { ensureNotifySchema } from "./schema.ts";
 import { buildWorkList } from "./work-list/index.ts";
 
@@ -63,7 +63,6 @@ export async function recordNotifications(wh: Warehouse, opts: RecordOptions): P
   // leaves the warehouse exactly as it found it.
   const work = async () => {
     await ensureNotifySchema(wh);
-    await ensureLedgerColumns(wh);
     const currency = await checkAsOf(wh, opts.asOf);
     return recordInTransaction(wh, opts, currency);
   };

@@ -28,6 +28,7 @@ create table if not exists notify.breaches (
     notified_at timestamp,                -- when the last message about it was recorded (null: never)
     notified_level integer,
     notified_amount decimal(38, 2),
+    notified_as_of date,                  -- the as-of date it was last told (renotifyDays count in as-of days)
     resolved_at timestamp,
     resolved_as_of date
 );
@@ -102,6 +103,7 @@ export interface NotifyTables {
     notified_at: string | null;
     notified_level: number | null;
     notified_amount: string | null;
+    notified_as_of: string | null;
     resolved_at: string | null;
     resolved_as_of: string | null;
   };

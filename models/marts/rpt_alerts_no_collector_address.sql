@@ -1,8 +1,9 @@
 -- The customers with no valid collector address: the notifier sends their breaches to every
 -- notify.fallbackRecipients address instead, and the data-quality page lists them as
--- "no collector address". Valid means what the notifier's choice of recipient means
--- (notify/rules/setup/recipients.sql): the trimmed, lower-cased collector_email is one address
--- with no spaces, brackets, commas, semicolons, quotes or backslashes.
+-- "no collector address". Valid means what the notifier's choice of recipient means: the trimmed,
+-- lower-cased collector_email, at most 254 characters, matches the e-mail pattern of zod, which the
+-- config and the notifier check addresses with (notify/render/address.ts). The pattern below is
+-- zod's, character for character; test/notify/address-agreement.test.ts holds the two together.
 with
 
 customers as (
@@ -12,10 +13,14 @@ customers as (
 checked as (
     select
         *,
-        coalesce(regexp_full_match(
-            lower(trim(collector_email)),
-            '[^@\s<>,;"''()\[\]\\]+@[^@\s<>,;"''()\[\]\\]+\.[^@\s<>,;"''()\[\]\\]+'
-        ), false) as has_valid_address,
+        coalesce(
+            length(lower(trim(collector_email))) <= 254
+            and regexp_full_match(
+                lower(trim(collector_email)),
+                '(?:[A-Za-z0-9_''+\-]+\.)*[A-Za-z0-9_''+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}'
+            ),
+            false
+        ) as has_valid_address,
     from customers
 ),
 

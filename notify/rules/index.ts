@@ -58,10 +58,10 @@ export function ruleParameters(notify: Config["notify"]): Record<RuleName, Recor
     broken_promise: on(rules.brokenPromise),
     milestone: on(true, { milestones: JSON.stringify(workList.milestones) }),
     portfolio_expected_loss_above: on(portfolio.expectedLossAbove !== undefined, { expected_loss_above: String(portfolio.expectedLossAbove) }),
-    portfolio_expected_loss_up: on(portfolio.expectedLossUpPercent !== undefined, { expected_loss_up_percent: Number(portfolio.expectedLossUpPercent) }),
+    portfolio_expected_loss_up: on(portfolio.expectedLossUpPercent !== null, { expected_loss_up_percent: Number(portfolio.expectedLossUpPercent) }),
     portfolio_dso_above: on(portfolio.dsoAbove !== undefined, { dso_above: Number(portfolio.dsoAbove) }),
     portfolio_follow_up_share_below: on(portfolio.followUpShareBelow !== undefined, { follow_up_share_below: Number(portfolio.followUpShareBelow) }),
-    portfolio_expected_bad_debt_up: on(portfolio.expectedBadDebtUpPercent !== undefined, { expected_bad_debt_up_percent: Number(portfolio.expectedBadDebtUpPercent) }),
+    portfolio_expected_bad_debt_up: on(portfolio.expectedBadDebtUpPercent !== null, { expected_bad_debt_up_percent: Number(portfolio.expectedBadDebtUpPercent) }),
   };
 }
 

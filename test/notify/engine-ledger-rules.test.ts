@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.ts";
 import { openWarehouse, type Warehouse } from "../../core/warehouse.ts";
-import { ensureLedgerColumns, markNotified, updateLedger, type LedgerCounts } from "../../notify/ledger.ts";
+import { markNotified, updateLedger, type LedgerCounts } from "../../notify/ledger.ts";
 import { ensureNotifySchema } from "../../notify/schema.ts";
 
 /*
@@ -24,7 +24,6 @@ describe("the breach ledger's decisions (updateLedger)", () => {
   beforeAll(async () => {
     wh = await openWarehouse(":memory:");
     await ensureNotifySchema(wh);
-    await ensureLedgerColumns(wh);
   });
   afterAll(() => wh?.close());
 

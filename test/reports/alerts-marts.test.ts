@@ -10,7 +10,7 @@ import { buildModels } from "../../models/runner/build.ts";
 import { modelSettings } from "../../models/settings.ts";
 import { ensureNotifySchema } from "../../notify/schema.ts";
 import { exportSiteData } from "../../reports/export-data.ts";
-import { build, emptyWarehouse, insertRaw } from "../helpers/warehouse.ts";
+import { emptyWarehouse, insertRaw } from "../helpers/warehouse.ts";
 import { AS_OF, HOSTILE, insertAlertsLedger, insertNotifyRows } from "./alerts-warehouse.ts";
 
 /** A build as the CLI makes it: the raw tables and the notifier's tables are created first. */
@@ -177,7 +177,7 @@ describe("rpt_alerts_no_collector_address", () => {
   });
 });
 
-describe("a build without the notifier's tables (a bare runner, as the model tests build)", () => {
+describe("a build without the notifier's tables (a bare runner, prepared with the raw tables only)", () => {
   it("leaves out a model that reads the absent notify schema and every model downstream of it, and builds the rest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "arwatch-models-"));
     mkdirSync(join(dir, "marts"));
@@ -202,7 +202,7 @@ describe("a build without the notifier's tables (a bare runner, as the model tes
   it("builds every other mart, leaves the alerts views out, and the site's alerts files say they are not built", async () => {
     const wh = await emptyWarehouse();
     await insertAlertsLedger(wh);
-    const result = await build(wh, AS_OF);
+    const result = await buildModels(wh, { asOf: AS_OF, log: silentLogger, ...modelSettings(parseConfig({})), prepare: ensureRawSchema });
     const built = result.models.map((m) => m.id);
     expect(built).toContain("marts.rpt_alerts_no_collector_address");
     expect(built.filter((id) => id.startsWith("marts.rpt_alerts_"))).toEqual(["marts.rpt_alerts_no_collector_address"]);
