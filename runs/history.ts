@@ -111,17 +111,7 @@ export interface StepRecord extends StepFacts {
 }
 
 /** A run as `arwatch runs` shows it: the columns of meta.runs, instants as ISO 8601 in UTC. */
-export interface RunRecord {
-  run_id: string;
-  trigger: RunTrigger;
-  scheduled_for: string | null;
-  as_of_date: string;
-  started_at: string;
-  finished_at: string | null;
-  outcome: RunOutcome;
-  error: string | null;
-  pid: number;
-  host: string;
+export interface RunRecord extends Omit<RunsTables["meta.runs"], "start_ticks"> {
   steps: StepRecord[];
 }
 
