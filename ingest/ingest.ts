@@ -78,8 +78,8 @@ export async function ingest(wh: Warehouse, paths: string[], options: IngestOpti
 /**
  * Snapshots the files in order, each while the one before it is being validated: copying and
  * hashing are I/O and the main thread's work, validation is DuckDB's on its own threads, so the
- * copy of the next file costs no wall time. A snapshot that fails is reported when its file's
- * turn comes, as if it had been made then.
+ * copy of the next file overlaps the validation of this one. A snapshot that fails is reported
+ * when its file's turn comes, as if it had been made then.
  */
 class SnapshotReader {
   private pending: Promise<Snapshot> | undefined;
