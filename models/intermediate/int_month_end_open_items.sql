@@ -8,6 +8,18 @@ params as (
     select aging_basis, bucket_bounds from meta.build_params
 ),
 
+-- The bucket of every day count from 1 to the last bound, worked out once: per row a list lookup
+-- is far cheaper than the macro's list filter (millions of rows, two buckets each). Day counts
+-- of 0 or fewer are not due; beyond the last bound is the open-ended last bucket.
+bucket_lookup as (
+    select
+        coalesce(list_max(bucket_bounds), 0) as last_bound,
+        len(bucket_bounds) + 1 as last_bucket,
+        list_transform(range(1, coalesce(list_max(bucket_bounds), 0) + 1), lambda d: aging_bucket_order(d, bucket_bounds))
+            as bucket_by_days,
+    from params
+),
+
 month_ends as (
     select * from intermediate.int_month_ends_replayed
 ),
@@ -41,8 +53,8 @@ aged as (
         at_month_end.*,
         days_past_due(month_end, document_date, due_date, params.aging_basis) as days_past_due,
         days_past_due(previous_month_end, document_date, due_date, params.aging_basis) as days_past_due_before,
-        params.bucket_bounds,
-    from at_month_end, params
+        bucket_lookup.*,
+    from at_month_end, params, bucket_lookup
     where outstanding_amount <> 0
 ),
 
@@ -57,8 +69,18 @@ final as (
         due_date,
         outstanding_amount::decimal(38, 2) as outstanding_amount,
         days_past_due::integer as days_past_due,
-        aging_bucket_order(days_past_due, bucket_bounds) as bucket_order,
-        case when document_date <= previous_month_end then aging_bucket_order(days_past_due_before, bucket_bounds) end as bucket_order_before,
+        case
+            when days_past_due <= 0 then 0
+            when days_past_due > last_bound then last_bucket
+            else bucket_by_days[days_past_due]
+        end as bucket_order,
+        case when document_date <= previous_month_end then
+            case
+                when days_past_due_before <= 0 then 0
+                when days_past_due_before > last_bound then last_bucket
+                else bucket_by_days[days_past_due_before]
+            end
+        end as bucket_order_before,
     from aged
 )
 
