@@ -92,9 +92,18 @@ export type FailureKind = "permanent" | "temporary" | "unreachable";
 
 const UNREACHABLE = new Set(["ECONNECTION", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ESOCKET", "EDNS", "ETLS", "EAUTH", "EPROXY", "EPIPE", "EHOSTUNREACH", "ENOTFOUND"]);
 
+/**
+ * The SMTP commands whose refusal is about the sender or the server, not this message: a relay
+ * that refuses MAIL FROM (a sender it does not accept, a quota) or DATA itself would refuse every
+ * message the same way, so it is treated like an unreachable server — the pass stops and nothing
+ * is failed for good. Only a refused recipient (RCPT TO) or message content fails one message.
+ */
+const SERVER_LEVEL_COMMANDS = new Set(["MAIL FROM", "DATA"]);
+
 export function classifyFailure(error: unknown): FailureKind {
-  const e = error as { code?: string; responseCode?: number };
+  const e = error as { code?: string; responseCode?: number; command?: string; message?: string };
   if (e?.code && UNREACHABLE.has(e.code)) return "unreachable";
+  if (e?.code === "EENVELOPE" && e.command && SERVER_LEVEL_COMMANDS.has(e.command)) return "unreachable";
   if (typeof e?.responseCode === "number") return e.responseCode >= 500 ? "permanent" : "temporary";
   if (e?.code === "EENVELOPE") return "permanent";
   return "temporary";

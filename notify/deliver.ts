@@ -143,6 +143,13 @@ async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: 
     return "sent";
   }
   const error = outcome.error.slice(0, 2000);
+  if (outcome.kind === "unreachable") {
+    // The server (or the folder) failed, not this message: an outage of any length must lose
+    // nothing, so it costs the message no attempt and never fails it; the next run tries again.
+    const next = new Date(now.getTime() + backoffMinutes(Math.max(1, message.attempts), options.delivery.retryAfterMinutes) * 60_000);
+    await row.set({ next_attempt_at: sql<string>`cast(${utc(next)} as timestamp)`, last_error: error }).execute();
+    return "pending";
+  }
   if (outcome.kind === "permanent" || attempts >= options.delivery.maxAttempts) {
     await row.set({ status: "failed", attempts, last_error: error }).execute();
     return "failed";

@@ -13,8 +13,8 @@ export interface CapturedMail {
 
 export interface Rejection {
   code: number;
-  /** Where the server answers with the code: the recipient (RCPT TO) or the message (DATA). */
-  stage: "rcpt" | "data";
+  /** Where the server answers with the code: the sender (MAIL FROM), the recipient (RCPT TO) or the message (DATA). */
+  stage: "mail" | "rcpt" | "data";
   message?: string;
   /** Rejects only this recipient; any recipient when absent. */
   recipient?: string;
@@ -76,6 +76,10 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
       } else {
         callback(smtpError(535, "Authentication failed"));
       }
+    },
+    onMailFrom(_address, _session, callback) {
+      const hit = takeRejection("mail", []);
+      callback(hit ? smtpError(hit.code, hit.message ?? `${hit.code} sender refused by the test server`) : null);
     },
     onRcptTo(address, _session, callback) {
       const hit = takeRejection("rcpt", [address.address]);

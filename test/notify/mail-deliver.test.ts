@@ -106,10 +106,12 @@ describe("deliverPending over SMTP", () => {
     await smtp.stop();
     const down = await deliverPending(wh, options(T0));
     expect(down).toMatchObject({ sent: 0, failed: 0, waiting: 3 });
-    // Each message tried met the outage and waits its backoff; none is failed, none marked sent.
+    // Each message tried met the outage and waits its backoff; none is failed, none marked sent,
+    // and an outage costs no attempt (an outage of any length must not fail a message for good).
     const afterDown = Object.values(await rows());
     expect(afterDown.map((r) => r.status)).toEqual(["pending", "pending", "pending"]);
-    const tried = afterDown.filter((r) => r.attempts === 1);
+    expect(afterDown.map((r) => r.attempts)).toEqual([0, 0, 0]);
+    const tried = afterDown.filter((r) => r.last_error !== null);
     expect(tried.length).toBeGreaterThanOrEqual(1);
     for (const r of tried) {
       expect(r.next_attempt_at).toBe("2026-07-01T06:05:00");
@@ -131,11 +133,37 @@ describe("deliverPending over SMTP", () => {
     await smtp.stop();
     const log = memoryLogger();
     expect(await deliverPending(wh, options(T0, { log }))).toMatchObject({ sent: 0, failed: 0, waiting: queued });
-    const attempted = Object.values(await rows()).filter((r) => r.attempts > 0);
+    const attempted = Object.values(await rows()).filter((r) => r.last_error !== null);
+    expect(Object.values(await rows()).every((r) => r.attempts === 0)).toBe(true);
     // At most the messages on the wire when the first refusal came back.
     expect(attempted.length).toBeGreaterThanOrEqual(1);
     expect(attempted.length).toBeLessThanOrEqual(SMTP_CONNECTIONS);
     expect(log.lines.some((l) => l.includes("delivery stopped for this run"))).toBe(true);
+  });
+
+  it("fails nothing however long the server is down: an outage costs no attempt", async () => {
+    await insertMessage(wh, annaDigest({ messageId: "long@arwatch" }), T0);
+    await smtp.stop();
+    // More runs than maxAttempts (3 here), each after the message's next attempt is due.
+    for (let run = 0; run < 6; run++) {
+      expect(await deliverPending(wh, options(minutes(run * 60), { delivery: { maxAttempts: 3, retryAfterMinutes: 5, rateLimitPerSecond: 0 } }))).toMatchObject({ failed: 0, waiting: 1 });
+    }
+    expect((await rows())["long@arwatch"]).toMatchObject({ status: "pending", attempts: 0 });
+    await smtp.start();
+    expect(await deliverPending(wh, options(minutes(6 * 60)))).toMatchObject({ sent: 1, waiting: 0 });
+    expect(received("long@arwatch")).toHaveLength(1);
+  });
+
+  it("treats a refused sender (5xx to MAIL FROM) as the server's problem: the run stops, every message waits", async () => {
+    await threeMessages();
+    smtp.reject({ code: 553, stage: "mail", message: "553 5.7.1 sender address rejected: not owned by user" });
+    const result = await deliverPending(wh, options(T0));
+    expect(result).toMatchObject({ sent: 0, failed: 0, waiting: 3 });
+    const after = Object.values(await rows());
+    expect(after.map((r) => [r.status, r.attempts])).toEqual([["pending", 0], ["pending", 0], ["pending", 0]]);
+    expect(after.some((r) => /553/.test(r.last_error ?? ""))).toBe(true);
+    smtp.clearRejections();
+    expect(await deliverPending(wh, options(minutes(5)))).toMatchObject({ sent: 3, failed: 0, waiting: 0 });
   });
 
   it("retries a 4xx after the backoff (5, then 10 minutes), not before", async () => {
@@ -291,7 +319,7 @@ describe("deliverPending into the outbox folder", () => {
     writeFileSync(blocked, "x");
     const result = await deliverPending(wh, options(T0, { smtpUrl: undefined, outboxDir: join(blocked, "outbox") }));
     expect(result).toMatchObject({ sent: 0, failed: 0, waiting: 3 });
-    expect((await rows())["m1@arwatch"]).toMatchObject({ status: "pending", attempts: 1, next_attempt_at: "2026-07-01T06:05:00" });
+    expect((await rows())["m1@arwatch"]).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: "2026-07-01T06:05:00" });
   });
 });
 
