@@ -16,6 +16,7 @@
 // Take the lock BEFORE opening the warehouse, and let RunBusy through to the CLI's one exit path:
 // it carries exitCode 75 (EX_TEMPFAIL: "try again later"), so a wrapper can tell "busy" from "failed".
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { acquireLockFile, LockHeld, type HeldLock, type LockRecord } from "./lock-file.ts";
 
@@ -42,7 +43,11 @@ export class RunBusy extends Error {
   ) {
     super(
       `${what}: the warehouse ${dbPath} is busy: ${holder.what ?? "another arwatch command"} (pid ${holder.pid} on ${holder.host}, ` +
-        `since ${holder.startedAt}) holds its lock ${lockPath}; this one stopped before changing anything: run it again once that one has finished`,
+        `since ${holder.startedAt}) holds its lock ${lockPath}; this one stopped before changing anything: ` +
+        (holder.host === hostname()
+          ? "run it again once that one has finished"
+          : `the lock was taken on another machine (${holder.host}), which cannot be checked from here: ` +
+            `if no arwatch command runs there any more (a container that is gone, say), delete ${lockPath} and run it again`),
     );
     this.name = "RunBusy";
   }

@@ -78,6 +78,15 @@ describe("withRunLock(dbPath, what, now, fn)", () => {
     await expect(withRunLock(db, "arwatch run", NOW, async () => "ran")).rejects.toThrow(`(pid ${process.ppid} on ${hostname()}, since 2026-11-30T06:00:00.000Z)`);
   });
 
+  it("says how to clear a lock taken on another machine, which it cannot check", async () => {
+    const db = join(tempDir(), "wh.duckdb");
+    const elsewhere = { pid: 4242, host: "container-gone-7f3a", startedAt: "2026-11-30T06:00:00.000Z", token: "elsewhere", what: "arwatch run" };
+    writeFileSync(warehouseLockPath(db), JSON.stringify(elsewhere));
+    await expect(withRunLock(db, "arwatch notify", NOW, async () => "ran")).rejects.toThrow(
+      `the lock was taken on another machine (container-gone-7f3a), which cannot be checked from here: if no arwatch command runs there any more (a container that is gone, say), delete ${warehouseLockPath(db)} and run it again`,
+    );
+  });
+
   it("keeps the scheduler's lock apart from the run lock", () => {
     const db = join(tempDir(), "wh.duckdb");
     const scheduler = acquireWarehouseLock(db, "arwatch schedule", NOW, { kind: "schedule" })!;
