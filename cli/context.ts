@@ -22,7 +22,8 @@ export interface Context {
 
 export function contextFrom(options: GlobalOptions, log: Logger = stderrLogger): Context {
   const config = loadConfig(options.config);
-  const asOf = options.asOf ? parseAsOfDate(options.asOf, "--as-of") : localToday();
+  // Without --as-of, today in schedule.timezone when set, so a manual run and the scheduler's agree.
+  const asOf = options.asOf ? parseAsOfDate(options.asOf, "--as-of") : localToday(new Date(), config.schedule.timezone);
   const db = options.db ?? DEFAULT_DB;
   const archiveDir = config.ingest.archiveDir ?? join(dirname(db), "archive");
   return { db, config, asOf, log, archiveDir };

@@ -1,7 +1,17 @@
-/** Today's date in the machine's time zone, as YYYY-MM-DD: "today" is the user's calendar day. */
-export function localToday(now: Date = new Date()): string {
+/**
+ * Today's date as YYYY-MM-DD: "today" is the user's calendar day, in the given IANA zone (the
+ * config's schedule.timezone, so that a manual run and a scheduled one agree on the day), else the
+ * machine's.
+ */
+export function localToday(now: Date = new Date(), timeZone?: string): string {
+  if (timeZone) return dateIn(timeZone, now);
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** The calendar date of an instant in an IANA time zone, as YYYY-MM-DD. */
+export function dateIn(timeZone: string, instant: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
 }
 
 /** Accepts only a real calendar date written YYYY-MM-DD. */

@@ -77,9 +77,7 @@ export function whatIsDue(schedule: Schedule, now: Date, done: readonly Date[], 
 }
 
 /** The calendar date of an instant in a time zone, YYYY-MM-DD: a scheduled run's as-of date. */
-export function dateIn(timezone: string, instant: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
-}
+export { dateIn } from "../core/dates.ts";
 
 /** An instant as a reader in that zone sees it: "2026-12-02 06:00:00 (Asia/Bangkok)". */
 export function timeIn(timezone: string, instant: Date): string {

@@ -23,4 +23,12 @@ describe("dates", () => {
   it("takes today as the local calendar day", () => {
     expect(localToday(new Date(2024, 0, 31, 23, 59))).toBe("2024-01-31");
   });
+
+  it("takes today in schedule.timezone when one is given, whatever the machine's zone", () => {
+    // 23:30 UTC on 1 December is 06:30 on 2 December in Bangkok (UTC+7), 18:30 on 1 December in New York.
+    const instant = new Date("2026-12-01T23:30:00Z");
+    expect(localToday(instant, "Asia/Bangkok")).toBe("2026-12-02");
+    expect(localToday(instant, "America/New_York")).toBe("2026-12-01");
+    expect(localToday(new Date("2024-02-29T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2024-03-01");
+  });
 });
