@@ -6,6 +6,7 @@
 // message but before it was marked sent sends it twice, and mail clients show one (same Message-ID).
 import { sql } from "kysely";
 import { kyselyOver } from "../core/kysely.ts";
+import { toStoredTimestamp } from "../core/timestamps.ts";
 import type { Logger } from "../core/log.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import type { Due, Outcome } from "./deliver-channel.ts";
@@ -46,11 +47,6 @@ export function backoffMinutes(attempts: number, retryAfterMinutes: number): num
   return Math.min(retryAfterMinutes * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MINUTES);
 }
 
-/** Timestamps are stored in UTC, as TIMESTAMP without a zone. */
-function utc(date: Date): string {
-  return date.toISOString().slice(0, 23);
-}
-
 /** Delivers every pending message that is due; each status change is its own small update. */
 export async function deliverPending(wh: Warehouse, options: DeliveryOptions): Promise<DeliveryResult> {
   const db = kyselyOver<NotifyTables>(wh);
@@ -59,7 +55,7 @@ export async function deliverPending(wh: Warehouse, options: DeliveryOptions): P
     .selectFrom("notify.messages")
     .select("message_id")
     .where("status", "=", "pending")
-    .where("next_attempt_at", "<=", sql<string>`cast(${utc(options.now())} as timestamp)`)
+    .where("next_attempt_at", "<=", sql<string>`cast(${toStoredTimestamp(options.now())} as timestamp)`)
     .orderBy("created_at")
     .orderBy("message_id")
     .execute();
@@ -138,7 +134,7 @@ async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: 
   const row = db.updateTable("notify.messages").where("message_id", "=", message.message_id).where("status", "=", "pending");
   if (outcome.ok) {
     await row
-      .set({ status: "sent", attempts, sent_at: sql<string>`cast(${utc(now)} as timestamp)`, delivered_to: outcome.deliveredTo, last_error: null })
+      .set({ status: "sent", attempts, sent_at: sql<string>`cast(${toStoredTimestamp(now)} as timestamp)`, delivered_to: outcome.deliveredTo, last_error: null })
       .execute();
     return "sent";
   }
@@ -147,7 +143,7 @@ async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: 
     // The server (or the folder) failed, not this message: an outage of any length must lose
     // nothing, so it costs the message no attempt and never fails it; the next run tries again.
     const next = new Date(now.getTime() + backoffMinutes(Math.max(1, message.attempts), options.delivery.retryAfterMinutes) * 60_000);
-    await row.set({ next_attempt_at: sql<string>`cast(${utc(next)} as timestamp)`, last_error: error }).execute();
+    await row.set({ next_attempt_at: sql<string>`cast(${toStoredTimestamp(next)} as timestamp)`, last_error: error }).execute();
     return "pending";
   }
   if (outcome.kind === "permanent" || attempts >= options.delivery.maxAttempts) {
@@ -155,6 +151,6 @@ async function record(db: ReturnType<typeof kyselyOver<NotifyTables>>, message: 
     return "failed";
   }
   const next = new Date(now.getTime() + backoffMinutes(attempts, options.delivery.retryAfterMinutes) * 60_000);
-  await row.set({ attempts, next_attempt_at: sql<string>`cast(${utc(next)} as timestamp)`, last_error: error }).execute();
+  await row.set({ attempts, next_attempt_at: sql<string>`cast(${toStoredTimestamp(next)} as timestamp)`, last_error: error }).execute();
   return "pending";
 }

@@ -4,6 +4,7 @@
 // written. Nothing is sent here: a crash before COMMIT leaves no trace, a crash after it leaves
 // pending messages that the next delivery sends. A dry run does all of it and rolls back.
 import type { Config } from "../core/config.ts";
+import { toStoredTimestamp } from "../core/timestamps.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { assembleDigests, digestReason } from "./assemble.ts";
 import type { Digest, RenderedMessage } from "./digest.ts";
@@ -38,11 +39,6 @@ export interface RecordedMessage {
 export interface RecordResult {
   counts: LedgerCounts;
   messages: RecordedMessage[];
-}
-
-/** Timestamps are stored in UTC: the clock's instant as ISO text without the zone, cast in SQL. */
-export function utcTimestamp(now: Date): string {
-  return now.toISOString().replace("Z", "");
 }
 
 /** The as-of date and currency of the last build; notify reads the marts of that build only. */
@@ -93,7 +89,7 @@ async function checkAsOf(wh: Warehouse, asOf: string): Promise<string> {
 
 async function recordInTransaction(wh: Warehouse, opts: RecordOptions, currency: string): Promise<RecordResult> {
   const { config, asOf } = opts;
-  const now = utcTimestamp(opts.now);
+  const now = toStoredTimestamp(opts.now);
   let started = performance.now();
   const phase = (name: RecordPhase) => {
     const end = performance.now();

@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import type { Kysely } from "kysely";
 import { processAlive, processStartTicks } from "../core/process-alive.ts";
 import type { RunOutcome, RunsTables, RunTrigger, StepFacts, StepName, StepOutcome } from "./schema.ts";
-import { fromStoredTimestamp, toStoredTimestamp } from "./timestamps.ts";
+import { fromStoredTimestamp, toStoredTimestamp } from "../core/timestamps.ts";
 
 export type RunsDb = Kysely<RunsTables>;
 
