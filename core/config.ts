@@ -128,6 +128,29 @@ const notifySchema = z
   .strict()
   .prefault({});
 
+/** Config `creditCheck`: the order-time credit policy (README: Credit check). */
+const creditCheckSchema = z
+  .object({
+    /** A balance more than this many days past due holds a sale (counted at the build). */
+    holdDaysPastDue: days(1).default(60),
+    /** Anything overdue more than this many days warns (counted at the build). */
+    graceDays: days(0).default(0),
+    /** A days-past-due rule counts only when at least this much is that late: dust never holds a sale. */
+    minOverdueAmount: money.default(1),
+    /** The last successful build older than this many hours makes the answer stale. */
+    maxDataAgeHours: z.number().int().min(1).max(8760).default(36),
+    /** What stale data does to an answer: warn (default) or hold. */
+    staleData: z.enum(["warn", "hold"]).default("warn"),
+    /** An approved check reserves its amount this long unless an ingest brings its order in first. */
+    pendingHours: z.number().int().min(1).max(8760).default(72),
+    /** Whether a block may be overridden like a hold (default: never). */
+    allowBlockOverride: z.boolean().default(false),
+    /** The append-only log of checks and overrides; default <warehouse>.credit-log.jsonl beside the warehouse. */
+    logFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
 export const configSchema = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD, VND or THB").default("USD"),
@@ -179,6 +202,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     notify: notifySchema,
+    creditCheck: creditCheckSchema,
     schedule: z
       .object({
         /** Five- or six-field cron expression (croner syntax); checked when the config loads. */

@@ -7,7 +7,7 @@ import type { ParamTable, ParamValue } from "./runner/params.ts";
  * them without knowing what they mean; the models and rpt_build_info read them.
  */
 export function modelSettings(config: Config): { params: Record<string, ParamValue>; paramTables: Record<string, ParamTable> } {
-  const { aging, badDebt, creditStatus, history, expectedLoss } = config;
+  const { aging, badDebt, creditStatus, history, expectedLoss, creditCheck } = config;
   return {
     params: {
       currency: config.currency,
@@ -20,6 +20,9 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       ecl_lookback_months: { type: "INTEGER", value: expectedLoss.lookbackMonths },
       ecl_segment_by: expectedLoss.segmentBy,
       ecl_forward_factor: { type: "DECIMAL(9,4)", value: String(expectedLoss.forwardLookingFactor) },
+      // The credit check's day counts: its standing mart sums what is that late (README: Credit check).
+      credit_grace_days: { type: "INTEGER", value: creditCheck.graceDays },
+      credit_hold_days_past_due: { type: "INTEGER", value: creditCheck.holdDaysPastDue },
     },
     paramTables: {
       // Loss rates that finance sets (method: matrix), one row per bucket label.

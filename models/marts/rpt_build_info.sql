@@ -47,6 +47,8 @@ final as (
         params.ecl_lookback_months,
         params.ecl_segment_by,
         params.ecl_forward_factor,
+        params.credit_grace_days,
+        params.credit_hold_days_past_due,
     from params
     cross join bucket_lists
     cross join history
