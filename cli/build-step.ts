@@ -24,6 +24,11 @@ export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Pr
     };
     const result = await buildModels(wh, { asOf: ctx.asOf, log: ctx.log, select, ...modelSettings(ctx.config), prepare });
     ctx.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    // A whole build publishes the credit check's standing; a partial one (--select) leaves the last.
+    if (select === undefined && wh.path !== ":memory:") {
+      const { publishStanding } = await import("../credit/publish-standing.ts");
+      ctx.log.info(`credit standing published to ${await publishStanding(wh)}`);
+    }
     return result;
   } catch (e) {
     if (!(e instanceof BuildFailed)) throw e;

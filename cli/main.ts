@@ -2,7 +2,9 @@
 // path. Stages are imported inside the commands' actions, so `arwatch sql` never loads the site builder.
 import { Command } from "commander";
 import { registerBuild } from "./commands/build.ts";
+import { registerCheck } from "./commands/check.ts";
 import { registerGenerate } from "./commands/generate.ts";
+import { registerHolds } from "./commands/holds.ts";
 import { registerIngest } from "./commands/ingest.ts";
 import { registerNotify } from "./commands/notify.ts";
 import { registerReport } from "./commands/report.ts";
@@ -18,7 +20,7 @@ const program = new Command("arwatch")
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerNotify, registerRun, registerSchedule, registerRuns]) register(program);
+for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerNotify, registerRun, registerSchedule, registerRuns, registerCheck, registerHolds]) register(program);
 
 function fail(message: string, details: string[], exitCode: number): never {
   for (const d of details) process.stderr.write(`${d}\n`);

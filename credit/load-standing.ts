@@ -1,0 +1,55 @@
+import { existsSync } from "node:fs";
+import { openWarehouse } from "../core/warehouse.ts";
+import { centsOf } from "./cents.ts";
+import { customerFromRow, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing, type StandingRow } from "./standing.ts";
+
+/** Thrown when no build has published a standing yet. */
+export class NoStanding extends Error {
+  constructor(readonly path: string) {
+    super(`no credit standing at ${path}: run arwatch build (or arwatch run) first; each build publishes it`);
+    this.name = "NoStanding";
+  }
+}
+
+/**
+ * Reads a published standing into memory: a few set-based queries on a file no build writes in
+ * place (a build renames a new one over it), opened read-only and closed again at once.
+ */
+export async function loadStanding(path: string): Promise<Standing> {
+  if (!existsSync(path)) throw new NoStanding(path);
+  const file = await openWarehouse(path, { readOnly: true });
+  try {
+    const [build] = await file.all<{
+      as_of_date: string;
+      built_at: string;
+      currency: string;
+      warn_at: string;
+      max_debt_age_days: number;
+      credit_grace_days: number;
+      credit_hold_days_past_due: number;
+      last_ingest_at: string | null;
+    }>("select * from build");
+    if (!build) throw new Error(`${path}: the credit standing names no build`);
+    const rows = await file.all<StandingRow>("select * from customers");
+    const orderRows = await file.all<{ order_id: string; customer_id: string; open_unbilled_amount: string | null }>(
+      "select order_id, customer_id, open_unbilled_amount from known_orders",
+    );
+    const customers = new Map<string, CustomerStanding>();
+    for (const row of rows) customers.set(row.customer_id, customerFromRow(row));
+    const orders = new Map<string, KnownOrder>();
+    for (const o of orderRows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: centsOf(o.open_unbilled_amount) });
+    const stamp: BuildStamp = {
+      asOfDate: build.as_of_date,
+      builtAt: build.built_at,
+      lastIngestAt: build.last_ingest_at,
+      currency: build.currency,
+      warnAt: String(build.warn_at),
+      maxDebtAgeDays: build.max_debt_age_days,
+      graceDays: build.credit_grace_days,
+      holdDaysPastDue: build.credit_hold_days_past_due,
+    };
+    return { build: stamp, customers, orders };
+  } finally {
+    file.close();
+  }
+}
