@@ -121,7 +121,8 @@ export function assess(customer: CustomerStanding, parts: Omit<ExposureParts, "o
     add("warn", "near_limit", `${after}, ${money(totalAfter)}, is ${ratioText(totalAfter * 100n, limit)}% of the limit of ${money(limit)} (creditStatus.warnAt)`);
   }
   if (customer.overduePastGrace >= settings.minOverdue && customer.overduePastGrace > 0n) {
-    add("warn", "overdue", `${money(customer.overduePastGrace)} is overdue by more than ${settings.graceDays} days (creditCheck.graceDays)`);
+    const late = settings.graceDays === 0 ? "is overdue" : `is overdue by more than ${settings.graceDays} days (creditCheck.graceDays)`;
+    add("warn", "overdue", `${money(customer.overduePastGrace)} ${late}`);
   }
 
   reasons.sort((a, b) => SEVERITY[b.level] - SEVERITY[a.level]);
