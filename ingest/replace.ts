@@ -44,8 +44,14 @@ export async function applyFile(
   const sameKey = (a: string, b: string) => keys.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(" and ");
   const replaced = `_replaced_${n}`;
   const at = load.at.toISOString();
+  // Inserts name their columns: a warehouse upgraded by ensureRawSchema has a newer contract
+  // column after the lineage columns, so positions differ from a new warehouse's.
   const insert = (rows: string) =>
-    wh.run(`insert into ${target} select ${columns.map((c) => `t.${c}`).join(", ")}, $1, $2, t._row, $3::TIMESTAMPTZ from ${rows}`, [load.loadId, load.fileName, at]);
+    wh.run(
+      `insert into ${target} (${[...columns, "_load_id", "_source_file", "_source_row", "_loaded_at"].join(", ")})
+       select ${columns.map((c) => `t.${c}`).join(", ")}, $1, $2, t._row, $3::TIMESTAMPTZ from ${rows}`,
+      [load.loadId, load.fileName, at],
+    );
 
   // A first load of the entity (its raw table empty, also within this load) replaces nothing and
   // repeats nothing: every row is written, without the joins that would find that out (at 1M
@@ -69,7 +75,11 @@ export async function applyFile(
   const replacedRows = await count(wh, replaced);
   if (replacedRows > 0) {
     // Rows written earlier in this same load are not history: undoing the load removes them anyway.
-    await wh.run(`insert into ${history} select *, $1, $2::TIMESTAMPTZ from ${replaced} where _load_id is distinct from $1`, [load.loadId, at]);
+    await wh.run(
+      `insert into ${history} by name
+       select *, $1 as _replaced_by, $2::TIMESTAMPTZ as _replaced_at from ${replaced} where _load_id is distinct from $1`,
+      [load.loadId, at],
+    );
     // The entity key is unique in raw (a file's keys are unique, and a file replaces whole replacement-key groups).
     await wh.run(`delete from ${target} r using ${replaced} d where ${sameKey("r", "d")}`);
   }

@@ -72,6 +72,9 @@ const definitions = [
       { name: "amount", kind: "amount", min: "positive", required: true },
       currency,
       text("applies_to"),
+      // The sales order the document bills; empty for a document not from an order. Added after
+      // the first release: ensureRawSchema adds it to an earlier warehouse's raw tables.
+      text("order_id"),
     ],
   },
   {

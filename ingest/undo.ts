@@ -104,7 +104,8 @@ async function undoOne(wh: Warehouse, id: string, at: string): Promise<UndoneLoa
     rowsRestored += Number(counts!.restored);
     await wh.run(`delete from ${target} where _load_id = $1`, [id]);
     await wh.run(
-      `insert into ${target} select * exclude (_replaced_by, _replaced_at) from ${history} where _replaced_by = $1 and _load_id is distinct from $1`,
+      // By name: an upgraded warehouse's raw and raw_replaced tables order their columns differently.
+      `insert into ${target} by name select * exclude (_replaced_by, _replaced_at) from ${history} where _replaced_by = $1 and _load_id is distinct from $1`,
       [id],
     );
     await wh.run(`delete from ${history} where _replaced_by = $1`, [id]);
