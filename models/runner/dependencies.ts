@@ -3,17 +3,18 @@ import { LAYERS, type Layer, type Model } from "./project.ts";
 
 /**
  * Tables written outside the models, which models may read: by ingest (raw), by the runner itself
- * (meta), and by the notifier (notify: its ledger, outbox and work lists, read by marts views).
+ * (meta), by the notifier (notify: its ledger, outbox and work lists, read by marts views), and by
+ * the credit check (credit: its log's checks and the holds, copied in by each build).
  */
-export const SOURCE_SCHEMAS = ["raw", "meta", "notify"];
+export const SOURCE_SCHEMAS = ["raw", "meta", "notify", "credit"];
 
 /**
  * Source schemas that a warehouse may not have yet, because the stage that writes them creates
- * them itself: the notifier's. The CLI's build creates them first, so its builds always include
- * every model; a bare build of a warehouse without the schema leaves out the models that read it
- * (and those downstream of them) instead of failing on a table that is not there.
+ * them itself: the notifier's and the credit check's. The CLI's build creates them first, so its
+ * builds always include every model; a bare build of a warehouse without the schema leaves out the
+ * models that read it (and those downstream of them) instead of failing on a table that is not there.
  */
-export const OPTIONAL_SOURCE_SCHEMAS = ["notify"];
+export const OPTIONAL_SOURCE_SCHEMAS = ["notify", "credit"];
 
 interface TableRef {
   schema: string;
