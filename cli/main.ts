@@ -11,6 +11,7 @@ import { registerReport } from "./commands/report.ts";
 import { registerRun } from "./commands/run.ts";
 import { registerRuns } from "./commands/runs.ts";
 import { registerSchedule } from "./commands/schedule.ts";
+import { registerServe } from "./commands/serve.ts";
 import { registerSql } from "./commands/sql.ts";
 import { CommandFailed } from "./failure.ts";
 
@@ -20,7 +21,7 @@ const program = new Command("arwatch")
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerNotify, registerRun, registerSchedule, registerRuns, registerCheck, registerHolds]) register(program);
+for (const register of [registerGenerate, registerIngest, registerBuild, registerSql, registerReport, registerNotify, registerRun, registerSchedule, registerRuns, registerCheck, registerServe, registerHolds]) register(program);
 
 function fail(message: string, details: string[], exitCode: number): never {
   for (const d of details) process.stderr.write(`${d}\n`);
