@@ -160,6 +160,9 @@ describe("the marts readers show", () => {
       ecl_lookback_months: 2,
       ecl_segment_by: "customer_group",
       ecl_forward_factor: "1.0000",
+      // creditCheck's defaults: the build records the day counts its credit standing was summed with.
+      credit_grace_days: 0,
+      credit_hold_days_past_due: 60,
     });
   });
 });
