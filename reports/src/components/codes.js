@@ -31,6 +31,12 @@ const CODES = {
     message_status: { pending: "Waiting", sent: "Sent", failed: "Failed" },
     section: { milestone: "Reminder milestones", promise_due: "Promises falling due", call_first: "Call first", disputed: "Disputed (not chased)" },
     address_problem: { missing: "No address", invalid: "Not a valid address", not_in_customers_extract: "Not in the customers extract" },
+    credit_decision: { approve: "Approve", warn: "Warn", hold: "Hold", block: "Block" },
+    credit_reason: {
+      customer_blocked: "Customer blocked", bad_debt: "Balance past the maximum debt age", defaulting: "Defaulting payer", unstable_over_limit: "Unstable payer at its limit",
+      over_limit: "Over the credit limit", days_past_due: "Long overdue", stale_data: "Figures out of date", near_limit: "Near the credit limit", no_limit: "No limit set", overdue: "Overdue",
+    },
+    check_source: { cli: "Command line", api: "API" },
   },
   vi: {
     bucket: { not_due: "Chưa đến hạn" },
@@ -60,6 +66,12 @@ const CODES = {
     message_status: { pending: "Đang chờ", sent: "Đã gửi", failed: "Không thành công" },
     section: { milestone: "Mốc nhắc nợ", promise_due: "Hẹn thanh toán đến hạn", call_first: "Gọi trước", disputed: "Đang khiếu nại (không đòi)" },
     address_problem: { missing: "Không có địa chỉ", invalid: "Địa chỉ không hợp lệ", not_in_customers_extract: "Không có trong danh sách khách hàng" },
+    credit_decision: { approve: "Chấp thuận", warn: "Cảnh báo", hold: "Tạm giữ", block: "Chặn" },
+    credit_reason: {
+      customer_blocked: "Khách hàng bị khóa", bad_debt: "Số dư quá tuổi nợ tối đa", defaulting: "Mất khả năng trả", unstable_over_limit: "Trả thất thường, đã chạm hạn mức",
+      over_limit: "Vượt hạn mức tín dụng", days_past_due: "Quá hạn lâu", stale_data: "Số liệu đã cũ", near_limit: "Gần hạn mức tín dụng", no_limit: "Chưa đặt hạn mức", overdue: "Quá hạn",
+    },
+    check_source: { cli: "Dòng lệnh", api: "API" },
   },
   th: {
     bucket: { not_due: "ยังไม่ครบกำหนด" },
@@ -89,6 +101,12 @@ const CODES = {
     message_status: { pending: "รอส่ง", sent: "ส่งแล้ว", failed: "ไม่สำเร็จ" },
     section: { milestone: "ถึงกำหนดเตือน", promise_due: "นัดชำระที่ถึงกำหนด", call_first: "โทรก่อน", disputed: "มีข้อโต้แย้ง (ไม่ติดตาม)" },
     address_problem: { missing: "ไม่มีอีเมล", invalid: "อีเมลไม่ถูกต้อง", not_in_customers_extract: "ไม่มีในข้อมูลลูกค้า" },
+    credit_decision: { approve: "อนุมัติ", warn: "เตือน", hold: "พักไว้", block: "ปฏิเสธ" },
+    credit_reason: {
+      customer_blocked: "ลูกค้าถูกระงับ", bad_debt: "ยอดค้างเกินอายุหนี้สูงสุด", defaulting: "ผิดนัดชำระ", unstable_over_limit: "ชำระไม่สม่ำเสมอและเต็มวงเงิน",
+      over_limit: "เกินวงเงินเครดิต", days_past_due: "ค้างชำระนาน", stale_data: "ข้อมูลไม่เป็นปัจจุบัน", near_limit: "ใกล้เต็มวงเงินเครดิต", no_limit: "ยังไม่กำหนดวงเงิน", overdue: "เกินกำหนดชำระ",
+    },
+    check_source: { cli: "บรรทัดคำสั่ง", api: "API" },
   },
 };
 

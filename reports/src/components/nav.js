@@ -4,6 +4,7 @@ export const NAV = [
   { path: "/", key: "overview" },
   { path: "/aging", key: "aging" },
   { path: "/credit", key: "credit" },
+  { path: "/credit-checks", key: "credit_checks" },
   { path: "/expected-loss", key: "expected_loss" },
   { path: "/collections", key: "collections" },
   { path: "/alerts", key: "alerts" },
