@@ -119,7 +119,8 @@ export async function startCreditServer(options: CreditServerOptions): Promise<C
       methods: {
         POST: async (req) => {
           const body = await readJsonObject(req);
-          return service.check({ customerId: body.customer_id, amount: body.amount, orderId: body.order_id as string | null | undefined, source: "api" });
+          // The service checks every field's type itself (a number or an object here is a 400 there).
+          return service.check({ customerId: body.customer_id as string, amount: body.amount, orderId: body.order_id as string | null | undefined, source: "api" });
         },
       },
     },
@@ -174,7 +175,7 @@ export async function startCreditServer(options: CreditServerOptions): Promise<C
     } catch (e) {
       if (e instanceof HttpProblem) {
         // A body cut off unread: close the connection rather than read the rest.
-        const close = req.readableEnded ? {} : { connection: "close" };
+        const close: Record<string, string> = req.readableEnded ? {} : { connection: "close" };
         return sendError(res, e.status, e.message, { ...e.headers, ...close });
       }
       if (e instanceof CreditRequestError) return sendError(res, e.status, e.message);
