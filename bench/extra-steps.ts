@@ -36,4 +36,12 @@ export const EXTRA_STEPS: ExtraBenchStep[] = [
     args: (c) => ["notify", "--db", c.db, "--as-of", c.asOf, "--outbox", `${c.workDir}/outbox`],
     note: "(issue 8: rules, ledger, every digest rendered and written; target < 10 s without delivery: bench/notify.ts splits the phases)",
   },
+  {
+    name: "arwatch holds",
+    // The credit check cold, on the standing the full build published: every customer's standing
+    // loaded and the policy run for each (the next order of any size). The targets of issue 9
+    // (decision, HTTP, reload) are measured by bench/credit.ts, in-process and on a real port.
+    args: (c) => ["holds", "--db", c.db, "--format", "csv"],
+    note: "(issue 9: the published standing loaded, the policy for every customer; the targets: bench/credit.ts)",
+  },
 ];
