@@ -7,9 +7,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arwatch } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/warehouse.ts";
-import { startChild, waitForLine, type Child } from "../runs/child-process.ts";
+import { BIN, startChild, waitForLine, type Child } from "../runs/child-process.ts";
 
 const LOCK_HOLDER = fileURLToPath(new URL("../credit/fixtures/log-lock-holder-child.ts", import.meta.url));
+const WAREHOUSE_WRITER = fileURLToPath(new URL("../credit/fixtures/warehouse-writer-child.ts", import.meta.url));
 const AS_OF = "2024-06-30";
 
 let dir: string;
@@ -154,6 +155,17 @@ describe("arwatch check", () => {
     expect(json(second.stdout).exposure).toMatchObject({ pending_approvals: "600.00", total_after: "10100.00" });
   });
 
+  it("serialises two processes checking the last headroom at the same moment: exactly one passes", async () => {
+    const { config } = freshConfig();
+    // 9,000.00 owed of 10,000.00: one 600.00 order fits, two do not.
+    const args = (order: string) => ["check", "--db", db, "--config", config, "--customer", "C1", "--amount", "600", "--order-id", order, "--json"];
+    const [a, b] = [startChild(BIN, args("SO-A")), startChild(BIN, args("SO-B"))];
+    const codes = [await a.exited, await b.exited];
+    expect([...codes].sort()).toEqual([0, 3]);
+    const held = json((codes[0] === 3 ? a : b).stdout());
+    expect(held.exposure).toMatchObject({ pending_approvals: "600.00", total_after: "10200.00" });
+  });
+
   it("lets --override --by --reason pass a hold (exit 0) and records who and why", () => {
     const { config, logFile } = freshConfig();
     const r = check(config, "--customer", "C1", "--amount", "1500", "--override", "--by", "Somchai", "--reason", "paid by transfer", "--json");
@@ -273,6 +285,26 @@ describe("arwatch check while a server holds the credit log", () => {
     holder = undefined;
     // Once the server is gone (its lock stale), a check goes through.
     expect(check(config, "--customer", "C6", "--amount", "10").status).toBe(0);
+  });
+});
+
+describe("arwatch check while another process writes the warehouse", () => {
+  it("answers from the published standing without opening the warehouse", async () => {
+    const writer = startChild(WAREHOUSE_WRITER, [db]);
+    try {
+      await waitForLine(writer, /^writing$/);
+      // The warehouse is locked by the writer: a reader of it would fail here.
+      expect(arwatch(["sql", "--db", db, "select 1"], { cwd: dir }).status).not.toBe(0);
+      const { config } = freshConfig();
+      const r = check(config, "--customer", "C6", "--amount", "10", "--json");
+      expect(r.status, r.stderr).toBe(0);
+      expect(json(r.stdout).decision).toBe("approve");
+      const holds = arwatch(["holds", "--db", db, "--config", config, "--format", "json"], { cwd: dir });
+      expect(holds.status, holds.stderr).toBe(0);
+    } finally {
+      writer.process.kill("SIGKILL");
+      await writer.exited;
+    }
   });
 });
 

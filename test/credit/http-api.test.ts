@@ -26,6 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  fixture?.remove();
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = { ...AUTH, ...JSON_TYPE }) {

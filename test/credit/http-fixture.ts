@@ -1,5 +1,6 @@
 // A small real warehouse for the HTTP API's tests: raw rows, a full build of the models, and the
 // credit standing it publishes, as `arwatch build` does.
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig, type Config } from "../../core/config.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
@@ -27,6 +28,8 @@ export interface Fixture {
   config: Config;
   /** Builds the models as of this date and publishes the standing (a new build). */
   rebuild(asOf: string): Promise<void>;
+  /** Deletes the folder (after the server using it has stopped). */
+  remove(): void;
 }
 
 /** A warehouse file in a new temporary folder, built as of asOf, its standing published. */
@@ -54,5 +57,5 @@ export async function creditFixture(asOf = "2024-05-01"): Promise<Fixture> {
     }
   };
   await rebuild(asOf);
-  return { dir, db, config, rebuild };
+  return { dir, db, config, rebuild, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

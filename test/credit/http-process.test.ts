@@ -21,6 +21,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  fixture?.remove();
 });
 
 function environment(token: string | null): NodeJS.ProcessEnv {

@@ -23,6 +23,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  fixture?.remove();
 });
 
 async function checkAsOf(i: number): Promise<{ status: number; asOf: string | undefined }> {
@@ -111,6 +112,7 @@ describe("the poll", () => {
       expect(asOf).toBe("2024-06-02");
     } finally {
       await polling.close();
+      f.remove();
     }
   });
 });
