@@ -185,6 +185,8 @@ export async function startCreditServer(options: CreditServerOptions): Promise<C
     }
   };
 
+  let closing: Promise<void> | null = null;
+  const unanswered = new Set<ServerResponse>();
   const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       log.warn(`answering ${req.method} ${req.url?.slice(0, 200)}: ${(e as Error).message}`);
@@ -195,6 +197,12 @@ export async function startCreditServer(options: CreditServerOptions): Promise<C
     res.on("finish", () => {
       if (!req.complete) req.socket.destroy();
     });
+    // While the server stops, every answer closes its connection instead of leaving it idle.
+    if (closing) res.shouldKeepAlive = false;
+    else {
+      unanswered.add(res);
+      res.on("close", () => unanswered.delete(res));
+    }
   });
   server.on("clientError", (_e, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\n\r\n{"error":{"status":400,"message":"malformed HTTP request"}}');
@@ -212,13 +220,13 @@ export async function startCreditServer(options: CreditServerOptions): Promise<C
   const hostText = address.family === "IPv6" ? `[${address.address}]` : address.address;
   watcher.start();
 
-  let closing: Promise<void> | null = null;
   return {
     url: `http://${hostText}:${address.port}`,
     port: address.port,
     reloadNow: () => watcher.reloadNow(),
     close() {
       closing ??= (async () => {
+        for (const res of unanswered) if (!res.headersSent) res.shouldKeepAlive = false;
         await watcher.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
