@@ -295,3 +295,29 @@ describe("the last headroom, overrides, standings and holds", () => {
     expect(byId.C400).toBeUndefined();
   });
 });
+
+describe("a log that cannot be written", () => {
+  it("answers 500, reserves nothing, and says so in the server's log", async () => {
+    // A second session on the same standing with a log of its own; its log is closed under the
+    // server, so every append fails as a failed disk write would.
+    const config = { ...fixture.config, creditCheck: { ...fixture.config.creditCheck, logFile: `${fixture.dir}/failing.credit-log.jsonl` } };
+    const failingLog = memoryLogger();
+    const session = await openCreditSession({ db: fixture.db, config, writer: "arwatch serve", log: failingLog });
+    const failing = await startCreditServer({ session, config, host: "127.0.0.1", port: 0, token: TOKEN, log: failingLog, reloadEveryMs: 0 });
+    try {
+      await session.close();
+      const res = await fetch(`${failing.url}/v1/credit-checks`, { method: "POST", headers: { ...AUTH, ...JSON_TYPE }, body: JSON.stringify({ customer_id: "C400", amount: "10.00" }) });
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { error: { status: number; message: string } };
+      expect(body.error.status).toBe(500);
+      expect(body.error.message).toMatch(/not recorded, nothing was reserved/);
+      // The file's path and the cause stay in the server's log, not in the answer.
+      expect(body.error.message).not.toContain(fixture.dir);
+      expect(failingLog.lines.some((l) => /credit log .* is closed/.test(l))).toBe(true);
+      const credit = await fetch(`${failing.url}/v1/customers/C400/credit`, { headers: AUTH });
+      expect(((await credit.json()) as { exposure: { pending_approvals: string } }).exposure.pending_approvals).toBe("0.00");
+    } finally {
+      await failing.close();
+    }
+  });
+});
