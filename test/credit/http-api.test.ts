@@ -271,6 +271,35 @@ describe("the last headroom, overrides, standings and holds", () => {
     expect(logged.filter((r) => r.type === "override" && r.check_id === held.body.check_id)).toHaveLength(1);
   });
 
+  it("a standing override (up_to_amount, until) lets later holds of the customer through within its ceiling", async () => {
+    // C200: limit 100.00, 200.00 already reserved by the overridden check above.
+    const held = await check({ customer_id: "C200", amount: "50.00" });
+    expect(held.body.decision).toBe("hold");
+    const path = `/v1/credit-checks/${held.body.check_id}/override`;
+    expect((await call("POST", path, { by: "Ann", reason: "r", until: "2000-01-01" })).status).toBe(400);
+    expect((await call("POST", path, { by: "Ann", reason: "r", up_to_amount: "40.001" })).status).toBe(400);
+    const standing = await call("POST", path, { by: "Ann Controller", reason: "guaranteed by the parent company", up_to_amount: "400.00", until: "2999-12-31" });
+    expect(standing.status).toBe(200);
+    expect(standing.body.override.up_to_amount).toBe("400.00");
+    expect(standing.body.override.until).toBe("2999-12-31T23:59:59.999Z");
+    // 200.00 + 50.00 reserved + 100.00 = 350.00, within the 400.00 ceiling.
+    const covered = await check({ customer_id: "C200", amount: "100.00" });
+    expect(covered.body.decision).toBe("hold");
+    expect(covered.body.may_proceed).toBe(true);
+    expect(covered.body.override.from_check_id).toBe(held.body.check_id);
+    // 350.00 + 100.00 = 450.00, above it.
+    const beyond = await check({ customer_id: "C200", amount: "100.00" });
+    expect(beyond.body.may_proceed).toBe(false);
+    expect(beyond.body.override).toBeNull();
+  });
+
+  it("decodes percent-encoded ids in the path, and refuses broken encoding", async () => {
+    const res = await call("GET", "/v1/customers/C%34%30%30/credit");
+    expect(res.status).toBe(200);
+    expect(res.body.customer_id).toBe("C400");
+    expect((await call("GET", "/v1/customers/%E0%A4%A/credit")).status).toBe(400);
+  });
+
   it("refuses to override a block (403)", async () => {
     const blocked = await check({ customer_id: "C300", amount: "10.00" });
     expect(blocked.status).toBe(200);
