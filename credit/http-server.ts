@@ -77,7 +77,17 @@ interface Route {
   methods: Record<string, Handler>;
 }
 
-/** Starts the API on host:port; resolves once it listens. */
+/**
+ * Starts the API on host:port; resolves once it listens. If it cannot listen (EADDRINUSE…) it
+ * rejects and leaves the session open: the caller closes it.
+ *
+ * ```ts
+ * const session = await openCreditSession({ db, config, writer: "arwatch serve", log });
+ * const server = await startCreditServer({ session, config, host: "127.0.0.1", port: 0, token, log });
+ * // … POST `${server.url}/v1/credit-checks` …
+ * await server.close(); // closes the session too
+ * ```
+ */
 export async function startCreditServer(options: CreditServerOptions): Promise<CreditServer> {
   const { session, log } = options;
   const service = session.service;

@@ -350,3 +350,15 @@ describe("a log that cannot be written", () => {
     }
   });
 });
+
+describe("listening", () => {
+  it("rejects when the port is taken, leaving the session to its caller", async () => {
+    const config = { ...fixture.config, creditCheck: { ...fixture.config.creditCheck, logFile: `${fixture.dir}/second.credit-log.jsonl` } };
+    const session = await openCreditSession({ db: fixture.db, config, writer: "arwatch serve" });
+    try {
+      await expect(startCreditServer({ session, config, host: "127.0.0.1", port: server.port, token: TOKEN, log, reloadEveryMs: 0 })).rejects.toMatchObject({ code: "EADDRINUSE" });
+    } finally {
+      await session.close();
+    }
+  });
+});
