@@ -18,6 +18,7 @@ export class CreditLog {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
+  private tornTail = false;
 
   private constructor(
     readonly path: string,
@@ -52,14 +53,29 @@ export class CreditLog {
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.handle.write(batch.map((p) => p.line).join(""));
+        // After a failed write, part of a line may be on disk: start on a fresh line, so that only
+        // the torn one is unreadable, never the record after it.
+        const text = (this.tornTail ? "\n" : "") + batch.map((p) => p.line).join("");
+        await this.writeAll(Buffer.from(text, "utf8"));
+        this.tornTail = false;
         await this.handle.datasync();
         for (const p of batch) p.resolve();
       } catch (e) {
+        this.tornTail = true;
         for (const p of batch) p.reject(new Error(`cannot write the credit log ${this.path}: ${(e as Error).message}`));
       }
     }
     this.flushing = null;
+  }
+
+  /** write(2) may write less than asked (a full disk, a file-size limit): go on until all is written or it fails. */
+  private async writeAll(buffer: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < buffer.length) {
+      const { bytesWritten } = await this.handle.write(buffer, offset, buffer.length - offset);
+      if (bytesWritten <= 0) throw new Error("the disk took no more bytes");
+      offset += bytesWritten;
+    }
   }
 
   /** Waits for what is queued, then closes. */

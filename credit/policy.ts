@@ -94,7 +94,7 @@ export function assess(customer: CustomerStanding, parts: Omit<ExposureParts, "o
   const overLimit = limit !== null && (anyOrder ? totalAfter >= limit : totalAfter > limit);
   const after = anyOrder ? "exposure" : "exposure after this order";
   const age = dataAgeHours(build, now);
-  const isStale = age > settings.maxDataAgeHours;
+  const isStale = now.getTime() - Date.parse(build.builtAt) > settings.maxDataAgeHours * 3_600_000;
   const reasons: Reason[] = [];
   const add = (level: Reason["level"], code: ReasonCode, message: string) => reasons.push({ code, level, message });
 

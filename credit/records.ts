@@ -47,10 +47,17 @@ export interface CheckAnswer {
   override: OverrideInfo | null;
   /** Until when the amount is reserved as a pending approval (ISO 8601 UTC); null when nothing is reserved. */
   reserved_until: string | null;
+  /** What is reserved: the amount, or for an order already in the build only its increase; null when nothing. */
+  reserved_amount: string | null;
+  /** The order was in the build already (an open sales order, or billed): this amount replaces its unbilled amount. */
+  order_known: boolean;
 }
 
-export interface CheckRecord extends CheckAnswer {
+/** A check as logged; records written before reserved_amount and order_known existed lack them. */
+export interface CheckRecord extends Omit<CheckAnswer, "reserved_amount" | "order_known"> {
   type: "check";
+  reserved_amount?: string | null;
+  order_known?: boolean;
 }
 
 /** An override of an earlier check, given afterwards (POST …/override). */
@@ -61,6 +68,8 @@ export interface OverrideRecord extends OverrideInfo {
   order_id: string | null;
   amount: string;
   reserved_until: string | null;
+  reserved_amount?: string | null;
+  order_known?: boolean;
 }
 
 export type LogRecord = CheckRecord | OverrideRecord;

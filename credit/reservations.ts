@@ -8,6 +8,13 @@ export interface Reservation {
   cents: bigint;
   /** Epoch milliseconds. */
   until: number;
+  /** When the check was made (epoch ms). */
+  madeAt: number;
+  /**
+   * The order was already in the build the check rested on (a re-check of an open order reserves
+   * only its increase): such a reservation ends with the next build, not with the one it knew.
+   */
+  orderWasKnown: boolean;
 }
 
 /** A reservation is keyed by its order (a re-check of the order replaces it), else by its check. */
@@ -16,16 +23,24 @@ const keyOf = (r: Pick<Reservation, "orderId" | "checkId">) => (r.orderId !== nu
 export class Reservations {
   private readonly byCustomer = new Map<string, Map<string, Reservation>>();
 
-  add(r: Reservation): void {
+  /** Adds a reservation; returns the one of the same order it replaced, if any. */
+  add(r: Reservation): Reservation | undefined {
     let mine = this.byCustomer.get(r.customerId);
     if (!mine) this.byCustomer.set(r.customerId, (mine = new Map()));
+    const replaced = mine.get(keyOf(r));
     mine.set(keyOf(r), r);
+    return replaced;
   }
 
-  /** Takes back a reservation, if it is still the one added (a failed log write undoes its check). */
-  remove(r: Reservation): void {
+  /**
+   * Takes back a reservation, if it is still the one added, and puts back the one it replaced
+   * (a failed log write undoes its check as if it had never been made).
+   */
+  remove(r: Reservation, replaced?: Reservation): void {
     const mine = this.byCustomer.get(r.customerId);
-    if (mine?.get(keyOf(r)) === r) mine.delete(keyOf(r));
+    if (mine?.get(keyOf(r)) !== r) return;
+    if (replaced) mine.set(keyOf(r), replaced);
+    else mine.delete(keyOf(r));
   }
 
   /** The customer's unexpired reservations, less the order being re-checked. */
@@ -40,12 +55,12 @@ export class Reservations {
     return sum;
   }
 
-  /** Ends the reservations of orders the warehouse now knows; returns how many ended. */
-  releaseKnown(isKnown: (orderId: string) => boolean): number {
+  /** Ends the reservations of orders a build made at `builtAt` (epoch ms) knows; returns how many ended. */
+  releaseKnown(isKnown: (orderId: string) => boolean, builtAt: number): number {
     let released = 0;
     for (const mine of this.byCustomer.values()) {
       for (const [key, r] of mine) {
-        if (r.orderId !== null && isKnown(r.orderId)) {
+        if (r.orderId !== null && isKnown(r.orderId) && (!r.orderWasKnown || builtAt > r.madeAt)) {
           mine.delete(key);
           released++;
         }

@@ -93,35 +93,58 @@ export class CreditService {
     const now = this.now().getTime();
     for (const r of records) {
       if (r.type === "check") {
-        const { type: _type, ...answer } = r;
+        const { type: _type, ...logged } = r;
+        const answer: CheckAnswer = { ...logged, reserved_amount: logged.reserved_amount ?? (logged.reserved_until ? logged.amount : null), order_known: logged.order_known ?? false };
         if (Date.parse(answer.checked_at) + this.pendingMs > now) this.checks.set(answer.check_id, answer);
-        if (answer.reserved_until) this.reserve(answer.check_id, answer.customer_id, answer.order_id, answer.amount, Date.parse(answer.reserved_until));
+        if (answer.reserved_until) {
+          this.reserveFromLog(answer.check_id, answer.customer_id, answer.order_id, answer.reserved_amount ?? answer.amount, answer.reserved_until, answer.checked_at, answer.order_known);
+        }
         if (answer.override && !answer.override.from_check_id) this.addStandingOverride(answer.check_id, answer.customer_id, answer.override);
       } else {
-        const { type: _type, check_id, customer_id, order_id, amount, reserved_until, ...info } = r;
+        const { type: _type, check_id, customer_id, order_id, amount, reserved_until, reserved_amount, order_known, ...info } = r;
         const earlier = this.checks.get(check_id);
-        if (earlier) this.checks.set(check_id, { ...earlier, override: info, may_proceed: true, reserved_until });
-        if (reserved_until) this.reserve(check_id, customer_id, order_id, amount, Date.parse(reserved_until));
+        if (earlier) this.checks.set(check_id, { ...earlier, override: info, may_proceed: true, reserved_until, reserved_amount: reserved_amount ?? (reserved_until ? amount : null) });
+        if (reserved_until) this.reserveFromLog(check_id, customer_id, order_id, reserved_amount ?? amount, reserved_until, info.at, order_known);
         this.addStandingOverride(check_id, customer_id, info);
       }
     }
-    this.reservations.releaseKnown((id) => this.standingNow.orders.has(id));
+    this.releaseKnownOrders();
+  }
+
+  private releaseKnownOrders(): number {
+    const standing = this.standingNow;
+    return this.reservations.releaseKnown((id) => standing.orders.has(id), Date.parse(standing.build.builtAt));
   }
 
   /** Swaps in a new build's standing; reservations of orders it brought in end. */
   setStanding(standing: Standing): { released: number } {
     this.standingNow = standing;
     this.settingsNow = policySettings(this.config, standing.build);
-    return { released: this.reservations.releaseKnown((id) => standing.orders.has(id)) };
+    return { released: this.releaseKnownOrders() };
   }
 
-  private reserve(checkId: string, customerId: string, orderId: string | null, amount: string, until: number): Reservation | null {
-    if (until <= this.now().getTime()) return null;
-    const parsed = parseOrderAmount(amount);
-    if (!("cents" in parsed)) return null;
-    const r: Reservation = { checkId, customerId, orderId, cents: parsed.cents, until };
-    this.reservations.add(r);
-    return r;
+  private reserveFromLog(checkId: string, customerId: string, orderId: string | null, amount: string, until: string, madeAt: string, orderWasKnown: boolean | undefined): void {
+    const cents = centsOf(amount);
+    if (cents === null || cents <= 0n || Date.parse(until) <= this.now().getTime()) return;
+    this.reservations.add({ checkId, customerId, orderId, cents, until: Date.parse(until), madeAt: Date.parse(madeAt), orderWasKnown: orderWasKnown ?? false });
+  }
+
+  /**
+   * Reserves what a check that may proceed adds to the exposure: its amount, or for an order already
+   * in the build only its increase over the unbilled amount there. Returns the fields for the answer.
+   */
+  private reserveFor(checkId: string, customerId: string, orderId: string | null, amount: bigint, at: Date): Reserved {
+    const known = orderId !== null ? this.standingNow.orders.get(orderId) : undefined;
+    const cents = known ? amount - (known.openUnbilled ?? 0n) : amount;
+    if (cents <= 0n) return { reservation: null, replaced: undefined, reserved_until: null, reserved_amount: null };
+    const reservation: Reservation = { checkId, customerId, orderId, cents, until: at.getTime() + this.pendingMs, madeAt: at.getTime(), orderWasKnown: known !== undefined };
+    const replaced = this.reservations.add(reservation);
+    return { reservation, replaced, reserved_until: new Date(reservation.until).toISOString(), reserved_amount: decimalText(cents) };
+  }
+
+  /** Undoes a reservation whose check could not be logged. */
+  private unreserve(reserved: Reserved): void {
+    if (reserved.reservation) this.reservations.remove(reserved.reservation, reserved.replaced);
   }
 
   private addStandingOverride(checkId: string, customerId: string, info: OverrideInfo): void {
@@ -196,6 +219,8 @@ export class CreditService {
       data_as_of: { as_of_date: build.asOfDate, built_at: build.builtAt, last_ingest_at: build.lastIngestAt, age_hours: a.dataAgeHours, is_stale: a.isStale },
       override: null,
       reserved_until: null,
+      reserved_amount: null,
+      order_known: request.orderId !== null && this.standingNow.orders.has(request.orderId),
     };
   }
 
@@ -250,45 +275,57 @@ export class CreditService {
       }
     }
 
-    let reservation: Reservation | null = null;
-    if (answer.may_proceed && !(orderId !== null && this.standingNow.orders.has(orderId))) {
-      reservation = this.reserve(checkId, customer.customerId, orderId, answer.amount, at.getTime() + this.pendingMs);
-      answer.reserved_until = reservation ? new Date(reservation.until).toISOString() : null;
+    let reserved: Reserved | null = null;
+    if (answer.may_proceed) {
+      reserved = this.reserveFor(checkId, customer.customerId, orderId, amount.cents, at);
+      answer.reserved_until = reserved.reserved_until;
+      answer.reserved_amount = reserved.reserved_amount;
     }
-    if (answer.override && !answer.override.from_check_id) this.addStandingOverride(checkId, customer.customerId, answer.override);
+    this.forgetOldChecks(at.getTime());
     this.checks.set(checkId, answer);
     try {
       await this.log.append({ type: "check", ...answer } satisfies CheckRecord);
     } catch (e) {
-      if (reservation) this.reservations.remove(reservation);
+      if (reserved) this.unreserve(reserved);
       this.checks.delete(checkId);
       throw e;
     }
+    // A standing override counts for later checks only once it is on record.
+    if (answer.override && !answer.override.from_check_id) this.addStandingOverride(checkId, customer.customerId, answer.override);
     return answer;
+  }
+
+  /** Checks older than pendingHours can no longer be overridden: drop them (the map is in insertion order). */
+  private forgetOldChecks(now: number): void {
+    for (const [id, answer] of this.checks) {
+      if (Date.parse(answer.checked_at) + this.pendingMs > now) break;
+      this.checks.delete(id);
+    }
   }
 
   /** A named person's override of an earlier hold (or of a block, if the config allows it). */
   async override(checkId: string, request: OverrideRequest): Promise<CheckAnswer> {
     const earlier = this.checks.get(checkId);
-    if (!earlier) throw new CreditRequestError(404, `unknown check ${JSON.stringify(checkId.slice(0, 100))} (or older than creditCheck.pendingHours: check again)`);
+    const at = this.now();
+    if (earlier && Date.parse(earlier.checked_at) + this.pendingMs <= at.getTime()) this.checks.delete(checkId);
+    if (!earlier || !this.checks.has(checkId)) throw new CreditRequestError(404, `unknown check ${JSON.stringify(checkId.slice(0, 100))} (or older than creditCheck.pendingHours: check again)`);
     if (earlier.override) throw new CreditRequestError(409, `check ${checkId} was already overridden by ${earlier.override.by}`);
     if (earlier.may_proceed) throw new CreditRequestError(409, `check ${checkId} was ${earlier.decision}d: nothing to override`);
     if (!this.mayOverride(earlier.decision)) throw new CreditRequestError(403, "a block cannot be overridden (creditCheck.allowBlockOverride is off)");
-    const at = this.now();
     const info = this.overrideInfo(request, at, centsOf(earlier.exposure.total_after) ?? 0n);
-    const known = earlier.order_id !== null && this.standingNow.orders.has(earlier.order_id);
-    const reservation = known ? null : this.reserve(checkId, earlier.customer_id, earlier.order_id, earlier.amount, at.getTime() + this.pendingMs);
-    const updated: CheckAnswer = { ...earlier, override: info, may_proceed: true, reserved_until: reservation ? new Date(reservation.until).toISOString() : null };
+    const reserved = this.reserveFor(checkId, earlier.customer_id, earlier.order_id, centsOf(earlier.amount) ?? 0n, at);
+    const { reserved_until, reserved_amount } = reserved;
+    const updated: CheckAnswer = { ...earlier, override: info, may_proceed: true, reserved_until, reserved_amount };
     this.checks.set(checkId, updated);
-    this.addStandingOverride(checkId, earlier.customer_id, info);
-    const record: OverrideRecord = { type: "override", ...info, check_id: checkId, customer_id: earlier.customer_id, order_id: earlier.order_id, amount: earlier.amount, reserved_until: updated.reserved_until };
+    const record: OverrideRecord = { type: "override", ...info, check_id: checkId, customer_id: earlier.customer_id, order_id: earlier.order_id, amount: earlier.amount, reserved_until, reserved_amount, order_known: earlier.order_known };
     try {
       await this.log.append(record);
     } catch (e) {
-      if (reservation) this.reservations.remove(reservation);
+      this.unreserve(reserved);
       this.checks.set(checkId, earlier);
       throw e;
     }
+    this.addStandingOverride(checkId, earlier.customer_id, info);
     return updated;
   }
 
@@ -359,6 +396,13 @@ export class CreditService {
     }
     return rows.sort((x, y) => (x.decision === y.decision ? x.customer_id.localeCompare(y.customer_id) : x.decision === "block" ? -1 : 1));
   }
+}
+
+interface Reserved {
+  reservation: Reservation | null;
+  replaced: Reservation | undefined;
+  reserved_until: string | null;
+  reserved_amount: string | null;
 }
 
 export interface HoldRow {

@@ -6,7 +6,7 @@ import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../core/log.ts";
-import { literal, type Warehouse } from "../core/warehouse.ts";
+import { ident, literal, type Warehouse } from "../core/warehouse.ts";
 import type { HoldRow } from "./service.ts";
 
 export const CREDIT_SCHEMA_SQL = `
@@ -44,6 +44,8 @@ create table if not exists credit.checks (
     data_last_ingest_at timestamptz,
     is_data_stale boolean,
     reserved_until timestamptz,
+    reserved_amount decimal(38, 2),       -- what was reserved: the amount, or for an order already in the build its increase
+    order_known boolean,                  -- the order was in the build already (its amount replaced the order's unbilled amount)
     overridden_by varchar,
     override_reason varchar,
     overridden_at timestamptz,
@@ -73,9 +75,21 @@ create table if not exists credit.holds (
 );
 `;
 
-/** Creates schema `credit` and its tables if they are not there yet (idempotent). */
+/** The tables' shape; a table of another shape is a copy made by an older arwatch and is made anew. */
+const TABLES_VERSION = "arwatch credit tables 2";
+
+/**
+ * Creates schema `credit` and its tables if they are not there yet (idempotent). Both tables are
+ * copies that each build refills, so a table an older arwatch made in another shape is dropped.
+ */
 export async function ensureCreditSchema(wh: Warehouse): Promise<void> {
+  const old = await wh.all<{ table_name: string }>(
+    "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'credit' and coalesce(comment, '') <> $1",
+    [TABLES_VERSION],
+  );
+  for (const { table_name } of old) await wh.run(`drop table credit.${ident(table_name)}`);
   await wh.run(CREDIT_SCHEMA_SQL);
+  for (const table of ["checks", "holds"]) await wh.run(`comment on table credit.${table} is ${literal(TABLES_VERSION)}`);
 }
 
 /** Every field a log line may carry (credit/records.ts), read as text and cast below. */
@@ -103,6 +117,8 @@ const LOG_COLUMNS: Record<string, string> = {
   data_as_of: "STRUCT(as_of_date VARCHAR, built_at VARCHAR, last_ingest_at VARCHAR, is_stale BOOLEAN)",
   override: 'STRUCT("by" VARCHAR, reason VARCHAR, "at" VARCHAR, up_to_amount VARCHAR, "until" VARCHAR, from_check_id VARCHAR)',
   reserved_until: "VARCHAR",
+  reserved_amount: "VARCHAR",
+  order_known: "BOOLEAN",
   // An override record's own fields.
   by: "VARCHAR",
   reason: "VARCHAR",
@@ -235,6 +251,11 @@ select
     ${instant("checks.data_as_of.last_ingest_at")},
     checks.data_as_of.is_stale,
     ${instant("case when later_overrides.o is not null then later_overrides.o.reserved_until else checks.reserved_until end")},
+    -- Records from before reserved_amount existed reserved the whole amount whenever they reserved.
+    ${money(`case when later_overrides.o is not null
+                  then coalesce(later_overrides.o.reserved_amount, case when later_overrides.o.reserved_until is not null then checks.amount end)
+                  else coalesce(checks.reserved_amount, case when checks.reserved_until is not null then checks.amount end) end`)},
+    coalesce(checks.order_known, false),
     coalesce(later_overrides.o."by", checks."override"."by"),
     coalesce(later_overrides.o.reason, checks."override".reason),
     ${instant('coalesce(later_overrides.o."at", checks."override"."at")')},
