@@ -41,6 +41,8 @@ final as (
         data_last_ingest_at,
         is_data_stale,
         reserved_until,
+        reserved_amount,
+        order_known as is_order_known,
         overridden_by,
         override_reason,
         overridden_at,

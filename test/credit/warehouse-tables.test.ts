@@ -36,16 +36,19 @@ function check(fields: Partial<CheckRecord> & Pick<CheckRecord, "check_id" | "ch
 const line = (record: object) => `${JSON.stringify(record)}\n`;
 
 /*
- * The worked log: c1 approved (reserved 72 h); c2 held for two reasons, overridden an hour later by
+ * The worked log: c1 approved for SO-1, an order the build had with 60.00 unbilled (so it reserves
+ * the increase, 40.00, for 72 h); c2 held for two reasons, overridden an hour later by
  * Mai up to 2,000.00 until 2 Dec; a line torn by a crash (closed off with a newline when the log
  * was reopened); c3 held and overridden with the check itself by Ann; a last line still being
- * written (no newline yet).
+ * written (no newline yet). c2, its override and c3 are written as before reserved_amount and
+ * order_known existed: what they reserved is their whole amount.
  */
 const C1 = check({
   check_id: "c1", checked_at: "2026-11-30T09:00:00.000Z", customer_id: "C1", customer_name: "Ayutthaya Steel", order_id: "SO-1",
   amount: "100.00", decision: "approve",
   exposure: { outstanding: "500.00", open_orders: "0.00", pending_approvals: "0.00", this_order: "100.00", total_after: "600.00" },
   credit_limit: "1000.00", available_credit_after: "400.00", utilisation_after: "0.6000", reserved_until: "2026-12-03T09:00:00.000Z",
+  reserved_amount: "40.00", order_known: true,
 });
 const C2 = check({
   check_id: "c2", checked_at: "2026-11-30T09:30:00.000Z", customer_id: "C2", customer_name: "<b>Bangkok</b> Paper", amount: "250.50", decision: "hold",
@@ -77,7 +80,7 @@ const ROWS_SQL = `
          amount, decision, may_proceed, reason_codes, reasons, outstanding, open_orders, pending_approvals, this_order, total_after,
          credit_limit, available_credit_after, utilisation_after, overdue_amount, max_days_past_due, behaviour_class,
          data_as_of_date, strftime(data_built_at at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as data_built_at,
-         strftime(reserved_until at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as reserved_until, overridden_by, override_reason,
+         strftime(reserved_until at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as reserved_until, reserved_amount, order_known, overridden_by, override_reason,
          strftime(overridden_at at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as overridden_at, override_up_to_amount,
          strftime(override_until at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ') as override_until, override_from_check_id
     from credit.checks order by check_id`;
@@ -87,7 +90,7 @@ const EXPECTED_C1 = {
   amount: "100.00", decision: "approve", may_proceed: true, reason_codes: "", reasons: "",
   outstanding: "500.00", open_orders: "0.00", pending_approvals: "0.00", this_order: "100.00", total_after: "600.00",
   credit_limit: "1000.00", available_credit_after: "400.00", utilisation_after: "0.6000", overdue_amount: "0.00", max_days_past_due: 0, behaviour_class: "prompt",
-  data_as_of_date: "2026-11-29", data_built_at: "2026-11-30T06:00:00Z", reserved_until: "2026-12-03T09:00:00Z",
+  data_as_of_date: "2026-11-29", data_built_at: "2026-11-30T06:00:00Z", reserved_until: "2026-12-03T09:00:00Z", reserved_amount: "40.00", order_known: true,
   overridden_by: null, override_reason: null, overridden_at: null, override_up_to_amount: null, override_until: null, override_from_check_id: null,
 };
 // The hold, with Mai's later override folded on: it may proceed now, reserved from the override.
@@ -97,7 +100,7 @@ const EXPECTED_C2 = {
   reasons: "exposure after this order THB 1,250.50 is over the limit THB 1,000.00; THB 300.00 is more than 60 days past due",
   outstanding: "1000.00", open_orders: "0.00", pending_approvals: "0.00", this_order: "250.50", total_after: "1250.50",
   credit_limit: "1000.00", available_credit_after: "-250.50", utilisation_after: "1.2505", overdue_amount: "300.00", max_days_past_due: 75, behaviour_class: "slow",
-  data_as_of_date: "2026-11-29", data_built_at: "2026-11-30T06:00:00Z", reserved_until: "2026-12-03T10:30:00Z",
+  data_as_of_date: "2026-11-29", data_built_at: "2026-11-30T06:00:00Z", reserved_until: "2026-12-03T10:30:00Z", reserved_amount: "250.50", order_known: false,
   overridden_by: "Mai", override_reason: "paid by transfer today", overridden_at: "2026-11-30T10:30:00Z", override_up_to_amount: "2000.00",
   override_until: "2026-12-02T00:00:00Z", override_from_check_id: null,
 };
@@ -106,7 +109,7 @@ const EXPECTED_C3 = {
   amount: "80.00", decision: "hold", may_proceed: true, reason_codes: "over_limit", reasons: "over the limit",
   outstanding: "0.00", open_orders: "0.00", pending_approvals: "0.00", this_order: "80.00", total_after: "80.00",
   credit_limit: null, available_credit_after: null, utilisation_after: null, overdue_amount: "0.00", max_days_past_due: 0, behaviour_class: "prompt",
-  data_as_of_date: "2026-11-29", data_built_at: "2026-11-30T06:00:00Z", reserved_until: "2026-12-03T11:00:00Z",
+  data_as_of_date: "2026-11-29", data_built_at: "2026-11-30T06:00:00Z", reserved_until: "2026-12-03T11:00:00Z", reserved_amount: "80.00", order_known: false,
   overridden_by: "Ann", override_reason: "director's approval", overridden_at: "2026-11-30T11:00:00Z", override_up_to_amount: null,
   override_until: null, override_from_check_id: null,
 };
@@ -162,6 +165,23 @@ describe("loadCreditLog(wh, logFile)", () => {
     expect(await loadCreditLog(wh, logFile, log)).toEqual({ checks: 0, overrides: 1, unreadable: 0, unreadableLines: [], orphanOverrides: 1 });
     expect(log.lines).toEqual([`warning: ${logFile}: 1 override(s) name a check that is not in the log and were left out`]);
     expect((await loadCreditLog(wh, join(dir, "absent.jsonl"))).checks).toBe(0);
+  });
+});
+
+describe("ensureCreditSchema(wh)", () => {
+  it("makes anew a table an older arwatch made in another shape (the tables are copies), and keeps one of this shape", async () => {
+    const wh = await openWarehouse(join(tempDir(), "warehouse.duckdb"));
+    try {
+      await wh.run("create schema credit; create table credit.checks (check_id varchar); insert into credit.checks values ('old')");
+      await ensureCreditSchema(wh);
+      const columns = await wh.all<{ column_name: string }>("select column_name from information_schema.columns where table_schema = 'credit' and table_name = 'checks'");
+      expect(columns.map((c) => c.column_name)).toContain("reserved_amount");
+      await wh.run("insert into credit.holds (customer_id, decision, as_of_date, computed_at) values ('C1', 'hold', '2026-11-29', now())");
+      await ensureCreditSchema(wh);
+      expect(await wh.all("select customer_id from credit.holds")).toEqual([{ customer_id: "C1" }]);
+    } finally {
+      wh.close();
+    }
   });
 });
 
