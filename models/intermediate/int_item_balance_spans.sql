@@ -21,8 +21,10 @@ applications as (
         document_id as target_id,
     from staging.stg_payments
     union all
+    -- Credits straight from staging: they need no due date, and with documents read once DuckDB
+    -- does not keep a copy of every document for a second reader.
     select document_type, document_id, customer_id, document_date, amount, applies_to
-    from documents
+    from staging.stg_invoices
     where not is_debit
 ),
 
