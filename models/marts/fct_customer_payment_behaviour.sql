@@ -68,6 +68,35 @@ grid as (
     join month_ends on month_ends.month_end >= first_months.first_month_end
 ),
 
+-- The trailing figures without a window over the grid: a month with payments counts in the 6
+-- month-ends from it on, a month with write-offs in the 12 from it on, and each month-end sums
+-- what reaches it. The grid has every month-end from the customer's first activity on, so these
+-- are the grid's last 6 and 12 months. (A window over the grid's 1.9M rows sorts them all; this
+-- is a join to the few month-ends and one grouping.)
+reaching as (
+    select customer_id, month_end, 6 as months, paid_amount, late_weight, worst_days_late, null as written_off_amount
+    from paid_monthly
+    union all
+    select customer_id, month_end, 12, null, null, null, written_off_amount
+    from written_off
+),
+
+trailing_sums as (
+    select
+        month_ends.month_end,
+        reaching.customer_id,
+        sum(reaching.paid_amount) as paid_6m,
+        sum(reaching.late_weight) as late_weight_6m,
+        max(reaching.worst_days_late) as worst_days_late_6m,
+        sum(reaching.written_off_amount) as written_off_12m,
+    from reaching
+    join month_ends
+        on month_ends.month_end >= reaching.month_end
+        and month_ends.month_end
+            <= last_day((date_trunc('month', reaching.month_end) + to_months(reaching.months - 1))::date)
+    group by all
+),
+
 monthly as (
     select
         grid.month_end,
@@ -79,26 +108,14 @@ monthly as (
         coalesce(paid_monthly.late_weight, 0) as late_weight,
         coalesce(paid_monthly.paid_on_time_amount, 0) as paid_on_time_amount,
         paid_monthly.worst_days_late,
-        coalesce(written_off.written_off_amount, 0) as written_off_amount,
+        coalesce(trailing_sums.paid_6m, 0) as paid_6m,
+        coalesce(trailing_sums.late_weight_6m, 0) as late_weight_6m,
+        trailing_sums.worst_days_late_6m,
+        coalesce(trailing_sums.written_off_12m, 0) as written_off_12m,
     from grid
     left join customer_months using (month_end, customer_id)
     left join paid_monthly using (month_end, customer_id)
-    left join written_off using (month_end, customer_id)
-),
-
-trailing_windows as (
-    select
-        *,
-        sum(paid_amount) over last_6 as paid_6m,
-        sum(late_weight) over last_6 as late_weight_6m,
-        max(worst_days_late) over last_6 as worst_days_late_6m,
-        sum(written_off_amount) over last_12 as written_off_12m,
-    from monthly
-    -- The grid has every month-end from the customer's first on, so the last 6 rows are the last
-    -- 6 months: a row frame, which DuckDB computes far faster than a range of months.
-    window
-        last_6 as (partition by customer_id order by month_end rows between 5 preceding and current row),
-        last_12 as (partition by customer_id order by month_end rows between 11 preceding and current row)
+    left join trailing_sums using (month_end, customer_id)
 ),
 
 final as (
@@ -119,7 +136,7 @@ final as (
             when paid_6m > 0 then 'prompt'
             else 'no_history'
         end as behaviour_class,
-    from trailing_windows
+    from monthly
 )
 
 select * from final
