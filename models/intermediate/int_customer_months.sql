@@ -19,7 +19,6 @@ balances as (
         outstanding_amount,
         gross_amount,
         case when bucket_order = 0 then gross_amount end as current_amount,
-        case when bucket_order > 0 then gross_amount end as overdue_amount,
         expected_bad_debt_amount,
     from intermediate.int_month_end_aging
 ),
@@ -53,7 +52,7 @@ follow_ups as (
 -- Stacked and grouped once, they give the union of their keys with every figure, without
 -- deduplicating the keys and joining each source back. follow_ups has one row per customer-month.
 parts as (
-    select month_end, customer_id, outstanding_amount, gross_amount, current_amount, overdue_amount, expected_bad_debt_amount
+    select month_end, customer_id, outstanding_amount, gross_amount, current_amount, expected_bad_debt_amount
     from balances
     union all by name
     select month_end, customer_id, invoiced_amount from invoiced
@@ -70,7 +69,9 @@ final as (
         coalesce(sum(outstanding_amount), 0)::decimal(38, 2) as outstanding_amount,
         coalesce(sum(gross_amount), 0)::decimal(38, 2) as gross_amount,
         coalesce(sum(current_amount), 0)::decimal(38, 2) as current_amount,
-        coalesce(sum(overdue_amount), 0)::decimal(38, 2) as overdue_amount,
+        -- Every balance row has a bucket, 0 (not due) or later, so overdue is gross less current:
+        -- one sum fewer over the 1.7M balance rows (each a 128-bit decimal, the costly kind).
+        (coalesce(sum(gross_amount), 0) - coalesce(sum(current_amount), 0))::decimal(38, 2) as overdue_amount,
         coalesce(sum(expected_bad_debt_amount), 0)::decimal(38, 2) as expected_bad_debt_amount,
         coalesce(sum(invoiced_amount), 0)::decimal(38, 2) as invoiced_amount,
         coalesce(sum(collected_amount), 0)::decimal(38, 2) as collected_amount,
