@@ -4,12 +4,13 @@
  * figure on a shared 2-core machine; the median of a few, with each run's CPU time and the load
  * average around it, says whether a slow run did more work or only waited for a core.
  *
- *   npx tsx bench/full-build.ts [--invoices N] [--customers N] [--runs N] [--extracts DIR] [--keep]
+ *   npx tsx bench/full-build.ts [--invoices N] [--customers N] [--runs N] [--extracts DIR] [--keep] [--out FILE]
  *
  * Each run builds a fresh copy of the warehouse as ingest left it, so that every run does the same
  * work: the first build after a load. The scale judged is what was loaded (documents and customers
  * counted in the warehouse), so extracts made earlier (--extracts) at the target scale count too.
- * Writes bench/results/build-<date>.json at the target scale, else build-<date>-<documents>-<customers>.json.
+ * Writes bench/results/build-<date>.json at the target scale, else build-<date>-<documents>-<customers>.json
+ * (--out FILE: there instead, for a comparison that is not the record).
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -90,8 +91,9 @@ const options = new Command("full-build")
   .option("--runs <n>", "builds to time", count("--runs"), 3)
   .option("--extracts <dir>", "use these extracts instead of generating")
   .option("--keep", "keep the work dir", false)
+  .option("--out <file>", "write the results here instead of bench/results/build-<date>….json")
   .parse()
-  .opts<{ invoices: number; customers: number; runs: number; extracts?: string; keep: boolean }>();
+  .opts<{ invoices: number; customers: number; runs: number; extracts?: string; keep: boolean; out?: string }>();
 
 const say = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const seconds = (ms: number | null) => (ms === null ? "—" : (ms / 1000).toFixed(2));
@@ -180,11 +182,13 @@ async function main(): Promise<number> {
     failures,
   };
   console.log(formatFullBuild(results));
-  const file = join(
-    BENCH_DIR,
-    "results",
-    atTargetScale ? `build-${results.date}.json` : `build-${results.date}-${loaded.documents}-${loaded.customers}.json`,
-  );
+  const file = options.out
+    ? resolve(options.out)
+    : join(
+        BENCH_DIR,
+        "results",
+        atTargetScale ? `build-${results.date}.json` : `build-${results.date}-${loaded.documents}-${loaded.customers}.json`,
+      );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
