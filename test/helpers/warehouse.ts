@@ -6,6 +6,7 @@ import { silentLogger } from "../../core/log.ts";
 import { openWarehouse, ident, type Row, type Warehouse } from "../../core/warehouse.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
 import { ensureNotifySchema } from "../../notify/schema.ts";
+import { ensureCreditSchema } from "../../credit/warehouse-tables.ts";
 import { buildModels, type BuildResult } from "../../models/runner/build.ts";
 import { modelSettings } from "../../models/settings.ts";
 
@@ -42,8 +43,9 @@ export async function byKey(wh: Warehouse, sql: string, key: string): Promise<Re
   return Object.fromEntries(rows.map((r) => [String(r[key]), r]));
 }
 
-/** What the CLI's build prepares: the raw tables and the notifier's, so the alerts views are built too. */
+/** What the CLI's build prepares: the raw tables, the notifier's and the credit check's, so the alerts and credit views are built too. */
 async function prepareSources(wh: Warehouse): Promise<void> {
   await ensureRawSchema(wh);
   await ensureNotifySchema(wh);
+  await ensureCreditSchema(wh);
 }
