@@ -13,7 +13,7 @@
 // and its heap in use; "stop" (or stdin closing) closes the server and exits.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { PerformanceObserver } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { parseConfig } from "../core/config.ts";
@@ -65,6 +65,9 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ["gc"] });
 const cpu0 = process.cpuUsage();
+// The longest the event loop was kept from running since the last "cpu": a stall of the server itself.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 const lines = createInterface({ input: process.stdin });
 let stopping = false;
@@ -77,8 +80,9 @@ const stop = async () => {
 lines.on("line", (line) => {
   if (line === "cpu") {
     const c = process.cpuUsage(cpu0);
-    process.stdout.write(`${JSON.stringify({ cpuMs: (c.user + c.system) / 1000, gcMs, gcMaxMs, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20 })}\n`);
+    process.stdout.write(`${JSON.stringify({ cpuMs: (c.user + c.system) / 1000, gcMs, gcMaxMs, heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20, loopDelayMaxMs: loopDelay.max / 1e6, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 })}\n`);
     gcMaxMs = 0;
+    loopDelay.reset();
   } else if (line === "stop") void stop();
 });
 lines.on("close", () => void stop());

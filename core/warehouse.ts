@@ -16,6 +16,11 @@ export interface Warehouse {
   readonly path: string;
   run(sql: string, params?: Params): Promise<void>;
   all<T = Row>(sql: string, params?: Params): Promise<T[]>;
+  /**
+   * The rows a chunk at a time (DuckDB's vectors, about 2,048 rows), the event loop free between
+   * chunks: for a server reading a large result while it keeps answering requests.
+   */
+  batches<T = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
   /** Runs fn inside BEGIN … COMMIT; any error rolls everything back and is rethrown. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   close(): void;
@@ -99,6 +104,14 @@ function wrap(path: string, instance: DuckDBInstance, connection: DuckDBConnecti
     async all<T>(sql: string, params?: Params) {
       const reader = await connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJson() as T[];
+    },
+    async *batches<T>(sql: string, params?: Params) {
+      const result = await connection.stream(sql, params);
+      for await (const rows of result.yieldRowObjectJson()) {
+        yield rows as T[];
+        // Converting a chunk is synchronous work: let waiting requests run before the next one.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
     async transaction(fn) {
       await connection.run("begin transaction");

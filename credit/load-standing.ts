@@ -30,14 +30,17 @@ export async function loadStanding(path: string): Promise<Standing> {
       last_ingest_at: string | null;
     }>("select * from build");
     if (!build) throw new Error(`${path}: the credit standing names no build`);
-    const rows = await file.all<StandingRow>("select * from customers");
-    const orderRows = await file.all<{ order_id: string; customer_id: string; open_unbilled_amount: string | null }>(
-      "select order_id, customer_id, open_unbilled_amount from known_orders",
-    );
+    // A server reloads while it answers: the rows are read and converted a chunk at a time, so
+    // that no request waits for the whole standing (100,000 customers) to be converted.
     const customers = new Map<string, CustomerStanding>();
-    for (const row of rows) customers.set(row.customer_id, customerFromRow(row));
+    for await (const rows of file.batches<StandingRow>("select * from customers")) {
+      for (const row of rows) customers.set(row.customer_id, customerFromRow(row));
+    }
     const orders = new Map<string, KnownOrder>();
-    for (const o of orderRows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: centsOf(o.open_unbilled_amount) });
+    const orderSql = "select order_id, customer_id, open_unbilled_amount from known_orders";
+    for await (const rows of file.batches<{ order_id: string; customer_id: string; open_unbilled_amount: string | null }>(orderSql)) {
+      for (const o of rows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: centsOf(o.open_unbilled_amount) });
+    }
     const stamp: BuildStamp = {
       asOfDate: build.as_of_date,
       builtAt: build.built_at,
