@@ -154,6 +154,12 @@ const creditCheckSchema = z
 export const configSchema = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD, VND or THB").default("USD"),
+    /**
+     * How payments and credits that name no open document are aged: as_named leaves them unapplied
+     * (today's behaviour); fifo applies each customer's unapplied cash and credits to its oldest
+     * open documents by due date, as of the as-of date (README: Allocation).
+     */
+    allocation: z.enum(["as_named", "fifo"]).default("as_named"),
     aging: z
       .object({
         basis: z.enum(["due_date", "document_date"]).default("due_date"),

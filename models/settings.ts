@@ -11,6 +11,8 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
   return {
     params: {
       currency: config.currency,
+      // as_named or fifo: how unapplied cash and credits are aged (README: Allocation).
+      allocation: config.allocation,
       aging_basis: aging.basis,
       bucket_bounds: { type: "INTEGER[]", value: [...aging.buckets] },
       max_debt_age_days: { type: "INTEGER", value: badDebt.maxDebtAgeDays },
