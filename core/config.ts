@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { Cron } from "croner";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { sourcesSchema } from "./sources-config.ts";
 
 /**
  * A count of days the models can compute with: whole, and at most 100 years, far inside the
@@ -207,6 +208,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** How to read an ERP's own files (README: Source mappings). */
+    sources: sourcesSchema,
     notify: notifySchema,
     creditCheck: creditCheckSchema,
     schedule: z
@@ -242,6 +245,17 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["expectedLoss", "lossRates"], input: c.expectedLoss.lossRates, message: `method matrix needs a rate for every bucket; missing: ${missing.join(", ")}` });
       }
     }
+    c.sources.forEach((source, i) => {
+      const formats = typeof source.dates.format === "string" ? [source.dates.format] : source.dates.format;
+      for (const format of formats) {
+        const problem = dateFormatProblem(format) ?? (source.dates.buddhistEra && !format.includes("%Y") ? "buddhistEra needs a 4-digit year (%Y)" : undefined);
+        if (problem) ctx.addIssue({ code: "custom", path: ["sources", i, "dates", "format"], input: format, message: problem });
+      }
+      // Per-source allocation needs the loaded rows to remember their source: until then it must agree.
+      if (source.allocation && source.allocation !== c.allocation) {
+        ctx.addIssue({ code: "custom", path: ["sources", i, "allocation"], input: source.allocation, message: `differs from the top-level allocation (${c.allocation}); a per-source allocation is not supported yet: set allocation at the top level` });
+      }
+    });
     if (c.expectedLoss.lookbackMonths >= c.history.months) {
       ctx.addIssue({ code: "custom", path: ["expectedLoss", "lookbackMonths"], input: c.expectedLoss.lookbackMonths, message: `must be less than history.months (${c.history.months}): each month-end pair needs the month-end before it` });
     }

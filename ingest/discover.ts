@@ -1,16 +1,22 @@
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Logger } from "../core/log.ts";
+import type { SourceConfig } from "../core/sources-config.ts";
 import { fsReason, inspectPath } from "./file-type.ts";
 import { compareFileNames, compareText } from "./natural-order.ts";
 import { formatOf, type FileFormat } from "./read.ts";
-import { entityOfFile, type EntitySpec } from "./specs.ts";
+import { sourceOfFile } from "./source/match.ts";
+import { entityOfFile, specFor, type EntitySpec } from "./specs.ts";
 
 export interface ExtractFile {
   path: string;
   name: string;
   format: FileFormat;
   spec: EntitySpec;
+  /** The source mapping that reads the file (config `sources`), when one names it. */
+  source?: SourceConfig;
+  /** canonical column → the file's label, set once a source's file is opened: messages use it. */
+  labels?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -21,13 +27,13 @@ export interface ExtractFile {
  * silently, and opening a FIFO would wait for ever. Within an entity, files load in natural
  * name order (digit runs compared as numbers), so invoices-2024-10 restates invoices-2024-9.
  */
-export function discoverExtracts(paths: string[], log: Logger): ExtractFile[] {
+export function discoverExtracts(paths: string[], log: Logger, sources: readonly SourceConfig[] = []): ExtractFile[] {
   const found: ExtractFile[] = [];
   for (const path of paths) {
     const top = inspectPath(path);
     if (top.kind === "refused") throw new Error(top.why);
     if (top.kind === "file") {
-      found.push(asExtract(path, (why) => {
+      found.push(asExtract(path, sources, (why) => {
         throw new Error(`${path}: not an extract: ${why}`);
       })!);
       continue;
@@ -45,7 +51,7 @@ export function discoverExtracts(paths: string[], log: Logger): ExtractFile[] {
         log.info(`skipping ${file}: a folder (folders are not searched recursively)`);
         continue;
       }
-      const extract = asExtract(file, (why) => log.info(`skipping ${file}: ${why}`));
+      const extract = asExtract(file, sources, (why) => log.info(`skipping ${file}: ${why}`));
       if (!extract) continue;
       if (kind.kind === "refused") throw new Error(kind.why);
       found.push(extract);
@@ -56,8 +62,16 @@ export function discoverExtracts(paths: string[], log: Logger): ExtractFile[] {
   return found.sort((a, b) => compareText(a.spec.entity, b.spec.entity) || compareFileNames(a.name, b.name));
 }
 
-function asExtract(file: string, notExtract: (why: string) => void): ExtractFile | undefined {
+/** Extensions a source mapping reads (as CSV text, whatever the delimiter). */
+const SOURCE_EXTENSIONS = /\.(csv|tsv|txt)$/i;
+
+function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (why: string) => void): ExtractFile | undefined {
   const name = basename(file);
+  const source = sourceOfFile(name, sources);
+  if (source) {
+    if (!SOURCE_EXTENSIONS.test(name)) throw new Error(`${file}: source ${source.name} names this file, but a source reads only .csv, .tsv and .txt files`);
+    return { path: file, name, format: "csv", spec: specFor(source.entity), source };
+  }
   const format = formatOf(file);
   const spec = entityOfFile(name);
   if (format && spec) return { path: file, name, format, spec };

@@ -8,11 +8,12 @@ import { dropTempTables, ident } from "../core/warehouse.ts";
 import { archiveSnapshot } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
 import { paymentRowProblems } from "./payment-rows.ts";
-import { openExtract } from "./read.ts";
+import { openExtract, type OpenedExtract } from "./read.ts";
 import { applyFile, type Applied } from "./replace.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
 import { ensureRawSchema } from "./schema.ts";
 import { createSnapshotDir, snapshotFile, type Snapshot, type SnapshotDir } from "./snapshot.ts";
+import { openSourceFile } from "./source/open.ts";
 import { validateExtract } from "./validate.ts";
 
 export interface IngestOptions {
@@ -60,7 +61,7 @@ interface Prepared {
  * old extract can never undo a later restatement.
  */
 export async function ingest(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
-  const files = discoverExtracts(paths, options.log);
+  const files = discoverExtracts(paths, options.log, options.config.sources);
   const snapshots = createSnapshotDir(options.archiveDir);
   const reader = new SnapshotReader(files, snapshots);
   try {
@@ -137,16 +138,17 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
       prepared.push(p);
       continue;
     }
-    log.info(`${file.name}: reading ${(p.bytes / 1e6).toFixed(1)} MB as ${file.spec.entity}`);
-    const opened = await openExtract(wh, p.snapshot.path, file.format, n);
-    const validated = opened.problems.length === 0 ? await validateExtract(wh, file.spec, opened, p.snapshot, config, n) : undefined;
+    log.info(`${file.name}: reading ${(p.bytes / 1e6).toFixed(1)} MB as ${file.spec.entity}${file.source ? ` (source ${file.source.name})` : ""}`);
+    // What is read: the snapshot, or for a source's file its decoded copy (archived is the snapshot, as received).
+    const { opened, read } = await openFile(wh, p.snapshot, n);
+    const validated = opened.problems.length === 0 ? await validateExtract(wh, file.spec, opened, read, config, n) : undefined;
     // The payment check is about the warehouse a file would make, so it runs on files valid
     // row by row: a duplicated line is reported as that, not also as a second date.
     const valid = validated !== undefined && validated.problems.length === 0 && validated.rowProblems.length === 0;
     const paymentProblems = file.spec.entity === "payments" && valid ? await paymentRowProblems(wh, validated.table) : [];
-    const problems = describeProblems(p.snapshot, [...opened.problems, ...(validated?.problems ?? [])], [...(validated?.rowProblems ?? []), ...paymentProblems])
+    const problems = describeProblems(read, [...opened.problems, ...(validated?.problems ?? [])], [...(validated?.rowProblems ?? []), ...paymentProblems])
       // A reader's error may quote the path it read: name the user's file, not the snapshot.
-      .map((line) => line.replaceAll(p.snapshot.path, file.path));
+      .map((line) => line.replaceAll(read.path, file.path).replaceAll(p.snapshot.path, file.path));
     p.rows = validated?.rows ?? 0;
     if (problems.length > 0) {
       details.push(...problems);
@@ -191,9 +193,9 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
         const replaced = p.applied?.replaced ?? 0;
         await wh.run(
           `insert into meta.load_log
-             (load_id, file_name, file_path, entity, sha256, bytes, rows, outcome, message, started_at, finished_at, load_seq, rows_written, rows_replaced)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, null, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11, $12, $13)`,
-          [loadId, file.name, resolve(file.path), file.spec.entity, p.sha256, p.bytes, p.rows, outcome, p.startedAt.toISOString(), now().toISOString(), seq, written, replaced],
+             (load_id, file_name, file_path, entity, sha256, bytes, rows, outcome, message, started_at, finished_at, load_seq, rows_written, rows_replaced, source)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, null, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11, $12, $13, $14)`,
+          [loadId, file.name, resolve(file.path), file.spec.entity, p.sha256, p.bytes, p.rows, outcome, p.startedAt.toISOString(), now().toISOString(), seq, written, replaced, file.source?.name ?? null],
         );
         if (p.typedTable) log.info(`${file.name}: ${written.toLocaleString("en-US")} row(s) new or changed, ${(p.rows - written).toLocaleString("en-US")} unchanged, ${replaced.toLocaleString("en-US")} earlier row(s) replaced`);
         results.push({ name: file.name, entity: file.spec.entity, sha256: p.sha256, rows: p.rows, outcome, loadId, rowsWritten: written, rowsReplaced: replaced });
@@ -210,6 +212,17 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
   const undoHint = written > 0 ? `; to take it back: arwatch ingest --undo ${loadId}` : "; no row changed, nothing to undo";
   log.info(`loaded ${outcomes.filter((o) => o.outcome === "loaded").length} file(s), ${rate(rows, elapsed(started))}${undoHint}`);
   return outcomes;
+}
+
+/**
+ * Opens a snapshot for validation. A file a source describes is decoded beside its snapshot
+ * (line for line, so lines keep their numbers) and mapped to the entity's columns; `read` is
+ * then that decoded copy, with the file's column labels for messages.
+ */
+async function openFile(wh: Warehouse, snapshot: ExtractFile, n: number): Promise<{ opened: OpenedExtract; read: ExtractFile }> {
+  if (!snapshot.source) return { opened: await openExtract(wh, snapshot.path, snapshot.format, n), read: snapshot };
+  const mapped = await openSourceFile(snapshot.path, `${snapshot.path}.utf8`, snapshot.source, snapshot.spec, n);
+  return { opened: mapped.opened, read: { ...snapshot, path: mapped.decodedPath, labels: mapped.labels } };
 }
 
 /** Drops this connection's temp views whose names match a regular expression (a CSV's typed rows are a view that numbers them). */
@@ -230,9 +243,9 @@ async function recordRejections(wh: Warehouse, loadId: string, rejected: { p: Pr
     for (const { p, summary } of rejected) {
       await wh.run(
         `insert into meta.load_log
-           (load_id, file_name, file_path, entity, sha256, bytes, rows, outcome, message, started_at, finished_at, load_seq)
-         values ($1, $2, $3, $4, $5, $6, $7, 'rejected', $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11)`,
-        [loadId, p.file.name, resolve(p.file.path), p.file.spec.entity, p.sha256, p.bytes, p.rows, summary, p.startedAt.toISOString(), now().toISOString(), seq],
+           (load_id, file_name, file_path, entity, sha256, bytes, rows, outcome, message, started_at, finished_at, load_seq, source)
+         values ($1, $2, $3, $4, $5, $6, $7, 'rejected', $8, $9::TIMESTAMPTZ, $10::TIMESTAMPTZ, $11, $12)`,
+        [loadId, p.file.name, resolve(p.file.path), p.file.spec.entity, p.sha256, p.bytes, p.rows, summary, p.startedAt.toISOString(), now().toISOString(), seq, p.file.source?.name ?? null],
       );
     }
   });

@@ -38,7 +38,7 @@ function what(spec: ColumnSpec): string {
 export function nativeText(column: SourceColumn, spec: ColumnSpec): NativeText {
   const { sql, type } = column;
   const asText = { text: `${sql}::varchar`, checks: [] };
-  if (type === "VARCHAR") return { text: sql, checks: [] };
+  if (type === "VARCHAR") return { text: sql, isoDate: column.isoDate, checks: [] };
   const refused = { text: "null::varchar", checks: [], problem: `stored as ${type}, which cannot hold ${what(spec)} exactly` };
   if (NESTED.test(type)) return { ...refused, problem: `a nested ${type} column: each value must be ${what(spec)}, not a structure` };
   const scale = SCALE.exec(type);

@@ -37,6 +37,10 @@ export interface SourceColumn {
   sql: string;
   /** The DuckDB type of `sql`: VARCHAR for CSV and JSON Lines, the file's own type for Parquet. */
   type: string;
+  /** `sql` is an ISO date (YYYY-MM-DD) made from the file's own format by a source mapping. */
+  isoDate?: boolean;
+  /** SQL for the value as the file wrote it, when `sql` is mapped from it: what errors quote. */
+  shown?: string;
 }
 
 /**
@@ -115,12 +119,52 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
   if (format === "jsonl") return openJsonLines(wh, path, n);
 
   const header = readCsvHeader(head);
-  const width = header.names.length;
-  const names = header.names.map((_, i) => `c${i}`);
+  const reads = csvReads(path, header.names.length, header.delimiter, n);
+  return {
+    ...reads,
+    columns: header.names.map((name, i) => ({ name, sql: `c${i}`, type: "VARCHAR" })),
+    problems: [],
+    position: "record",
+    headerLine: header.line,
+    delimiter: header.delimiter,
+  };
+}
+
+/** Which records of a CSV file are data rows (csvReads). */
+export interface DataRows {
+  /** Fields to read, when lines above the header are wider than it. */
+  readWidth?: number;
+  /** The header's record number (0-based); records up to it are not data. */
+  headerRecord?: number;
+  /** SQL over c0, c1, …: false for a record that is no data row (a source's total row). */
+  keep?: string;
+}
+
+/** The ways of reading a CSV file's records as text, for a header `width` fields wide (read.ts's OpenedExtract). */
+export interface CsvReads {
+  source: string;
+  checks: ReaderCheck[];
+  rejectsTable: string;
+  sequential: { source: string; rejectsTable: string };
+  records: string;
+  materialise: string;
+  scratch: string[];
+}
+
+/**
+ * The reads of a CSV file as columns c0, c1, … (and _extra, the field past the header's width).
+ * `rows.readWidth`, when wider than the header, lets lines above the header (an ERP's title and
+ * filter lines) have more fields without being refused; `records` (the parallel typed read,
+ * numbered by rowid) reads every record, so a caller that skips records uses `source`.
+ */
+export function csvReads(path: string, width: number, delimiter: string, n: number, rows: DataRows = {}): CsvReads {
+  const { readWidth = width, headerRecord = 0, keep } = rows;
+  const isData = `_row > ${headerRecord}${keep ? ` and ${keep}` : ""}`;
+  const names = Array.from({ length: Math.max(width, readWidth) }, (_, i) => `c${i}`);
   const columns = `{${[...names, "_extra"].map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`;
   const scan = (parallel: boolean, rejectsTable: string, scansTable: string) =>
     `read_csv(${literal(path)}, auto_detect = false, parallel = ${parallel}, header = false, skip = 0,
-          columns = ${columns}, delim = ${literal(header.delimiter)}, quote = '"', escape = '"', strict_mode = true,
+          columns = ${columns}, delim = ${literal(delimiter)}, quote = '"', escape = '"', strict_mode = true,
           null_padding = true, nullstr = ${literal(NEVER)}, store_rejects = true,
           rejects_table = ${literal(rejectsTable)}, rejects_scan = ${literal(scansTable)})`;
   // Record 0 is the header; data rows count from 1 after it, in file order. Numbering rows with
@@ -133,29 +177,27 @@ export async function openExtract(wh: Warehouse, path: string, format: FileForma
   const sourceTable = `_src_${n}`;
   const records = scan(true, rejectsTable, `_reject_scans_${n}`);
   const materialise = `create or replace temp table ${sourceTable} as select * from ${scan(true, `_rejects_${n}_t`, `_reject_scans_${n}_t`)}`;
-  const source = `(select rowid as _row, * from temp.main.${sourceTable} where rowid > 0)`;
+  const source = `(select * from (select rowid as _row, * from temp.main.${sourceTable}) where ${isData})`;
   // The one-thread read a quoted line break needs keeps the numbering in the scan itself.
   const sequential = {
-    source: `(select * from (select row_number() over () - 1 as _row, * from ${scan(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`)}) where _row > 0)`,
+    source: `(select * from (select row_number() over () - 1 as _row, * from ${scan(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`)}) where ${isData})`,
     rejectsTable: `_rejects_${n}_s`,
   };
-  const record = `concat_ws(${literal(header.delimiter)}, ${[...names, "_extra"].join(", ")})`;
+  const inHeader = names.slice(0, width);
+  // Fields past the header's width (the read may be wider) count as extra fields.
+  const beyond = [...names.slice(width), "_extra"];
+  const record = `concat_ws(${literal(delimiter)}, ${[...names, "_extra"].join(", ")})`;
   const checks: ReaderCheck[] = [
     {
       reason: `the line has more fields than the header's ${width} (a delimiter in an unquoted value, such as 1,234.50? quote it)`,
-      condition: "_extra is not null",
+      condition: beyond.map((c) => `${c} is not null`).join(" or "),
       value: record,
     },
-    { reason: `the line has fewer fields than the header's ${width} (a truncated line?)`, condition: `${names.at(-1)} is null`, value: record },
+    { reason: `the line has fewer fields than the header's ${width} (a truncated line?)`, condition: `${inHeader.at(-1)} is null`, value: record },
   ];
   return {
     source,
-    columns: header.names.map((name, i) => ({ name, sql: names[i]!, type: "VARCHAR" })),
-    problems: [],
     checks,
-    position: "record",
-    headerLine: header.line,
-    delimiter: header.delimiter,
     rejectsTable,
     sequential,
     records,

@@ -23,7 +23,10 @@ function show(value: string | null | undefined): string {
 
 function where(file: ExtractFile, line: number | undefined, column?: string): string {
   const at = line === undefined ? "" : file.format === "parquet" ? ` row ${line}` : ` line ${line}`;
-  return `${file.name}${at}${column ? `, column ${column}` : ""}`;
+  // A source's file names its own column labels: "จำนวนเงิน" (amount).
+  const label = column === undefined ? undefined : (file.labels?.get(column) ?? column);
+  const source = file.source ? `source ${file.source.name}: ` : "";
+  return `${source}${file.name}${at}${label ? `, column ${label}` : ""}`;
 }
 
 /** Maps 1-based data rows to lines in the file (rows for Parquet, which has no lines). */

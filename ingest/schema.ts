@@ -22,6 +22,8 @@ const LOAD_LOG_ADDED = [
   // Earlier rows this file replaced, kept in raw_replaced.<entity>.
   "rows_replaced BIGINT",
   "undone_at TIMESTAMPTZ",
+  // The source mapping (config `sources`) that read the file; null for a canonical extract.
+  "source VARCHAR",
 ];
 
 function contractColumns(spec: EntitySpec): string[] {

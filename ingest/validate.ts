@@ -107,12 +107,12 @@ interface Check {
   value: string;
 }
 
-function checksFor(spec: EntitySpec, present: Map<string, string>, config: Config): Check[] {
+function checksFor(spec: EntitySpec, present: Map<string, string>, shown: Map<string, string>, config: Config): Check[] {
   const checks: Check[] = [];
   for (const c of spec.columns) {
     const raw = `raw_${c.name}`;
     const typed = ident(c.name);
-    const value = present.get(c.name) ?? "null";
+    const value = shown.get(c.name) ?? present.get(c.name) ?? "null";
     const add = (reason: string, condition: string) => checks.push({ column: c.name, reason, condition, stage: "typed", value });
     if (c.required) add("a required value is missing", `${raw} is null`);
     if (!present.has(c.name)) continue;
@@ -168,6 +168,8 @@ interface Mapped {
   problems: FileProblem[];
   /** spec column → SQL text of its value in the source. */
   present: Map<string, string>;
+  /** spec column → SQL text of its value as the file wrote it (a source mapping's input), when that differs. */
+  shown: Map<string, string>;
   isoDates: Set<string>;
   checks: Check[];
   ignoredColumns: string[];
@@ -194,6 +196,7 @@ function mapColumns(spec: EntitySpec, opened: OpenedExtract): Mapped {
     }
   }
   const present = new Map<string, string>();
+  const shown = new Map<string, string>();
   const isoDates = new Set<string>();
   const checks: Check[] = [];
   for (const [name, column] of byName) {
@@ -202,6 +205,7 @@ function mapColumns(spec: EntitySpec, opened: OpenedExtract): Mapped {
     const native = nativeText(column, c);
     if (native.problem) problems.push({ reason: native.problem, column: column.name });
     present.set(name, native.text);
+    if (column.shown) shown.set(name, column.shown);
     if (native.isoDate) isoDates.add(name);
     for (const k of native.checks) checks.push({ column: name, reason: k.reason, condition: k.condition, stage: "source", value: native.text });
   }
@@ -210,7 +214,7 @@ function mapColumns(spec: EntitySpec, opened: OpenedExtract): Mapped {
     if (name !== undefined && !specs.has(name)) continue; // a problem in an ignored column is no problem
     checks.push({ column: name, reason: k.reason, condition: k.condition, stage: "source", gate: name === undefined, value: k.value });
   }
-  return { problems, present, isoDates, checks, ignoredColumns };
+  return { problems, present, shown, isoDates, checks, ignoredColumns };
 }
 
 /** A CSV whose header is not on its first line: one problem naming the line that looks like it. */
@@ -274,7 +278,7 @@ async function validateOpened(
   readerChecks.forEach((k, i) => {
     if (k.column !== undefined) guards.set(k.column, [...(guards.get(k.column) ?? []), `_s${i}`]);
   });
-  const specChecks = checksFor(spec, present, config).map((k) => {
+  const specChecks = checksFor(spec, present, mapped.shown, config).map((k) => {
     const guard = k.column === undefined ? undefined : guards.get(k.column);
     return guard ? { ...k, condition: `(${k.condition}) and not (${guard.join(" or ")})` } : k;
   });

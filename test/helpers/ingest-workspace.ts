@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseConfig } from "../../core/config.ts";
+import { parseConfig, type Config } from "../../core/config.ts";
 import { memoryLogger, type Logger } from "../../core/log.ts";
 import { openWarehouse, type Warehouse } from "../../core/warehouse.ts";
 import { ingest, type FileOutcome, type IngestOptions } from "../../ingest/ingest.ts";
@@ -19,7 +19,7 @@ export interface IngestWorkspace {
   wh: Warehouse;
   /** dir/archive, the archive every ingest of this workspace uses. */
   archiveDir: string;
-  /** What ingest() is given here: the default config, this archive and `log` (a fresh memory log if none); the real clock. */
+  /** What ingest() is given here: the workspace config, this archive and `log` (a fresh memory log if none); the real clock. */
   options(log?: Logger): IngestOptions;
   /** Writes an extract into dir/in and returns its path. */
   write(name: string, content: string | Buffer): string;
@@ -32,14 +32,13 @@ export interface IngestWorkspace {
 
 /**
  * Makes a temp folder with an empty in/ and opens a warehouse file in it, for one test: each test
- * file assigns it in beforeEach (or beforeAll) and closes it after.
+ * file assigns it in beforeEach (or beforeAll) and closes it after. Ingests use `config` (default: the defaults).
  */
-export async function openIngestWorkspace(): Promise<IngestWorkspace> {
+export async function openIngestWorkspace(config: Config = parseConfig({})): Promise<IngestWorkspace> {
   const dir = tempDir();
   mkdirSync(join(dir, "in"));
   const wh = await openWarehouse(join(dir, "warehouse.duckdb"));
   const archiveDir = join(dir, "archive");
-  const config = parseConfig({});
   const options = (log: Logger = memoryLogger()): IngestOptions => ({ config, log, archiveDir });
   return {
     dir,

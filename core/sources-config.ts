@@ -1,0 +1,112 @@
+import { z } from "zod";
+
+/**
+ * Config `sources`: how to read an ERP's own files (README: Source mappings). Each source names
+ * the files it reads by a glob on their names, the canonical extract they are, and how their
+ * text becomes the canonical columns. The rows themselves are mapped in SQL (ingest/source/);
+ * this only checks that the settings are well formed, when the config loads.
+ */
+
+/** The canonical extracts a source can be (ingest/specs.ts). */
+export const SOURCE_ENTITIES = ["customers", "invoices", "payments", "sales_orders", "collection_attempts", "credit_limits"] as const;
+
+/** A TextDecoder label Node knows (windows-874, tis-620, windows-1258, utf-16le, …), normalised to its name. */
+export function encodingName(label: string): string | undefined {
+  try {
+    return new TextDecoder(label).encoding;
+  } catch {
+    return undefined;
+  }
+}
+
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, "u");
+    return undefined;
+  } catch (e) {
+    return `not a regular expression: ${(e as Error).message}`;
+  }
+}
+
+const pattern = z.string().min(1).superRefine((p, ctx) => {
+  const problem = regexProblem(p);
+  if (problem) ctx.addIssue({ code: "custom", message: problem, input: p });
+});
+
+/** A canonical column name: lower case letters and underscores, as in the extract contract. */
+const canonical = z.string().regex(/^[a-z_]+$/, "a canonical column name such as document_id");
+
+const labels = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** strptime codes DuckDB knows, checked loosely here and exactly against the engine by core/config.ts. */
+const dateFormats = z.union([z.string().min(2), z.array(z.string().min(2)).min(1)]);
+
+const separator = z.enum([".", ",", " ", "'", ""]);
+
+export const sourceSchema = z
+  .object({
+    /** Named in every error about its files and in meta.load_log.source. */
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, '.', '_' and '-' (e.g. th-erp)"),
+    /** A glob on file names (not paths): * any run of characters, ? one character, [abc] one of them; case-insensitive. */
+    files: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    entity: z.enum(SOURCE_ENTITIES),
+    /** Default utf-8 (strict); a byte-order mark (UTF-8, UTF-16) always wins. */
+    encoding: z
+      .string()
+      .default("utf-8")
+      .superRefine((label, ctx) => {
+        if (!encodingName(label)) ctx.addIssue({ code: "custom", message: "not an encoding Node can decode (e.g. utf-8, utf-16le, windows-874, tis-620, windows-1258)", input: label });
+      }),
+    /** The field delimiter; default: whichever of , ; and tab splits the header line most often. */
+    delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+    /** `auto`: the first of the file's first 100 lines that holds a label of every mapped required column; or the 1-based line of the header. */
+    header: z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default("auto"),
+    /** Rows to drop (totals, subtotals, group rows): patterns on the row's first non-empty cell. Blank rows are always dropped. */
+    dropRows: z.array(pattern).default([]),
+    /** canonical column → the file's label, or a list of accepted labels (compared trimmed, case-insensitively). */
+    columns: z.record(canonical, labels).default({}),
+    /** canonical column → { the file's word: the canonical value } (compared trimmed, case-insensitively). */
+    values: z.record(canonical, z.record(z.string().min(1), z.string())).default({}),
+    /** canonical column → a value for every row (a column the file does not have, e.g. currency). */
+    constants: z.record(canonical, z.string()).default({}),
+    dates: z
+      .object({
+        /** strptime formats, tried in order (e.g. "%d/%m/%Y"); default ISO and dd/mm/yyyy. */
+        format: dateFormats.default(["%Y-%m-%d", "%d/%m/%Y"]),
+        /** Years are Buddhist-era (2567 = 2024): every year must be 4 digits and at least 2400. */
+        buddhistEra: z.boolean().default(false),
+        /** Plain numbers in a date column are Excel serial day numbers of this date system. */
+        excelSerial: z.enum(["1900", "1904"]).optional(),
+      })
+      .strict()
+      .prefault({}),
+    numbers: z
+      .object({
+        decimal: z.enum([".", ","]).default("."),
+        thousands: separator.default(","),
+      })
+      .strict()
+      .prefault({})
+      .refine((n) => n.decimal !== n.thousands, "decimal and thousands separators must differ"),
+    /** Payments and credits of this source: as_named (as the file says) or fifo (README: Allocation). */
+    allocation: z.enum(["as_named", "fifo"]).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    for (const column of Object.keys(s.constants)) {
+      if (column in s.columns) ctx.addIssue({ code: "custom", path: ["constants", column], input: s.constants[column], message: `${column} is both mapped to a file column and given a constant: keep one` });
+    }
+  });
+
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+export const sourcesSchema = z
+  .array(sourceSchema)
+  .default([])
+  .superRefine((sources, ctx) => {
+    const seen = new Set<string>();
+    sources.forEach((s, i) => {
+      if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [i, "name"], input: s.name, message: "two sources have this name" });
+      seen.add(s.name);
+    });
+  });

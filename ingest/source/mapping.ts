@@ -1,0 +1,107 @@
+import type { SourceConfig } from "../../core/sources-config.ts";
+import { literal } from "../../core/warehouse.ts";
+import { normaliseHeader } from "../header.ts";
+import type { FileProblem, ReaderCheck, SourceColumn } from "../read.ts";
+import type { ColumnSpec, EntitySpec } from "../specs.ts";
+import { labelKey } from "./head-records.ts";
+import { amountSql, dateSql, numberStyle, valueMapSql } from "./values-sql.ts";
+
+/** The labels a source accepts for a canonical column: its mapping, else the column's own name. */
+export function acceptedLabels(source: SourceConfig, column: string): string[] {
+  const mapped = source.columns[column];
+  if (mapped === undefined) return [column];
+  return typeof mapped === "string" ? [mapped] : mapped;
+}
+
+/** Which field of a header holds a canonical column: one whose label is accepted, or whose name normalises to it. */
+function fieldsFor(source: SourceConfig, column: string, header: string[]): number[] {
+  const accepted = new Set(acceptedLabels(source, column).map(labelKey));
+  const byName = source.columns[column] === undefined;
+  return header.flatMap((label, i) => (accepted.has(labelKey(label)) || (byName && normaliseHeader(label) === column) ? [i] : []));
+}
+
+/** True when a header holds a label for every required column of the entity the source maps. */
+export function isHeaderOf(source: SourceConfig, spec: EntitySpec, fields: string[]): boolean {
+  return spec.columns.filter((c) => c.required && !(c.name in source.constants)).every((c) => fieldsFor(source, c.name, fields).length === 1);
+}
+
+export interface Mapping {
+  columns: SourceColumn[];
+  checks: ReaderCheck[];
+  problems: FileProblem[];
+  /** canonical column → the file's label, for messages. */
+  labels: Map<string, string>;
+  /** SQL over the read's columns: false for a row to drop (blank, or matched by dropRows). */
+  keep: string;
+}
+
+function describe(c: ColumnSpec, source: SourceConfig): string {
+  switch (c.kind) {
+    case "amount":
+      return `not an amount as this source writes them (${numberStyle(source.numbers)}; e.g. ${exampleAmount(source)})`;
+    case "date": {
+      const formats = typeof source.dates.format === "string" ? [source.dates.format] : source.dates.format;
+      const era = source.dates.buddhistEra ? ", Buddhist-era years from 2400 (2567 = 2024)" : "";
+      const serial = source.dates.excelSerial ? `, or an Excel serial day (${source.dates.excelSerial} system)` : "";
+      return `not a real date in this source's format (${formats.join(" or ")}${era}${serial})`;
+    }
+    default:
+      return "cannot be read";
+  }
+}
+
+function exampleAmount(source: SourceConfig): string {
+  const { decimal, thousands } = source.numbers;
+  return `1${thousands}234${decimal}50`;
+}
+
+/**
+ * Maps a file's header to the entity's canonical columns, as SQL over the read's text columns
+ * (c0, c1, …): renames, value maps, constants, dates and amounts in the source's style. A value
+ * the source's style cannot read becomes null and fails a check that quotes it as written, so
+ * that the error names the file's line, its column label and its value.
+ */
+export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string[], headerLine: number): Mapping {
+  const columns: SourceColumn[] = [];
+  const checks: ReaderCheck[] = [];
+  const problems: FileProblem[] = [];
+  const labels = new Map<string, string>();
+  const has = header.map((h) => JSON.stringify(h)).join(", ");
+  for (const c of spec.columns) {
+    if (c.name in source.constants) {
+      columns.push({ name: c.name, sql: literal(source.constants[c.name]!), type: "VARCHAR" });
+      labels.set(c.name, `${c.name} (a constant of source ${source.name})`);
+      continue;
+    }
+    const fields = fieldsFor(source, c.name, header);
+    const accepted = acceptedLabels(source, c.name).map((l) => JSON.stringify(l)).join(" or ");
+    if (fields.length > 1) {
+      problems.push({ reason: `${fields.length} columns of the header are ${c.name} (${fields.map((i) => JSON.stringify(header[i])).join(" and ")}): a column must be named once`, line: headerLine });
+      continue;
+    }
+    if (fields.length === 0) {
+      if (c.required) problems.push({ reason: `the header has no column for ${c.name} (labels accepted: ${accepted}; the header has: ${has})`, line: headerLine });
+      continue;
+    }
+    const i = fields[0]!;
+    const raw = `c${i}`;
+    labels.set(c.name, `${JSON.stringify(header[i])} (${c.name})`);
+    const text = `nullif(trim(${valueMapSql(raw, source.values[c.name])}), '')`;
+    const converted = c.kind === "amount" ? amountSql(text, source.numbers) : c.kind === "date" ? dateSql(text, source.dates) : undefined;
+    if (converted === undefined) {
+      columns.push({ name: c.name, sql: valueMapSql(raw, source.values[c.name]), type: "VARCHAR", shown: raw });
+      continue;
+    }
+    columns.push({ name: c.name, sql: converted, type: "VARCHAR", shown: raw, isoDate: c.kind === "date" });
+    checks.push({ reason: describe(c, source), condition: `${text} is not null and ${converted} is null`, value: raw, column: c.name });
+  }
+  return { columns, checks, problems, labels, keep: keepSql(source, header.length) };
+}
+
+/** Rows kept: not blank, and not matched by a dropRows pattern on their first non-empty cell. */
+function keepSql(source: SourceConfig, width: number): string {
+  const cells = Array.from({ length: width }, (_, i) => `nullif(trim(c${i}), '')`);
+  const first = `coalesce(${cells.join(", ")})`;
+  const drops = source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`);
+  return `(${first} is not null${drops.length ? ` and not coalesce(${drops.join(" or ")}, false)` : ""})`;
+}

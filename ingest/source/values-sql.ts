@@ -1,0 +1,82 @@
+import { literal } from "../../core/warehouse.ts";
+import type { SourceConfig } from "../../core/sources-config.ts";
+
+/**
+ * SQL that turns an ERP's way of writing a value into the canonical text the extract contract
+ * reads, set-based over a column of text. Each returns null when the value cannot be read in the
+ * source's style; the caller reports those as mapping errors with the value as written, so that
+ * nothing is guessed (an impossible date, "1.5" in a file with dot thousands).
+ */
+
+/** Currency signs and codes an amount may carry; removed before the number is read. */
+const CURRENCY = "(?i)^(VNĐ|VND|THB|USD|EUR|บาท|đồng|₫|đ|฿|\\$|€|£|¥)\\s*|\\s*(VNĐ|VND|THB|USD|EUR|บาท|đồng|₫|đ|฿|\\$|€|£|¥)$";
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * An amount: "1,234.56", "1.234,56", "1.234.567" (VND), "(1,234.56)", "1,234.56-", "-1234",
+ * "฿1,234", "1.234.567 ₫". Thousands separators must group by three, so "1.5" in a file whose
+ * thousands separator is a dot is an error, not 15. The result is canonical: -1234.56.
+ */
+export function amountSql(x: string, numbers: SourceConfig["numbers"]): string {
+  const { decimal, thousands } = numbers;
+  const d = escapeRegex(decimal);
+  const t = escapeRegex(thousands);
+  const grouped = thousands ? `[0-9]{1,3}(${t}[0-9]{3})+(${d}[0-9]+)?|` : "";
+  const shape = `${grouped}[0-9]+(${d}[0-9]+)?`;
+  // Odoo prefixes a text starting with - or + with ' against formula injection.
+  const bare = `trim(regexp_replace(regexp_replace(${x}, '^''([-+])', '\\1'), ${literal(CURRENCY)}, '', 'g'))`;
+  const inParens = `regexp_full_match(_b, '\\(.*\\)')`;
+  const unwrapped = `case when ${inParens} then trim(substr(_b, 2, length(_b) - 2)) else _b end`;
+  const negative = `(${inParens} or _u like '-%' or _u like '%-')`;
+  const digits = `trim(regexp_replace(_u, '^[-+]|-$', ''))`;
+  const canonical = `${thousands ? `replace(_g, ${literal(thousands)}, '')` : "_g"}`;
+  const withDot = decimal === "." ? canonical : `replace(${canonical}, ',', '.')`;
+  // Written as nested lambdas over one value so that each step is computed once per row.
+  return `(list_transform([${bare}], lambda _b: list_transform([${unwrapped}], lambda _u: list_transform([${digits}], lambda _g:
+            case when regexp_full_match(_g, ${literal(shape)}) and not (${inParens} and (_u like '-%' or _u like '%-'))
+                   and not (_u like '-%' and _u like '%-')
+                 then case when ${negative} then '-' else '' end || ${withDot} end)[1])[1])[1])`;
+}
+
+/**
+ * A date: parsed with the source's formats (tried in order), Buddhist-era years turned into
+ * Common Era ones first (2567 → 2024, so that 29/02/2567 is the real 29 February 2024), or an
+ * Excel serial day number when configured. Written as ISO YYYY-MM-DD.
+ */
+export function dateSql(x: string, dates: SourceConfig["dates"]): string {
+  const formats = (typeof dates.format === "string" ? [dates.format] : dates.format).map(literal).join(", ");
+  let text = x;
+  if (dates.buddhistEra) {
+    // The year is the first run of four digits; it must be a Buddhist-era one (2400 BE = 1857 CE).
+    const year = `regexp_extract(${x}, '[0-9]{4}')`;
+    text = `(list_transform([${year}], lambda _y: case when _y <> '' and _y::INTEGER >= 2400
+              then left(${x}, strpos(${x}, _y) - 1) || (_y::INTEGER - 543)::VARCHAR || substr(${x}, strpos(${x}, _y) + 4) end)[1])`;
+  }
+  const parsed = `strftime(try_strptime(${text}, [${formats}]), '%Y-%m-%d')`;
+  if (!dates.excelSerial) return parsed;
+  // Excel's 1900 system counts 1900-02-29, which never was: serial 60 is no date; from 61 on, day 0 is 1899-12-30.
+  const serial = `try_cast(regexp_replace(${x}, '\\.0+$', '') as INTEGER)`;
+  const fromSerial =
+    dates.excelSerial === "1904"
+      ? `strftime(DATE '1904-01-01' + ${serial}, '%Y-%m-%d')`
+      : `case when ${serial} between 1 and 59 then strftime(DATE '1899-12-31' + ${serial}, '%Y-%m-%d')
+              when ${serial} >= 61 then strftime(DATE '1899-12-30' + ${serial}, '%Y-%m-%d') end`;
+  return `case when regexp_full_match(${x}, '[0-9]{1,6}(\\.0+)?') then ${fromSerial} else ${parsed} end`;
+}
+
+/** The source's words for a value (compared trimmed, case-insensitively) → the canonical value; others unchanged. */
+export function valueMapSql(x: string, map: Record<string, string> | undefined): string {
+  const entries = Object.entries(map ?? {});
+  if (entries.length === 0) return x;
+  const whens = entries.map(([from, to]) => `when ${literal(from.normalize("NFC").trim().toLowerCase())} then ${literal(to)}`).join(" ");
+  return `case lower(trim(${x})) ${whens} else ${x} end`;
+}
+
+/** A source's description of its number style, for messages: thousands "." and decimal ",". */
+export function numberStyle(numbers: SourceConfig["numbers"]): string {
+  const name = (s: string) => (s === "" ? "none" : s === " " ? "space" : JSON.stringify(s));
+  return `thousands ${name(numbers.thousands)}, decimal ${name(numbers.decimal)}`;
+}

@@ -1,0 +1,265 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../core/config.ts";
+import { encodeLegacy } from "../helpers/legacy-encode.ts";
+import { INVOICE_HEADER, openIngestWorkspace, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
+
+/**
+ * Source mappings (issue 10): an ERP's own files, read without hand editing, load exactly what the
+ * equivalent canonical CSV loads; what the source's style cannot read is an error naming the
+ * source, the file, the line, the column as the file labels it, and the value as written.
+ */
+
+const open: IngestWorkspace[] = [];
+afterEach(() => {
+  for (const w of open.splice(0)) w.close();
+});
+
+async function workspace(config: unknown): Promise<IngestWorkspace> {
+  const w = await openIngestWorkspace(parseConfig(config));
+  open.push(w);
+  return w;
+}
+
+/** The contract columns of a raw table, without lineage, in key order. */
+async function rawRows(w: IngestWorkspace, entity: string, key: string) {
+  return w.wh.all(`select * exclude (_load_id, _source_file, _source_row, _loaded_at) from raw.${entity} order by ${key}`);
+}
+
+/** The same rows loaded from a canonical CSV into a fresh warehouse. */
+async function canonical(config: unknown, name: string, body: string, entity: string, key: string) {
+  const w = await workspace(config);
+  await w.load(w.write(name, body));
+  return rawRows(w, entity, key);
+}
+
+const THAI_SOURCE = {
+  name: "th-erp",
+  files: "ar-invoices*.csv",
+  entity: "invoices",
+  encoding: "windows-874",
+  header: "auto",
+  dropRows: ["^รวม", "^Total"],
+  columns: {
+    document_id: "เลขที่เอกสาร",
+    customer_id: ["รหัสลูกค้า", "Customer"],
+    document_type: "ประเภท",
+    document_date: "วันที่",
+    due_date: "วันครบกำหนด",
+    amount: ["จำนวนเงิน", "Amount"],
+    applies_to: "อ้างอิง",
+  },
+  values: { document_type: { ใบแจ้งหนี้: "invoice", ใบลดหนี้: "credit_note" } },
+  constants: { currency: "THB" },
+  dates: { format: "%d/%m/%Y", buddhistEra: true },
+  numbers: { decimal: ".", thousands: "," },
+};
+
+/** A Thai ERP's report: two title lines, a blank-celled spacer, the header, rows, a total row. */
+const THAI_FILE = [
+  "รายงานลูกหนี้,,,,,,,",
+  "บริษัท ตัวอย่าง จำกัด,ณ วันที่ 31/03/2567,,,,,,",
+  ",,,,,,,",
+  "เลขที่เอกสาร,รหัสลูกค้า,ชื่อลูกค้า,ประเภท,วันที่,วันครบกำหนด,จำนวนเงิน,อ้างอิง",
+  'INV-001,C01,บริษัท ก,ใบแจ้งหนี้,15/01/2567,14/02/2567,"1,234.50",',
+  "INV-002,C01,บริษัท ก,ใบแจ้งหนี้,29/02/2567,30/03/2567,฿ 980.00,",
+  "CN-001,C01,บริษัท ก,ใบลดหนี้,01/03/2567,01/03/2567,200.00,INV-001",
+  ',,,,,,,',
+  'รวม,,,,,,"2,414.50",',
+  "",
+].join("\r\n");
+
+/** The same ledger in the extract contract (2567 BE = 2024 CE; 1,234.50 = 1234.50). */
+const THAI_CANONICAL = [
+  INVOICE_HEADER,
+  "INV-001,C01,invoice,2024-01-15,2024-02-14,1234.50,THB,",
+  "INV-002,C01,invoice,2024-02-29,2024-03-30,980.00,THB,",
+  "CN-001,C01,credit_note,2024-03-01,2024-03-01,200.00,THB,INV-001",
+  "",
+].join("\n");
+
+describe("a Thai ERP's file in Windows-874 with Buddhist-era dates", () => {
+  it("loads exactly what the canonical CSV loads, and records its source in the load log", async () => {
+    const config = { currency: "THB", sources: [THAI_SOURCE] };
+    const w = await workspace(config);
+    const bytes = encodeLegacy(THAI_FILE, "windows-874");
+    // Not UTF-8: read as UTF-8 it could never match a Thai label.
+    expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow();
+    const { outcomes } = await w.load(w.write("ar-invoices-2567-03.csv", bytes));
+    expect(outcomes.map((o) => [o.entity, o.rows])).toEqual([["invoices", 3]]);
+    expect(await rawRows(w, "invoices", "document_id")).toEqual(await canonical({ currency: "THB" }, "invoices.csv", THAI_CANONICAL, "invoices", "document_id"));
+    // Lineage: the rows keep their record number in the file as received, the first record being
+    // 0: records 0-2 are the title lines, 3 the header, so the rows are records 4, 5 and 6.
+    expect(await w.wh.all("select document_id, _source_row from raw.invoices order by _source_row")).toEqual([
+      { document_id: "INV-001", _source_row: 4 },
+      { document_id: "INV-002", _source_row: 5 },
+      { document_id: "CN-001", _source_row: 6 },
+    ]);
+    expect(await w.wh.all("select file_name, entity, source, outcome from meta.load_log")).toEqual([
+      { file_name: "ar-invoices-2567-03.csv", entity: "invoices", source: "th-erp", outcome: "loaded" },
+    ]);
+  });
+
+  it("names the source, file, line, the column's own label and the value as written for what it cannot read", async () => {
+    const w = await workspace({ currency: "THB", sources: [THAI_SOURCE] });
+    const bad = THAI_FILE.replace("29/02/2567", "30/02/2567").replace("฿ 980.00", "980.0.0").replace("1,234.50", "2023-01-15");
+    const e = await w.rejection(w.write("ar-invoices-bad.csv", encodeLegacy(bad, "windows-874")));
+    // 30 February never was (2567 BE = 2024); a date of 2023 CE is no Buddhist-era year; "980.0.0" no amount.
+    expect(e.details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^source th-erp: ar-invoices-bad\.csv line 6, column "วันที่" \(document_date\), value "30\/02\/2567": not a real date in this source's format \(%d\/%m\/%Y, Buddhist-era years/),
+        expect.stringMatching(/^source th-erp: ar-invoices-bad\.csv line 6, column "จำนวนเงิน" \(amount\), value "980\.0\.0": not an amount as this source writes them \(thousands ",", decimal "\."/),
+        expect.stringMatching(/^source th-erp: ar-invoices-bad\.csv line 5, column "จำนวนเงิน" \(amount\), value "2023-01-15": not an amount/),
+      ]),
+    );
+    expect(await w.wh.all("select count(*)::INTEGER as n from raw.invoices")).toEqual([{ n: 0 }]);
+  });
+
+  it("refuses a year that is not Buddhist-era when the source says they all are", async () => {
+    const w = await workspace({ currency: "THB", sources: [THAI_SOURCE] });
+    const e = await w.rejection(w.write("ar-invoices-ce.csv", encodeLegacy(THAI_FILE.replace("15/01/2567", "15/01/2024"), "windows-874")));
+    expect(e.details[0]).toMatch(/line 5, column "วันที่" \(document_date\), value "15\/01\/2024": not a real date .*Buddhist-era years from 2400/);
+  });
+
+  it("suggests an encoding, naming the line, when a file is not UTF-8 and the source names none", async () => {
+    const { encoding: _utf8, ...noEncoding } = THAI_SOURCE;
+    const w = await workspace({ currency: "THB", sources: [noEncoding] });
+    const e = await w.rejection(w.write("ar-invoices-x.csv", encodeLegacy(THAI_FILE, "windows-874")));
+    expect(e.details).toHaveLength(1);
+    expect(e.details[0]).toMatch(/^source th-erp: ar-invoices-x\.csv line 1, value ".*": not valid UTF-8 .*windows-874 or tis-620 for Thai/);
+  });
+});
+
+describe("a Vietnamese file in Windows-1258", () => {
+  const VN_SOURCE = {
+    name: "vn-misa",
+    files: "khach-hang*.csv",
+    entity: "customers",
+    encoding: "windows-1258",
+    columns: { customer_id: "Mã khách hàng", customer_name: "Tên khách hàng", credit_limit: "Hạn mức nợ" },
+    constants: { currency: "VND" },
+    numbers: { decimal: ",", thousands: "." },
+  };
+  const NAME = "Công ty Cổ phần Việt Nam Đức Lợi";
+
+  it("loads names that only compare equal after decoding and NFC, and VND amounts with dot thousands", async () => {
+    const w = await workspace({ currency: "VND", sources: [VN_SOURCE] });
+    const bytes = encodeLegacy(`Mã khách hàng;Tên khách hàng;Hạn mức nợ\nKH01;${NAME};1.234.567\nKH02;Nguyễn Thị Ánh;50.000.000,00\n`, "windows-1258");
+    // Windows-1258 writes tone marks as combining characters: decoded as is, the name is not the NFC one.
+    expect(new TextDecoder("windows-1258").decode(bytes).includes(NAME)).toBe(false);
+    await w.load(w.write("khach-hang-2024.csv", bytes));
+    const canonicalRows = await canonical(
+      { currency: "VND" },
+      "customers.csv",
+      `customer_id,customer_name,credit_limit,currency\nKH01,${NAME},1234567,VND\nKH02,Nguyễn Thị Ánh,50000000.00,VND\n`,
+      "customers",
+      "customer_id",
+    );
+    expect(await rawRows(w, "customers", "customer_id")).toEqual(canonicalRows);
+    expect(await w.wh.all("select customer_name from raw.customers where customer_id = 'KH01'")).toEqual([{ customer_name: NAME }]);
+  });
+
+  it("refuses 1.5 where dots are thousands separators, rather than reading 15", async () => {
+    const w = await workspace({ currency: "VND", sources: [VN_SOURCE] });
+    const e = await w.rejection(w.write("khach-hang-x.csv", encodeLegacy(`Mã khách hàng;Tên khách hàng;Hạn mức nợ\nKH01;A;1.5\n`, "windows-1258")));
+    expect(e.details).toEqual([expect.stringMatching(/^source vn-misa: khach-hang-x\.csv line 2, column "Hạn mức nợ" \(credit_limit\), value "1\.5": not an amount as this source writes them \(thousands "\.", decimal ","/)]);
+  });
+});
+
+describe("encodings a byte-order mark announces", () => {
+  const SOURCE = { name: "excel-text", files: "pay*.txt", entity: "payments", columns: { payment_id: "Receipt", customer_id: "Customer", payment_date: "Date", amount: "Amount", document_id: "Invoice" } };
+  const TEXT = "Receipt\tCustomer\tDate\tAmount\tInvoice\r\nR1\tC1\t2024-03-15\t1,000.00\tI1\r\nR2\tC2\t16/03/2024\t25.50\t\r\n";
+  const CANONICAL = "payment_id,customer_id,payment_date,amount,document_id\nR1,C1,2024-03-15,1000.00,I1\nR2,C2,2024-03-16,25.50,\n";
+
+  it.each([
+    ["UTF-16LE (Excel's Unicode text)", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, "utf16le")])],
+    ["UTF-16BE", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(TEXT, "utf16le").swap16()])],
+    ["UTF-8 with a BOM", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT, "utf8")])],
+  ])("reads %s whatever the configured encoding", async (_name, bytes) => {
+    const w = await workspace({ sources: [{ ...SOURCE, encoding: "windows-874" }] });
+    await w.load(w.write("payments-week-11.txt", bytes));
+    expect(await rawRows(w, "payments", "payment_id")).toEqual(await canonical({}, "payments.csv", CANONICAL, "payments", "payment_id"));
+  });
+});
+
+describe("dates and amounts in each style", () => {
+  const base = { name: "s", files: "docs*.csv", entity: "invoices" };
+  const header = "document_id,customer_id,document_type,document_date,amount\n";
+
+  it.each([
+    ["d/m/yy", { format: "%d/%m/%y" }, "5/1/24"],
+    ["dd-MMM-yyyy", { format: "%d-%b-%Y" }, "05-Jan-2024"],
+    ["dd.mm.yyyy", { format: "%d.%m.%Y" }, "05.01.2024"],
+    // Excel's 1900 system: 2024-01-01 is serial 45292, so 2024-01-05 is 45296.
+    ["an Excel serial (1900)", { format: "%Y-%m-%d", excelSerial: "1900" }, "45296"],
+    // The 1904 system counts 1,462 days fewer: 45296 − 1462 = 43834.
+    ["an Excel serial (1904)", { format: "%Y-%m-%d", excelSerial: "1904" }, "43834"],
+  ])("reads %s as 2024-01-05", async (_name, dates, written) => {
+    const w = await workspace({ sources: [{ ...base, dates }] });
+    await w.load(w.write("docs.csv", `${header}I1,C1,invoice,${written},10\n`));
+    expect(await w.wh.all("select document_date from raw.invoices")).toEqual([{ document_date: "2024-01-05" }]);
+  });
+
+  it("calls Excel's 29 February 1900 (serial 60) no date", async () => {
+    const w = await workspace({ sources: [{ ...base, dates: { format: "%Y-%m-%d", excelSerial: "1900" } }] });
+    const e = await w.rejection(w.write("docs.csv", `${header}I1,C1,invoice,60,10\n`));
+    expect(e.details[0]).toMatch(/line 2, column "document_date" \(document_date\), value "60": not a real date/);
+  });
+
+  it.each([
+    ["1.234,56", { decimal: ",", thousands: "." }, "1234.56"],
+    ["1 234,56", { decimal: ",", thousands: " " }, "1234.56"],
+    ["1,234,567", { decimal: ".", thousands: "," }, "1234567.00"],
+    ["1.234.567 ₫", { decimal: ",", thousands: "." }, "1234567.00"],
+    ["đ 1.234.567", { decimal: ",", thousands: "." }, "1234567.00"],
+    ["1234.5", { decimal: ".", thousands: "" }, "1234.50"],
+  ])("reads %s", async (written, numbers, expected) => {
+    const w = await workspace({ sources: [{ ...base, numbers }] });
+    await w.load(w.write("docs.csv", `${header}I1,C1,invoice,2024-01-05,"${written}"\n`));
+    expect(await w.wh.all("select amount from raw.invoices")).toEqual([{ amount: expected }]);
+  });
+
+  it.each(["(1,234.56)", "1,234.56-", "-1,234.56"])("reads %s as negative, which an invoice amount must not be, and quotes it as written", async (written) => {
+    const w = await workspace({ sources: [base] });
+    const e = await w.rejection(w.write("docs.csv", `${header}I1,C1,invoice,2024-01-05,"${written}"\n`));
+    expect(e.details).toEqual([`source s: docs.csv line 2, column "amount" (amount), value ${JSON.stringify(written)}: must be greater than 0`]);
+  });
+
+  it.each(["12,34", "1,23,456", "1.234.56", "(12", "--5", "(-5)"])("refuses %s in a file with comma thousands", async (written) => {
+    const w = await workspace({ sources: [base] });
+    const e = await w.rejection(w.write("docs.csv", `${header}I1,C1,invoice,2024-01-05,"${written}"\n`));
+    expect(e.details[0]).toContain(`value ${JSON.stringify(written)}: not an amount as this source writes them`);
+  });
+});
+
+describe("rows a source drops, and lines it counts", () => {
+  const SOURCE = { name: "s", files: "docs*.csv", entity: "invoices", header: 3, dropRows: ["^Subtotal", "^Grand total$"] };
+  const body = [
+    "Receivables report",
+    "as of 2024-03-31",
+    "document_id,customer_id,document_type,document_date,amount",
+    "I1,C1,invoice,2024-01-05,10",
+    "Subtotal C1,,,,10",
+    ",,,,",
+    'I2,C2,invoice,"2024-01-06",oops',
+    "Grand total,,,,20",
+    "",
+  ].join("\n");
+
+  it("drops blank, subtotal and total rows, and names the line a bad value is on in the file as received", async () => {
+    const w = await workspace({ sources: [SOURCE] });
+    const e = await w.rejection(w.write("docs.csv", body));
+    expect(e.details).toEqual([`source s: docs.csv line 7, column "amount" (amount), value "oops": not an amount as this source writes them (thousands ",", decimal "."; e.g. 1,234.50)`]);
+    await w.load(w.write("docs-fixed.csv", body.replace("oops", "20")));
+    // Records from 0: two title lines, the header (2), I1 (3), the subtotal, the blank-celled row, I2 (6).
+    expect(await w.wh.all("select document_id, amount, _source_row from raw.invoices order by 1")).toEqual([
+      { document_id: "I1", amount: "10.00", _source_row: 3 },
+      { document_id: "I2", amount: "20.00", _source_row: 6 },
+    ]);
+  });
+
+  it("says which labels it looked for when no line is the header", async () => {
+    const w = await workspace({ sources: [{ ...SOURCE, header: "auto", columns: { amount: ["Số tiền", "Thành tiền"] } }] });
+    const e = await w.rejection(w.write("docs.csv", body));
+    expect(e.details).toEqual([expect.stringMatching(/^source s: docs\.csv: no header found in the first 100 lines: no line has a label for each of document_id \("document_id"\), .*amount \("Số tiền" or "Thành tiền"\)/)]);
+  });
+});
