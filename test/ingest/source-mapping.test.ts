@@ -263,3 +263,14 @@ describe("rows a source drops, and lines it counts", () => {
     expect(e.details).toEqual([expect.stringMatching(/^source s: docs\.csv: no header found in the first 100 lines: no line has a label for each of document_id \("document_id"\), .*amount \("Số tiền" or "Thành tiền"\)/)]);
   });
 });
+
+describe("a canonical extract in UTF-16 with a byte-order mark (Excel's Unicode text)", () => {
+  it("loads exactly what its UTF-8 twin loads, and names lines as an editor shows them", async () => {
+    const body = `${INVOICE_HEADER}\r\nX1,C1,invoice,2024-01-01,,"1,000.50",USD,\r\nX2,C1,invoice,2024-01-02,,2,USD,\r\n`;
+    const w = await workspace({});
+    await w.load(w.write("invoices-unicode.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body, "utf16le")])));
+    expect(await rawRows(w, "invoices", "document_id")).toEqual(await canonical({}, "invoices.csv", body, "invoices", "document_id"));
+    const e = await w.rejection(w.write("invoices-bad.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(body.replace(",2,USD", ",abc,USD"), "utf16le")])));
+    expect(e.details[0]).toMatch(/^invoices-bad\.csv line 3, column amount, value "abc": not an amount/);
+  });
+});
