@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PRESET_SOURCES } from "./source-presets.ts";
 
 /**
  * Config `sources`: how to read an ERP's own files (README: Source mappings). Each source names
@@ -47,8 +48,13 @@ export const sourceSchema = z
   .object({
     /** Named in every error about its files and in meta.load_log.source. */
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, '.', '_' and '-' (e.g. th-erp)"),
-    /** A glob on file names (not paths): * any run of characters, ? one character, [abc] one of them; case-insensitive. */
-    files: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /**
+     * A glob on file names (not paths): * any run of characters, ? one character, [abc] one of
+     * them; case-insensitive. Without it the source recognises its files by their header.
+     */
+    files: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Labels a header must also hold for the source to recognise a file by it (besides its required columns' labels). */
+    recognise: z.array(z.string().min(1)).default([]),
     entity: z.enum(SOURCE_ENTITIES),
     /** Default utf-8 (strict); a byte-order mark (UTF-8, UTF-16) always wins. */
     encoding: z
@@ -63,6 +69,8 @@ export const sourceSchema = z
     header: z.union([z.literal("auto"), z.number().int().min(1).max(10_000)]).default("auto"),
     /** Rows to drop (totals, subtotals, group rows): patterns on the row's first non-empty cell. Blank rows are always dropped. */
     dropRows: z.array(pattern).default([]),
+    /** Rows to drop by a column's value: { the file's label: [values] } (compared trimmed, case-insensitively); a label the header lacks drops nothing. */
+    dropRowsWhere: z.record(z.string().min(1), z.array(z.string()).min(1)).default({}),
     /** canonical column → the file's label, or a list of accepted labels (compared trimmed, case-insensitively). */
     columns: z.record(canonical, labels).default({}),
     /** canonical column → { the file's word: the canonical value } (compared trimmed, case-insensitively). */
@@ -84,6 +92,8 @@ export const sourceSchema = z
       .object({
         decimal: z.enum([".", ","]).default("."),
         thousands: separator.default(","),
+        /** Amounts are read without their sign: for ERPs that write a credit note's amount negative when its type already says what it is. */
+        absolute: z.boolean().default(false),
       })
       .strict()
       .prefault({})
@@ -100,13 +110,59 @@ export const sourceSchema = z
 
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
+/** The ERPs arwatch has built-in sources for (core/source-presets.ts). */
+const PRESETS = Object.keys(PRESET_SOURCES) as [keyof typeof PRESET_SOURCES, ...(keyof typeof PRESET_SOURCES)[]];
+
+/**
+ * `- preset: erpnext`: the preset's sources, each recognising its files by their header; the
+ * keys given here apply to every one of them (an encoding, date formats, the currency).
+ */
+const presetSchema = z
+  .object({
+    preset: z.enum(PRESETS),
+    files: sourceSchema.shape.files,
+    encoding: z.string().optional(),
+    constants: z.record(canonical, z.string()).optional(),
+    // No defaults here: what is not given keeps the preset's own setting.
+    dates: z.object({ format: dateFormats, buddhistEra: z.boolean(), excelSerial: z.enum(["1900", "1904"]) }).partial().strict().optional(),
+    numbers: z.object({ decimal: z.enum([".", ","]), thousands: separator, absolute: z.boolean() }).partial().strict().optional(),
+    /** Extra accepted labels per canonical column (e.g. the Thai or Vietnamese ones), added to the preset's. */
+    columns: z.record(canonical, labels).optional(),
+  })
+  .strict();
+
+export type PresetRef = z.infer<typeof presetSchema>;
+
+/** A preset's sources with the keys its config entry gives applied to each (columns' labels added to the preset's). */
+function expandPreset(ref: PresetRef): SourceConfig[] {
+  return PRESET_SOURCES[ref.preset].map((preset) => {
+    const list = (l: string | readonly string[]) => (typeof l === "string" ? [l] : [...l]);
+    const columns: Record<string, string[]> = Object.fromEntries(Object.entries(preset.columns).map(([c, l]) => [c, list(l)]));
+    for (const [column, extra] of Object.entries(ref.columns ?? {})) {
+      // A column the preset does not map for this entity is not this source's.
+      if (columns[column]) columns[column] = [...columns[column], ...list(extra)];
+    }
+    return sourceSchema.parse({
+      ...preset,
+      columns,
+      ...(ref.files === undefined ? {} : { files: ref.files }),
+      ...(ref.encoding === undefined ? {} : { encoding: ref.encoding }),
+      ...(ref.dates === undefined ? {} : { dates: { ...preset.dates, ...ref.dates } }),
+      ...(ref.numbers === undefined ? {} : { numbers: { ...preset.numbers, ...ref.numbers } }),
+      constants: { ...preset.constants, ...ref.constants },
+    });
+  });
+}
+
+/** Config `sources`: the sources and presets as listed, presets expanded in place into their sources. */
 export const sourcesSchema = z
-  .array(sourceSchema)
+  .array(z.union([presetSchema, sourceSchema]))
   .default([])
+  .transform((entries) => entries.flatMap((e) => ("preset" in e ? expandPreset(e) : [e])))
   .superRefine((sources, ctx) => {
     const seen = new Set<string>();
     sources.forEach((s, i) => {
-      if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [i, "name"], input: s.name, message: "two sources have this name" });
+      if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [i, "name"], input: s.name, message: "two sources have this name (a preset listed twice?)" });
       seen.add(s.name);
     });
   });

@@ -6,6 +6,7 @@ import { fsReason, inspectPath } from "./file-type.ts";
 import { compareFileNames, compareText } from "./natural-order.ts";
 import { formatOf, type FileFormat } from "./read.ts";
 import { sourceOfFile } from "./source/match.ts";
+import { recogniseByHeader } from "./source/recognise.ts";
 import { entityOfFile, specFor, type EntitySpec } from "./specs.ts";
 
 export interface ExtractFile {
@@ -75,10 +76,13 @@ function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (
   const format = formatOf(file);
   const spec = entityOfFile(name);
   if (format && spec) return { path: file, name, format, spec };
+  // An ERP's file as it comes ("Sales Invoice.csv"): a preset may know it by its header.
+  const recognised = SOURCE_EXTENSIONS.test(name) && inspectPath(file).kind === "file" ? recogniseByHeader(file, name, sources) : undefined;
+  if (recognised) return { path: file, name, format: "csv", spec: specFor(recognised.entity), source: recognised };
   notExtract(
     !format
       ? "its extension is not .csv, .tsv, .txt, .parquet, .jsonl or .ndjson"
-      : "its name does not start with an entity (customers, invoices, payments, sales_orders, collection_attempts, credit_limits)",
+      : `its name does not start with an entity (customers, invoices, payments, sales_orders, collection_attempts, credit_limits)${sources.length ? " and no source in config sources names it or recognises its header" : ""}`,
   );
   return undefined;
 }

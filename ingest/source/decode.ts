@@ -5,7 +5,7 @@ import { headBytes, utf16Problem } from "../header.ts";
 import type { FileProblem } from "../read.ts";
 
 /** The encoding a byte-order mark announces; a BOM always wins over the configured encoding. */
-function bomEncoding(head: Buffer): string | undefined {
+export function bomEncoding(head: Buffer): string | undefined {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8";
   if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
   if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";

@@ -22,7 +22,11 @@ function fieldsFor(source: SourceConfig, column: string, header: string[]): numb
 
 /** True when a header holds a label for every required column of the entity the source maps. */
 export function isHeaderOf(source: SourceConfig, spec: EntitySpec, fields: string[]): boolean {
-  return spec.columns.filter((c) => c.required && !(c.name in source.constants)).every((c) => fieldsFor(source, c.name, fields).length === 1);
+  const keys = new Set(fields.map(labelKey));
+  return (
+    spec.columns.filter((c) => c.required && !(c.name in source.constants)).every((c) => fieldsFor(source, c.name, fields).length === 1) &&
+    source.recognise.every((label) => keys.has(labelKey(label)))
+  );
 }
 
 export interface Mapping {
@@ -95,13 +99,20 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     columns.push({ name: c.name, sql: converted, type: "VARCHAR", shown: raw, isoDate: c.kind === "date" });
     checks.push({ reason: describe(c, source), condition: `${text} is not null and ${converted} is null`, value: raw, column: c.name });
   }
-  return { columns, checks, problems, labels, keep: keepSql(source, header.length) };
+  return { columns, checks, problems, labels, keep: keepSql(source, header) };
 }
 
-/** Rows kept: not blank, and not matched by a dropRows pattern on their first non-empty cell. */
-function keepSql(source: SourceConfig, width: number): string {
-  const cells = Array.from({ length: width }, (_, i) => `nullif(trim(c${i}), '')`);
+/**
+ * Rows kept: not blank, not matched by a dropRows pattern on their first non-empty cell, and
+ * not holding a dropRowsWhere value in a column the header has.
+ */
+function keepSql(source: SourceConfig, header: string[]): string {
+  const cells = header.map((_, i) => `nullif(trim(c${i}), '')`);
   const first = `coalesce(${cells.join(", ")})`;
   const drops = source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`);
+  for (const [label, values] of Object.entries(source.dropRowsWhere)) {
+    const i = header.findIndex((h) => labelKey(h) === labelKey(label));
+    if (i !== -1) drops.push(`lower(trim(c${i})) in (${values.map((v) => literal(v.trim().toLowerCase())).join(", ")})`);
+  }
   return `(${first} is not null${drops.length ? ` and not coalesce(${drops.join(" or ")}, false)` : ""})`;
 }

@@ -21,7 +21,21 @@ export function globRegex(glob: string): RegExp {
   return new RegExp(`^${re}$`, "iu");
 }
 
-/** The first source whose `files` globs match a file name. */
+function namedBy(source: SourceConfig, name: string): boolean {
+  return source.files !== undefined && (typeof source.files === "string" ? [source.files] : source.files).some((g) => globRegex(g).test(name));
+}
+
+/** Whether a source recognises its files by their header: it has labels to recognise, or no globs. */
+export function recognisesByHeader(source: SourceConfig): boolean {
+  return source.recognise.length > 0 || source.files === undefined;
+}
+
+/** The first source that names a file by its `files` globs alone (not one that recognises by header). */
 export function sourceOfFile(name: string, sources: readonly SourceConfig[]): SourceConfig | undefined {
-  return sources.find((s) => (typeof s.files === "string" ? [s.files] : s.files).some((g) => globRegex(g).test(name)));
+  return sources.find((s) => !recognisesByHeader(s) && namedBy(s, name));
+}
+
+/** The sources that may recognise a file by its header: those without globs, and those whose globs name it. */
+export function headerCandidates(name: string, sources: readonly SourceConfig[]): SourceConfig[] {
+  return sources.filter((s) => recognisesByHeader(s) && (s.files === undefined || namedBy(s, name)));
 }

@@ -31,7 +31,7 @@ function failed(reason: string, line?: number): OpenedExtract {
 }
 
 /** The header record: the one on the configured line, or the first that holds every required column's label. */
-function findHeader(text: string, source: SourceConfig, spec: EntitySpec): FoundHeader | undefined {
+export function findHeader(text: string, source: SourceConfig, spec: EntitySpec): FoundHeader | undefined {
   const delimiters = source.delimiter ? [source.delimiter] : [",", ";", "\t", "|"];
   if (typeof source.header === "number") {
     const line = text.split(/\r\n|\n|\r/)[source.header - 1];

@@ -22,6 +22,7 @@ function escapeRegex(text: string): string {
  */
 export function amountSql(x: string, numbers: SourceConfig["numbers"]): string {
   const { decimal, thousands } = numbers;
+  const absolute = numbers.absolute ? "true" : "false";
   const d = escapeRegex(decimal);
   const t = escapeRegex(thousands);
   const grouped = thousands ? `[0-9]{1,3}(${t}[0-9]{3})+(${d}[0-9]+)?|` : "";
@@ -38,7 +39,7 @@ export function amountSql(x: string, numbers: SourceConfig["numbers"]): string {
   return `(list_transform([${bare}], lambda _b: list_transform([${unwrapped}], lambda _u: list_transform([${digits}], lambda _g:
             case when regexp_full_match(_g, ${literal(shape)}) and not (${inParens} and (_u like '-%' or _u like '%-'))
                    and not (_u like '-%' and _u like '%-')
-                 then case when ${negative} then '-' else '' end || ${withDot} end)[1])[1])[1])`;
+                 then case when ${negative} and not ${absolute} then '-' else '' end || ${withDot} end)[1])[1])[1])`;
 }
 
 /**

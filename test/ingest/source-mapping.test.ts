@@ -274,3 +274,73 @@ describe("a canonical extract in UTF-16 with a byte-order mark (Excel's Unicode 
     expect(e.details[0]).toMatch(/^invoices-bad\.csv line 3, column amount, value "abc": not an amount/);
   });
 });
+
+describe("the ERPNext preset", () => {
+  // As frappe's Data Import "Export" writes them (QUOTE_NONNUMERIC: text quoted, numbers bare; ID
+  // for the name; a return is a Sales Invoice with Is Return 1 and a negative Grand Total).
+  const SALES_INVOICE = [
+    '"ID","Customer","Date","Payment Due Date","Is Return (Credit Note)","Return Against","Currency","Grand Total","Outstanding Amount","Status"',
+    '"ACC-SINV-2024-00001","CUST-0001","2024-01-15","2024-02-14",0,"","USD",1234.5,1034.5,"Unpaid"',
+    '"ACC-SINV-2024-00002","CUST-0001","2024-01-20","2024-02-19",0,"","USD",500,0,"Paid"',
+    '"ACC-SINV-RET-2024-00001","CUST-0001","2024-01-25","2024-01-25",1,"ACC-SINV-2024-00001","USD",-200,0,"Return"',
+    '"ACC-SINV-2024-00003","CUST-0002","2024-02-01","2024-03-02",0,"","USD",99.99,99.99,"Draft"',
+    '"ACC-SINV-2024-00004","CUST-0002","2024-02-05","2024-03-06",0,"","USD",10,10,"Cancelled"',
+    "",
+  ].join("\r\n");
+  const CUSTOMER = [
+    '"ID","Customer Name","Customer Type","Customer Group","Territory","Disabled","Credit Limit (Credit Limit)","Company (Credit Limit)"',
+    '"CUST-0001","Acme","Company","Commercial","Vietnam",0,5000,"My Co"',
+    '"CUST-0002","Beta","Individual","Individual","Thailand",1,,""',
+    "",
+  ].join("\r\n");
+
+  it("recognises a Sales Invoice and a Customer export by their headers, whatever their names, and loads them as the canonical files would", async () => {
+    const w = await workspace({ sources: [{ preset: "erpnext" }] });
+    w.write("Sales Invoice.csv", SALES_INVOICE);
+    w.write("Customer.csv", CUSTOMER);
+    const { outcomes } = await w.load(`${w.dir}/in`);
+    expect(outcomes.map((o) => [o.name, o.entity, o.rows])).toEqual([
+      ["Customer.csv", "customers", 2],
+      ["Sales Invoice.csv", "invoices", 3],
+    ]);
+    // Drafts and cancelled invoices are no receivables; the return is a credit note of 200 against invoice 1.
+    expect(await rawRows(w, "invoices", "document_id")).toEqual(
+      await canonical(
+        {},
+        "invoices.csv",
+        [
+          "document_id,customer_id,document_type,document_date,due_date,amount,currency,applies_to",
+          "ACC-SINV-2024-00001,CUST-0001,invoice,2024-01-15,2024-02-14,1234.50,USD,",
+          "ACC-SINV-2024-00002,CUST-0001,invoice,2024-01-20,2024-02-19,500.00,USD,",
+          "ACC-SINV-RET-2024-00001,CUST-0001,credit_note,2024-01-25,2024-01-25,200.00,USD,ACC-SINV-2024-00001",
+          "",
+        ].join("\n"),
+        "invoices",
+        "document_id",
+      ),
+    );
+    expect(await rawRows(w, "customers", "customer_id")).toEqual(
+      await canonical({}, "customers.csv", "customer_id,customer_name,customer_group,team,credit_limit,status\nCUST-0001,Acme,Commercial,Vietnam,5000,active\nCUST-0002,Beta,Individual,Thailand,,blocked\n", "customers", "customer_id"),
+    );
+    expect(await w.wh.all("select file_name, source from meta.load_log order by file_name")).toEqual([
+      { file_name: "Customer.csv", source: "erpnext-customer" },
+      { file_name: "Sales Invoice.csv", source: "erpnext-sales-invoice" },
+    ]);
+  });
+
+  it("takes the labels a Vietnamese user's export has when the config adds them", async () => {
+    const w = await workspace({ sources: [{ preset: "erpnext", columns: { amount: "Tổng cộng", document_date: "Ngày" } }] });
+    const vietnamese = SALES_INVOICE.replace('"Date"', '"Ngày"').replace('"Grand Total"', '"Tổng cộng"');
+    await w.load(w.write("hoa-don.csv", vietnamese));
+    expect(await w.wh.all("select document_id, document_date, amount from raw.invoices order by 1 limit 1")).toEqual([
+      { document_id: "ACC-SINV-2024-00001", document_date: "2024-01-15", amount: "1234.50" },
+    ]);
+  });
+
+  it("leaves a file no preset recognises to the name rule, and says so", async () => {
+    const w = await workspace({ sources: [{ preset: "erpnext" }] });
+    await expect(w.load(w.write("Journal.csv", '"ID","Account","Debit"\n"J1","1310",5\n'))).rejects.toThrow(
+      /not an extract: its name does not start with an entity .* and no source in config sources names it or recognises its header/,
+    );
+  });
+});

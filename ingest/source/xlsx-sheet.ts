@@ -1,0 +1,168 @@
+import { StringItem } from "./xlsx-parts.ts";
+import { attributes, type XmlHandler } from "./xlsx-xml.ts";
+import { cellText, csvField, excelDate, isoDateCell, numberText } from "./xlsx-values.ts";
+
+/** What a sheet's cells are read with. */
+export interface SheetContext {
+  sharedStrings: string[];
+  /** By cell style index (a cell's `s`): whether the style's number format shows a date. */
+  dateStyles: boolean[];
+  date1904: boolean;
+  /** Fields in every record; undefined: the sheet's <dimension>, its used range, says. */
+  width: number | undefined;
+}
+
+/** A sheet that cannot be read as written, at a sheet row. */
+export class SheetProblem extends Error {
+  constructor(
+    reason: string,
+    readonly line?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** The 1-based column of a cell reference: A1 → 1, AB12 → 28. */
+export function columnOf(ref: string): number {
+  let column = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const code = ref.charCodeAt(i) & ~32; // upper case
+    if (code < 65 || code > 90) break;
+    column = column * 26 + (code - 64);
+  }
+  return column;
+}
+
+/**
+ * Turns a worksheet's XML, as it streams past, into CSV records in `output` (drained by the
+ * caller). Sheet row r is CSV record r: a row the sheet does not have (Excel writes no empty row)
+ * is a record of empty fields, which arwatch reads as a blank row, never as data, yet which keeps
+ * every later record's number equal to the row a user sees in Excel. Every record has the same
+ * number of fields, the sheet's width, as Excel's own "Save as CSV" writes them: a row whose last
+ * cells are empty is no short record.
+ */
+export class SheetToCsv implements XmlHandler {
+  output = "";
+  /** Records written: the last sheet row. */
+  rows = 0;
+  /** The rightmost column holding a value; when past `width`, those values were not written. */
+  widest = 0;
+  width: number;
+  private readonly fixedWidth: boolean;
+  private inSheetData = false;
+  private inRow = false;
+  private row = 0;
+  private fields: string[] = [];
+  private column = 0;
+  private ref = "";
+  private type = "n";
+  private style = 0;
+  private value = "";
+  private inValue = false;
+  private inInline = false;
+  private readonly inline = new StringItem();
+
+  constructor(private readonly context: SheetContext) {
+    this.width = context.width ?? 0;
+    this.fixedWidth = context.width !== undefined;
+  }
+
+  open(name: string, raw: string): void {
+    if (name === "c" && this.inRow) {
+      const a = attributes(raw);
+      this.ref = a.r ?? "";
+      this.column = a.r ? columnOf(a.r) : this.column + 1;
+      this.type = a.t ?? "n";
+      this.style = a.s ? Number(a.s) : 0;
+      this.value = "";
+      this.inline.reset();
+    } else if (name === "v") this.inValue = this.inRow;
+    else if (name === "is") this.inInline = this.inRow;
+    else if (this.inInline) this.inline.open(name);
+    else if (name === "row" && this.inSheetData) this.startRow(attributes(raw).r);
+    else if (name === "sheetData") this.inSheetData = true;
+    else if (name === "dimension" && !this.fixedWidth) {
+      // ref="A1:F100001" (or "A1" for a one-cell range): the width is the last column's.
+      const ref = attributes(raw).ref ?? "";
+      this.width = columnOf(ref.slice(ref.indexOf(":") + 1));
+    }
+  }
+
+  close(name: string): void {
+    if (name === "v") this.inValue = false;
+    else if (name === "c" && this.inRow) this.endCell();
+    else if (name === "is") this.inInline = false;
+    else if (this.inInline) this.inline.close(name);
+    else if (name === "row" && this.inRow) this.endRow();
+    else if (name === "sheetData") this.inSheetData = false;
+  }
+
+  text(text: string): void {
+    if (this.inValue) this.value += text;
+    else if (this.inInline) this.inline.text(text);
+  }
+
+  private startRow(r: string | undefined): void {
+    const row = r === undefined ? this.rows + 1 : Number(r);
+    if (!Number.isInteger(row) || row <= this.rows) {
+      throw new SheetProblem(`the sheet's rows are out of order: row ${r} comes after row ${this.rows}`, this.rows + 1);
+    }
+    // Excel writes no empty rows: an empty record for each keeps the numbering.
+    const empty = this.record(new Array<string>(this.width).fill(""));
+    for (let missing = this.rows + 1; missing < row; missing++) this.output += empty;
+    this.row = row;
+    this.fields = new Array<string>(this.width).fill("");
+    this.column = 0;
+    this.inRow = true;
+  }
+
+  private endCell(): void {
+    const field = this.cellField();
+    if (field === "") return;
+    if (this.column > this.widest) this.widest = this.column;
+    if (this.column <= this.width) this.fields[this.column - 1] = field;
+  }
+
+  private endRow(): void {
+    this.output += this.record(this.fields);
+    this.rows = this.row;
+    this.inRow = false;
+  }
+
+  /** One CSV record. A lone empty field is written quoted: an empty line is one DuckDB skips. */
+  private record(fields: string[]): string {
+    return fields.length <= 1 && !fields[0] ? '""\r\n' : `${fields.join(",")}\r\n`;
+  }
+
+  /** The cell's value as a CSV field, by its type (ECMA-376 18.18.11 ST_CellType). */
+  private cellField(): string {
+    const { value } = this;
+    switch (this.type) {
+      case "s": {
+        const text = this.context.sharedStrings[Number(value)];
+        if (text === undefined || value === "") {
+          throw new SheetProblem(`cell ${this.ref} names shared string ${value}, which the workbook does not have (a damaged file?)`, this.row);
+        }
+        return csvField(text);
+      }
+      case "inlineStr":
+        return csvField(cellText(this.inline.value));
+      case "str": // a formula's text result
+        return csvField(cellText(value));
+      case "b":
+        return value === "1" ? "TRUE" : value === "0" ? "FALSE" : value;
+      case "e": // #N/A, #DIV/0!, #REF!: as Excel shows them
+        return csvField(value);
+      case "d":
+        return isoDateCell(value);
+      default: {
+        if (value === "") return "";
+        if (this.context.dateStyles[this.style]) {
+          const date = excelDate(Number(value), this.context.date1904);
+          if (date !== undefined) return date;
+        }
+        return numberText(value);
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { finished } from "node:stream/promises";
+import { readDateStyles, readSharedStrings, readWorkbook, type SheetEntry, type Workbook } from "./xlsx-parts.ts";
+import { SheetProblem, SheetToCsv, type SheetContext } from "./xlsx-sheet.ts";
+import { cellText } from "./xlsx-values.ts";
+import { XmlError, scanPart } from "./xlsx-xml.ts";
+import { NotAZip, UnreadablePart, openXlsxPackage, type XlsxPackage } from "./xlsx-zip.ts";
+
+export type XlsxConverted = { rows: number; date1904: boolean } | { problem: { reason: string; line?: number } };
+
+export interface XlsxOptions {
+  /** The sheet's name, or its 1-based position among the workbook's tabs; default the first worksheet. */
+  sheet?: string | number;
+}
+
+/**
+ * Converts a sheet of an Excel workbook (.xlsx) into a UTF-8 CSV file that is read like any
+ * CSV: record r is sheet row r (rows the sheet lacks are records of empty fields), every record as
+ * wide as the sheet's used range, RFC 4180 quoting, CRLF line ends. Cells are written as Excel
+ * shows their value, in a form arwatch's mappings read: text as is (NFC, plain spaces, as the
+ * CSV path decodes it), numbers as plain decimals, booleans TRUE/FALSE, errors (#N/A) as their
+ * text, formulas as their cached result, and date cells — a number in a date format, Thai
+ * Buddhist-year formats included — as YYYY-MM-DD (with HH:MM:SS when there is a time of day),
+ * from the serial in the workbook's date system (1900 or 1904) without any time zone.
+ *
+ * The sheet is streamed from the archive and written as it is read, waiting for the file to
+ * drain; only the shared strings (each distinct text once) are held in memory. A workbook whose
+ * <dimension> is missing or too narrow is converted a second time at the width found the first.
+ * `target` is created (flags "wx"): it must not exist.
+ */
+export async function xlsxToCsv(path: string, target: string, options: XlsxOptions = {}): Promise<XlsxConverted> {
+  let pkg: XlsxPackage;
+  try {
+    pkg = await openXlsxPackage(path);
+  } catch (e) {
+    if (!(e instanceof NotAZip)) throw e;
+    return { problem: { reason: "not an Excel workbook (.xlsx): the file is no zip archive (an Excel 97-2003 .xls, or a password-protected workbook? save it as .xlsx without a password)" } };
+  }
+  try {
+    const workbook = await readWorkbook(pkg);
+    if (!workbook) return { problem: { reason: "not an Excel workbook (.xlsx): the archive has no workbook part" } };
+    const chosen = chooseSheet(workbook, options.sheet);
+    if ("problem" in chosen) return chosen;
+    const [dateStyles, sharedStrings] = await Promise.all([
+      readDateStyles(pkg, workbook.stylesPart),
+      readSharedStrings(pkg, workbook.sharedStringsPart, cellText),
+    ]);
+    let width: number | undefined;
+    for (;;) {
+      const sheet = await writeSheet(pkg, chosen.part, target, { sharedStrings, dateStyles, date1904: workbook.date1904, width });
+      if (sheet.widest <= sheet.width) return { rows: sheet.rows, date1904: workbook.date1904 };
+      // Cells past the width the sheet declared: write it again, as wide as it is.
+      await rm(target);
+      width = sheet.widest;
+    }
+  } catch (e) {
+    if (e instanceof SheetProblem) return { problem: { reason: e.message, line: e.line } };
+    if (e instanceof XmlError || e instanceof UnreadablePart) return { problem: { reason: `the workbook is damaged: ${e.message}` } };
+    throw e;
+  } finally {
+    pkg.close();
+  }
+}
+
+function chooseSheet(workbook: Workbook, wanted: string | number | undefined): { part: string } | { problem: { reason: string } } {
+  const names = workbook.sheets.map((s) => JSON.stringify(s.name)).join(", ");
+  let sheet: SheetEntry | undefined;
+  if (wanted === undefined) {
+    sheet = workbook.sheets.find((s) => s.part !== undefined);
+    if (!sheet) return { problem: { reason: `the workbook has no worksheet (its sheets: ${names || "none"})` } };
+  } else if (typeof wanted === "number") {
+    sheet = workbook.sheets[wanted - 1];
+    if (!sheet) return { problem: { reason: `the workbook has no sheet ${wanted}: it has ${workbook.sheets.length} (${names})` } };
+  } else {
+    // Excel's sheet names are unique without regard to case.
+    sheet = workbook.sheets.find((s) => s.name === wanted) ?? workbook.sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+    if (!sheet) return { problem: { reason: `the workbook has no sheet named ${JSON.stringify(wanted)} (its sheets: ${names})` } };
+  }
+  if (sheet.part === undefined) return { problem: { reason: `the sheet ${JSON.stringify(sheet.name)} is a chart, not a worksheet of cells` } };
+  return { part: sheet.part };
+}
+
+/** Streams one sheet into `target`, flushing after each inflated piece and waiting while the file drains. */
+async function writeSheet(pkg: XlsxPackage, part: string, target: string, context: SheetContext): Promise<SheetToCsv> {
+  const sheet = new SheetToCsv(context);
+  const out = createWriteStream(target, { flags: "wx" });
+  let failure: unknown;
+  out.on("error", (e) => (failure ??= e));
+  const flush = async () => {
+    if (failure) throw failure;
+    if (sheet.output === "") return;
+    const drained = out.write(sheet.output);
+    sheet.output = "";
+    // `once` rejects if the file fails meanwhile.
+    if (!drained) await once(out, "drain");
+  };
+  try {
+    await scanPart(await pkg.open(part), sheet, flush);
+    await flush();
+  } finally {
+    out.end();
+    await finished(out).catch((e: unknown) => (failure ??= e));
+  }
+  if (failure) throw failure;
+  return sheet;
+}
