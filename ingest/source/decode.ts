@@ -23,13 +23,22 @@ function clean(text: string): string {
   return text.normalize("NFC").replace(NO_BREAK_SPACES, " ");
 }
 
+/**
+ * Every line ends in LF: DuckDB's CSV reader refuses a file whose lines end differently (Excel's
+ * CRLF title lines above LF rows), and a line is still one line, so line numbers do not move. A
+ * line break inside a quoted value becomes LF too.
+ */
+function endLines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
 export type Decoded = { encoding: string; lines: number } | { problem: FileProblem };
 
 const SUGGESTION = "set the source's encoding (windows-874 or tis-620 for Thai systems, windows-1258 for Vietnamese ones, utf-16le for Excel's Unicode text)";
 
 /**
  * Decodes a file as a stream into a UTF-8 file, line for line: the same lines in the same order,
- * so that a line number in the decoded file is the line in the original. Never holds the file in
+ * each ending in LF, so that a line number in the decoded file is the line in the original. Never holds the file in
  * memory: a chunk is written up to its last line break, and only the unfinished line is kept (NFC
  * must see a character with its combining marks, which never span a line break).
  *
@@ -60,16 +69,19 @@ export async function decodeToUtf8(path: string, target: string, configured: str
       } catch {
         return { problem: undecodable(pending, chunk as Buffer, encoding, lines) };
       }
-      const cut = text.lastIndexOf("\n") + 1;
-      await write(clean(text.slice(0, cut)));
-      pending = text.slice(cut);
+      // A CR at the end may be the first half of a CRLF: it waits for the next chunk.
+      const whole = text.endsWith("\r") ? text.slice(0, -1) : text;
+      const normalised = endLines(whole);
+      const cut = normalised.lastIndexOf("\n") + 1;
+      await write(clean(normalised.slice(0, cut)));
+      pending = normalised.slice(cut) + (whole === text ? "" : "\r");
     }
     try {
       pending += decoder.decode();
     } catch {
       return { problem: { reason: `the file ends in the middle of a ${encoding} character (a truncated file?)`, line: lines + 1 } };
     }
-    await write(clean(pending));
+    await write(clean(endLines(pending)));
     return { encoding, lines: lines + (pending === "" ? 0 : 1) };
   } finally {
     out.end();

@@ -344,3 +344,13 @@ describe("the ERPNext preset", () => {
     );
   });
 });
+
+describe("line ends", () => {
+  it("reads CRLF title lines above LF rows above a CR-only line (DuckDB refuses such a mix), keeping line numbers", async () => {
+    const w = await workspace({ sources: [{ name: "s", files: "docs*.csv", entity: "invoices" }] });
+    const body = "Report\r\nas of 2024-03-31\r\ndocument_id,customer_id,document_type,document_date,amount\nI1,C1,invoice,2024-01-05,10\rI2,C1,invoice,2024-01-06,x\n";
+    const e = await w.rejection(w.write("docs.csv", body));
+    // Lines: 1 Report, 2 as of, 3 header, 4 I1, 5 I2 (after a lone CR).
+    expect(e.details).toEqual([expect.stringMatching(/^source s: docs\.csv line 5, column "amount" \(amount\), value "x": not an amount/)]);
+  });
+});
