@@ -54,15 +54,69 @@ export const PRESET_SOURCES = {
       constants: {},
     },
   ],
+  /**
+   * Odoo (odoo/odoo): the Journal Items list (account.move.line) of the receivable account,
+   * exported with labels (web/controllers/export.py: one header row, every cell quoted, dates
+   * YYYY-MM-DD, a text starting with - or + prefixed with '). Labels from
+   * account/models/account_move_line.py; the Thai ones from account/i18n/th.po. Debit and
+   * Credit are in the company currency, so the line's Currency (its foreign currency) is not read.
+   */
+  odoo: [
+    {
+      // A receivable line with a debit: the invoice (or debit note), due on its Due Date.
+      name: "odoo-journal-invoices",
+      entity: "invoices",
+      recognise: ["Journal Entry", "Debit", "Credit"],
+      columns: {
+        document_id: "Journal Entry",
+        customer_id: "Partner",
+        document_date: ["Date", "วันที่"],
+        due_date: ["Due Date", "วันครบกำหนด"],
+        amount: ["Debit", "เดบิต"],
+        // The line's own (foreign) currency, while Debit and Credit are the company's.
+        currency: null,
+      },
+      values: {},
+      dropRowsWhere: { Status: ["Draft", "Cancelled", "ร่าง"] },
+      dropZeroAmounts: true,
+      companions: ["odoo-journal-payments"],
+      dates: { format: ["%Y-%m-%d"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: { document_type: "invoice" },
+    },
+    {
+      // A receivable line with a credit: a receipt, or a credit note, applied by the matching
+      // Odoo keeps, which the export does not say per invoice: unapplied cash (see Allocation).
+      name: "odoo-journal-payments",
+      entity: "payments",
+      recognise: ["Journal Entry", "Debit", "Credit"],
+      columns: {
+        payment_id: "Journal Entry",
+        customer_id: "Partner",
+        payment_date: ["Date", "วันที่"],
+        amount: ["Credit", "เครดิต"],
+        currency: null,
+      },
+      values: {},
+      dropRowsWhere: { Status: ["Draft", "Cancelled", "ร่าง"] },
+      dropZeroAmounts: true,
+      companions: [],
+      dates: { format: ["%Y-%m-%d"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: {},
+    },
+  ],
 } as const satisfies Record<string, readonly PresetSource[]>;
 
 interface PresetSource {
   name: string;
   entity: string;
   recognise: readonly string[];
-  columns: Readonly<Record<string, string | readonly string[]>>;
+  columns: Readonly<Record<string, string | readonly string[] | null>>;
   values: Readonly<Record<string, Readonly<Record<string, string>>>>;
   dropRowsWhere: Readonly<Record<string, readonly string[]>>;
+  dropZeroAmounts?: boolean;
+  companions?: readonly string[];
   dates: { format: readonly string[] };
   numbers: { decimal: string; thousands: string; absolute: boolean };
   constants: Readonly<Record<string, string>>;

@@ -71,8 +71,15 @@ export const sourceSchema = z
     dropRows: z.array(pattern).default([]),
     /** Rows to drop by a column's value: { the file's label: [values] } (compared trimmed, case-insensitively); a label the header lacks drops nothing. */
     dropRowsWhere: z.record(z.string().min(1), z.array(z.string()).min(1)).default({}),
-    /** canonical column → the file's label, or a list of accepted labels (compared trimmed, case-insensitively). */
-    columns: z.record(canonical, labels).default({}),
+    /** Rows whose amount is empty or zero are not rows (a journal's debit column on its credit lines). */
+    dropZeroAmounts: z.boolean().default(false),
+    /** Sources that also read every file this one reads, as their own entity (a journal's debits are invoices, its credits payments). */
+    companions: z.array(z.string().min(1)).default([]),
+    /**
+     * canonical column → the file's label, or a list of accepted labels (compared trimmed,
+     * case-insensitively); null: not read, even from a column of its own name.
+     */
+    columns: z.record(canonical, labels.nullable()).default({}),
     /** canonical column → { the file's word: the canonical value } (compared trimmed, case-insensitively). */
     values: z.record(canonical, z.record(z.string().min(1), z.string())).default({}),
     /** canonical column → a value for every row (a column the file does not have, e.g. currency). */
@@ -137,10 +144,11 @@ export type PresetRef = z.infer<typeof presetSchema>;
 function expandPreset(ref: PresetRef): SourceConfig[] {
   return PRESET_SOURCES[ref.preset].map((preset) => {
     const list = (l: string | readonly string[]) => (typeof l === "string" ? [l] : [...l]);
-    const columns: Record<string, string[]> = Object.fromEntries(Object.entries(preset.columns).map(([c, l]) => [c, list(l)]));
+    const columns: Record<string, string[] | null> = Object.fromEntries(Object.entries(preset.columns).map(([c, l]) => [c, l === null ? null : list(l)]));
     for (const [column, extra] of Object.entries(ref.columns ?? {})) {
-      // A column the preset does not map for this entity is not this source's.
-      if (columns[column]) columns[column] = [...columns[column], ...list(extra)];
+      // A column the preset does not map (or does not read) for this entity is not this source's.
+      const have = columns[column];
+      if (have) columns[column] = [...have, ...list(extra)];
     }
     return sourceSchema.parse({
       ...preset,
@@ -164,5 +172,12 @@ export const sourcesSchema = z
     sources.forEach((s, i) => {
       if (seen.has(s.name)) ctx.addIssue({ code: "custom", path: [i, "name"], input: s.name, message: "two sources have this name (a preset listed twice?)" });
       seen.add(s.name);
+    });
+    sources.forEach((s, i) => {
+      for (const name of s.companions) {
+        const companion = sources.find((c) => c.name === name);
+        const problem = !companion ? "no source has this name" : companion.entity === s.entity ? `is also ${s.entity}: a file would load twice` : undefined;
+        if (problem) ctx.addIssue({ code: "custom", path: [i, "companions"], input: name, message: problem });
+      }
     });
   });

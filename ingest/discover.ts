@@ -34,9 +34,14 @@ export function discoverExtracts(paths: string[], log: Logger, sources: readonly
     const top = inspectPath(path);
     if (top.kind === "refused") throw new Error(top.why);
     if (top.kind === "file") {
-      found.push(asExtract(path, sources, (why) => {
-        throw new Error(`${path}: not an extract: ${why}`);
-      })!);
+      found.push(
+        ...withCompanions(
+          asExtract(path, sources, (why) => {
+            throw new Error(`${path}: not an extract: ${why}`);
+          })!,
+          sources,
+        ),
+      );
       continue;
     }
     let entries: string[];
@@ -55,12 +60,18 @@ export function discoverExtracts(paths: string[], log: Logger, sources: readonly
       const extract = asExtract(file, sources, (why) => log.info(`skipping ${file}: ${why}`));
       if (!extract) continue;
       if (kind.kind === "refused") throw new Error(kind.why);
-      found.push(extract);
+      found.push(...withCompanions(extract, sources));
     }
   }
   if (found.length === 0) throw new Error(`no extracts found in ${paths.join(", ")}`);
   // Array.prototype.sort is stable: files of the same name from two folders keep command-line order.
   return found.sort((a, b) => compareText(a.spec.entity, b.spec.entity) || compareFileNames(a.name, b.name));
+}
+
+/** The file as its source reads it, and as each of the source's companions reads it (as their own entities). */
+function withCompanions(file: ExtractFile, sources: readonly SourceConfig[]): ExtractFile[] {
+  const companions = (file.source?.companions ?? []).map((name) => sources.find((s) => s.name === name)!);
+  return [file, ...companions.map((source) => ({ ...file, spec: specFor(source.entity), source }))];
 }
 
 /** Extensions a source mapping reads (as CSV text, whatever the delimiter). */

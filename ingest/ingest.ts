@@ -123,8 +123,9 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
   const now = options.now ?? (() => new Date());
   await ensureRawSchema(wh);
   const loadId = randomUUID();
+  // Content already loaded as an entity (a journal's file is read as invoices and as payments by two sources).
   const loaded = new Set(
-    (await wh.all<{ sha256: string }>("select distinct sha256 from meta.load_log where outcome = 'loaded'")).map((r) => r.sha256),
+    (await wh.all<{ key: string }>("select distinct entity || ':' || sha256 as key from meta.load_log where outcome = 'loaded'")).map((r) => r.key),
   );
 
   const prepared: Prepared[] = [];
@@ -135,7 +136,7 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
     const started = performance.now();
     const snap = await snapshots.take(n);
     const p: Prepared = { file, snapshot: { ...file, path: snap.path }, n, sha256: snap.sha256, bytes: snap.bytes, rows: 0, startedAt };
-    if (loaded.has(p.sha256) || prepared.some((q) => q.sha256 === p.sha256 && q.typedTable)) {
+    if (loaded.has(`${file.spec.entity}:${p.sha256}`) || prepared.some((q) => q.sha256 === p.sha256 && q.file.spec.entity === file.spec.entity && q.typedTable)) {
       log.info(`${file.name}: already loaded (same content, sha256 ${p.sha256.slice(0, 12)}), skipped`);
       prepared.push(p);
       continue;

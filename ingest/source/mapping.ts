@@ -10,6 +10,7 @@ import { amountSql, dateSql, numberStyle, valueMapSql } from "./values-sql.ts";
 export function acceptedLabels(source: SourceConfig, column: string): string[] {
   const mapped = source.columns[column];
   if (mapped === undefined) return [column];
+  if (mapped === null) return []; // not read from this source's files
   return typeof mapped === "string" ? [mapped] : mapped;
 }
 
@@ -99,17 +100,22 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     columns.push({ name: c.name, sql: converted, type: "VARCHAR", shown: raw, isoDate: c.kind === "date" });
     checks.push({ reason: describe(c, source), condition: `${text} is not null and ${converted} is null`, value: raw, column: c.name });
   }
-  return { columns, checks, problems, labels, keep: keepSql(source, header) };
+  // A zero or empty amount is no row when the source says so; one that cannot be read stays, to be reported.
+  const zeroAmounts = source.dropZeroAmounts
+    ? columns.filter((c) => c.shown && spec.columns.some((s) => s.name === c.name && s.kind === "amount" && s.required)).map((c) => `coalesce(try_cast(${c.sql} as DECIMAL(38,2)) = 0, ${c.shown} is null or trim(${c.shown}) = '')`)
+    : [];
+  return { columns, checks, problems, labels, keep: keepSql(source, header, zeroAmounts) };
 }
 
 /**
- * Rows kept: not blank, not matched by a dropRows pattern on their first non-empty cell, and
- * not holding a dropRowsWhere value in a column the header has.
+ * Rows kept: not blank, not matched by a dropRows pattern on their first non-empty cell, not
+ * holding a dropRowsWhere value in a column the header has, and (dropZeroAmounts) not of a zero
+ * or empty amount.
  */
-function keepSql(source: SourceConfig, header: string[]): string {
+function keepSql(source: SourceConfig, header: string[], zeroAmounts: string[]): string {
   const cells = header.map((_, i) => `nullif(trim(c${i}), '')`);
   const first = `coalesce(${cells.join(", ")})`;
-  const drops = source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`);
+  const drops = [...source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`), ...zeroAmounts];
   for (const [label, values] of Object.entries(source.dropRowsWhere)) {
     const i = header.findIndex((h) => labelKey(h) === labelKey(label));
     if (i !== -1) drops.push(`lower(trim(c${i})) in (${values.map((v) => literal(v.trim().toLowerCase())).join(", ")})`);

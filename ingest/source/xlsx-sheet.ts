@@ -22,6 +22,8 @@ export class SheetProblem extends Error {
   }
 }
 
+const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
+
 /** The 1-based column of a cell reference: A1 → 1, AB12 → 28. */
 export function columnOf(ref: string): number {
   let column = 0;
@@ -69,11 +71,8 @@ export class SheetToCsv implements XmlHandler {
 
   open(name: string, raw: string): void {
     if (name === "c" && this.inRow) {
-      const a = attributes(raw);
-      this.ref = a.r ?? "";
-      this.column = a.r ? columnOf(a.r) : this.column + 1;
-      this.type = a.t ?? "n";
-      this.style = a.s ? Number(a.s) : 0;
+      this.readCellAttributes(raw);
+      this.column = this.ref ? columnOf(this.ref) : this.column + 1;
       this.value = "";
       this.inline.reset();
     } else if (name === "v") this.inValue = this.inRow;
@@ -100,6 +99,43 @@ export class SheetToCsv implements XmlHandler {
   text(text: string): void {
     if (this.inValue) this.value += text;
     else if (this.inInline) this.inline.text(text);
+  }
+
+  /**
+   * A cell's reference (r), type (t) and style (s), read in place: the sheet has a cell for
+   * nearly every value, so this skips the general attribute reader's object and name strings.
+   * Any other attribute (cm, vm, ph) is passed over.
+   */
+  private readCellAttributes(raw: string): void {
+    this.ref = "";
+    this.type = "n";
+    this.style = 0;
+    let i = 0;
+    for (let eq = raw.indexOf("="); eq !== -1; eq = raw.indexOf("=", i)) {
+      let q = eq + 1;
+      while (isSpace(raw.charCodeAt(q))) q++;
+      const quote = raw[q];
+      const end = quote === '"' || quote === "'" ? raw.indexOf(quote, q + 1) : -1;
+      if (end === -1) return this.readCellAttributesSlowly(raw);
+      let nameEnd = eq;
+      while (isSpace(raw.charCodeAt(nameEnd - 1))) nameEnd--;
+      // A one-letter name, after a space: r, s or t.
+      if (nameEnd >= 2 && isSpace(raw.charCodeAt(nameEnd - 2))) {
+        const letter = raw.charCodeAt(nameEnd - 1);
+        if (letter === 114 /* r */) this.ref = raw.slice(q + 1, end);
+        else if (letter === 116 /* t */) this.type = raw.slice(q + 1, end);
+        else if (letter === 115 /* s */) this.style = Number(raw.slice(q + 1, end));
+      }
+      i = end + 1;
+    }
+  }
+
+  /** The general reader, for what the quick one does not expect (an unquoted value: a damaged part). */
+  private readCellAttributesSlowly(raw: string): void {
+    const a = attributes(raw);
+    this.ref = a.r ?? "";
+    this.type = a.t ?? "n";
+    this.style = a.s ? Number(a.s) : 0;
   }
 
   private startRow(r: string | undefined): void {

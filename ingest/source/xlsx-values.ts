@@ -52,6 +52,8 @@ export function plainNumber(n: number): string {
  */
 export function numberText(stored: string): string {
   if (/^-?[0-9]+$/.test(stored)) return stored === "-0" ? "0" : stored;
+  // A plain decimal of at most 15 digits (Excel's 1234.5) is already the text sought.
+  if (stored.length <= 16 && /^-?(0|[1-9][0-9]*)\.[0-9]*[1-9]$/.test(stored)) return stored;
   const n = Number(stored);
   if (!Number.isFinite(n)) return stored;
   const shown = Number(n.toPrecision(15));

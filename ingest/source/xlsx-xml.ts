@@ -18,8 +18,20 @@ export interface XmlHandler {
 
 export class XmlError extends Error {}
 
-/** A start tag, matched where the scan stands: name, attributes (each quoted), an optional slash. */
-const START_TAG = /<([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
+const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
+
+/** Where the start tag at `lt` ends (its ">", which a quoted attribute value may hold too), or -1: not all here. */
+function startTagEnd(s: string, lt: number): number {
+  let quote = 0;
+  for (let i = lt + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 62 /* > */) return i;
+    else if (c === 34 || c === 39) quote = c;
+  }
+  return -1;
+}
 /** Longer than this and still no whole start tag: the part is not XML. */
 const LONGEST_TAG = 1 << 20;
 
@@ -45,26 +57,44 @@ function localName(name: string): string {
   return colon === -1 ? name : name.slice(colon + 1);
 }
 
-/** One attribute after another: name, then its value in either quote. */
-const ATTRIBUTE = /\s*([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
-
 /**
- * A tag's attributes by local name (`r:id` is `id`), entities decoded. Read in order from the
- * start, so a quoted value that happens to hold ` t="…"` is never taken for an attribute.
+ * Calls `found` with each attribute of a tag in order, by local name (`r:id` is `id`), its value
+ * entities decoded. Read from the start, so a quoted value that happens to hold ` t="…"` is never
+ * taken for an attribute. The start-tag pattern has already checked the syntax.
  */
+export function eachAttribute(raw: string, found: (name: string, value: string) => void): void {
+  let i = 0;
+  for (;;) {
+    while (isSpace(raw.charCodeAt(i))) i++;
+    if (i >= raw.length) return;
+    const eq = raw.indexOf("=", i);
+    if (eq === -1) throw new XmlError(`an attribute without a value: "${raw.slice(i, i + 40)}"`);
+    let nameEnd = eq;
+    while (isSpace(raw.charCodeAt(nameEnd - 1))) nameEnd--;
+    let q = eq + 1;
+    while (isSpace(raw.charCodeAt(q))) q++;
+    const quote = raw[q];
+    if (quote !== '"' && quote !== "'") throw new XmlError(`an attribute without quotes: "${raw.slice(i, i + 40)}"`);
+    const end = raw.indexOf(quote, q + 1);
+    if (end === -1) throw new XmlError(`an attribute without its closing quote: "${raw.slice(i, i + 40)}"`);
+    const value = raw.slice(q + 1, end);
+    found(localName(raw.slice(i, nameEnd)), value.includes("&") ? decodeEntities(value) : value);
+    i = end + 1;
+  }
+}
+
+/** A tag's attributes by local name, for the parts read once (workbook, styles, relationships). */
 export function attributes(raw: string): Record<string, string> {
   const found: Record<string, string> = {};
-  ATTRIBUTE.lastIndex = 0;
-  for (let m = ATTRIBUTE.exec(raw); m; m = ATTRIBUTE.exec(raw)) {
-    const value = m[2] ?? m[3]!;
-    found[localName(m[1]!)] = value.includes("&") ? decodeEntities(value) : value;
-  }
+  eachAttribute(raw, (name, value) => (found[name] = value));
   return found;
 }
 
 /** Feeds XML text, in pieces of any size, to a handler. */
 export class XmlScanner {
   private rest = "";
+  /** The elements open, innermost last: each end tag must close the innermost. */
+  private readonly open: string[] = [];
 
   constructor(private readonly handler: XmlHandler) {}
 
@@ -81,7 +111,9 @@ export class XmlScanner {
       if (next === 47 /* "/" */) {
         const gt = s.indexOf(">", lt);
         if (gt === -1) break;
-        h.close(localName(s.slice(lt + 2, gt).trim()));
+        const name = localName(s.slice(lt + 2, gt).trim());
+        if (this.open.pop() !== name) throw new XmlError(`the end tag </${name}> closes no open <${name}>`);
+        h.close(name);
         pos = gt + 1;
       } else if (next === 33 /* "!" */) {
         const end = this.special(s, lt);
@@ -92,17 +124,21 @@ export class XmlScanner {
         if (end === -1) break;
         pos = end + 2;
       } else {
-        START_TAG.lastIndex = lt;
-        const m = START_TAG.exec(s);
-        if (!m) {
+        const end = startTagEnd(s, lt);
+        if (end === -1) {
           // Not all here yet, unless it has gone on far longer than any tag: then it is no tag.
           if (s.length - lt > LONGEST_TAG) throw new XmlError(`not XML: "${s.slice(lt, lt + 40)}…"`);
           break;
         }
-        const name = localName(m[1]!);
-        h.open(name, m[2]!, m[3] === "/");
-        if (m[3] === "/") h.close(name);
-        pos = START_TAG.lastIndex;
+        let nameEnd = lt + 1;
+        for (let c = s.charCodeAt(nameEnd); !(c === 62 || c === 47 || isSpace(c)); c = s.charCodeAt(++nameEnd));
+        if (nameEnd === lt + 1) throw new XmlError(`not XML: "${s.slice(lt, lt + 40)}"`);
+        const selfClosing = s.charCodeAt(end - 1) === 47;
+        const name = localName(s.slice(lt + 1, nameEnd));
+        h.open(name, s.slice(nameEnd, selfClosing ? end - 1 : end), selfClosing);
+        if (selfClosing) h.close(name);
+        else this.open.push(name);
+        pos = end + 1;
       }
     }
     this.rest = s.slice(pos);
@@ -111,6 +147,7 @@ export class XmlScanner {
   /** At the end of the part: what is left must be whitespace (or nothing). */
   end(): void {
     if (this.rest.trim() !== "") throw new XmlError(`the part ends inside "${this.rest.slice(0, 40)}"`);
+    if (this.open.length > 0) throw new XmlError(`the part ends before </${this.open.at(-1)}>: it is cut short`);
     this.rest = "";
   }
 

@@ -354,3 +354,62 @@ describe("line ends", () => {
     expect(e.details).toEqual([expect.stringMatching(/^source s: docs\.csv line 5, column "amount" \(amount\), value "x": not an amount/)]);
   });
 });
+
+describe("the Odoo preset", () => {
+  // Journal Items of the receivable account as Odoo's CSV export writes them: every cell quoted,
+  // a text starting with a minus sign prefixed with ', dates ISO.
+  const JOURNAL = [
+    '"Date","Journal Entry","Partner","Label","Debit","Credit","Amount in Currency","Currency","Due Date","Residual Amount","Matching #"',
+    '"2024-01-10","INV/2024/00001","Azure Interior","INV/2024/00001","1000.0","0.0","1000.0","USD","2024-02-09","400.0","P1"',
+    '"2024-01-15","INV/2024/00002","Deco Addict","INV/2024/00002","250.5","0.0","250.5","USD","2024-02-14","0.0","A1"',
+    `"2024-01-20","BNK1/2024/00001","Azure Interior","Customer Payment","0.0","600.0","'-600.0","USD","2024-01-20","0.0","P1"`,
+    `"2024-01-25","BNK1/2024/00002","Deco Addict","Customer Payment","0.0","250.5","'-250.5","USD","2024-01-25","0.0","A1"`,
+    `"2024-02-01","RINV/2024/00001","Deco Addict","Reversal of INV/2024/00002","0.0","50.0","'-50.0","USD","2024-02-01","'-50.0",""`,
+    "",
+  ].join("\n");
+
+  it("reads one journal export as invoices (its debits) and payments (its credits), each once", async () => {
+    const w = await workspace({ sources: [{ preset: "odoo" }] });
+    const path = w.write("Journal Items (account.move.line).csv", JOURNAL);
+    const { outcomes } = await w.load(path);
+    expect(outcomes.map((o) => [o.entity, o.rows, o.outcome])).toEqual([
+      ["invoices", 2, "loaded"],
+      ["payments", 3, "loaded"],
+    ]);
+    expect(await rawRows(w, "invoices", "document_id")).toEqual(
+      await canonical(
+        {},
+        "invoices.csv",
+        "document_id,customer_id,document_type,document_date,due_date,amount\nINV/2024/00001,Azure Interior,invoice,2024-01-10,2024-02-09,1000.00\nINV/2024/00002,Deco Addict,invoice,2024-01-15,2024-02-14,250.50\n",
+        "invoices",
+        "document_id",
+      ),
+    );
+    // Credits name no invoice: unapplied cash (the credit note too), for FIFO allocation to apply.
+    expect(await rawRows(w, "payments", "payment_id")).toEqual(
+      await canonical(
+        {},
+        "payments.csv",
+        "payment_id,customer_id,payment_date,amount\nBNK1/2024/00001,Azure Interior,2024-01-20,600.00\nBNK1/2024/00002,Deco Addict,2024-01-25,250.50\nRINV/2024/00001,Deco Addict,2024-02-01,50.00\n",
+        "payments",
+        "payment_id",
+      ),
+    );
+    expect(await w.wh.all("select entity, source from meta.load_log order by entity")).toEqual([
+      { entity: "invoices", source: "odoo-journal-invoices" },
+      { entity: "payments", source: "odoo-journal-payments" },
+    ]);
+    // The same export again: both readings are skipped, nothing is applied twice.
+    const again = await w.load(w.write("Journal Items again.csv", JOURNAL));
+    expect(again.outcomes.map((o) => [o.entity, o.outcome])).toEqual([
+      ["invoices", "skipped_duplicate"],
+      ["payments", "skipped_duplicate"],
+    ]);
+  });
+
+  it("refuses a source whose companion does not exist or is of its own entity", () => {
+    const base = { name: "a", files: "x*.csv", entity: "invoices" };
+    expect(() => parseConfig({ sources: [{ ...base, companions: ["b"] }] })).toThrow(/sources\.0\.companions = "b": no source has this name/);
+    expect(() => parseConfig({ sources: [{ ...base, companions: ["b"] }, { ...base, name: "b" }] })).toThrow(/is also invoices: a file would load twice/);
+  });
+});
