@@ -2,6 +2,7 @@
 -- counts only against an invoice or debit note of the same customer dated on or before the
 -- as-of date; anything else (no document named, an unknown one, another customer's, a
 -- prepayment for a later invoice) is unapplied and stays visible as an open item of its own.
+-- A prepayment is marked as awaiting its document: the FIFO allocation leaves it to that document.
 with
 
 params as (
@@ -39,16 +40,18 @@ applications as (
 ),
 
 debit_documents as (
-    select document_id, customer_id
-    from staging.stg_invoices, params
-    where is_debit and document_date <= params.as_of_date
+    select document_id, customer_id, document_date
+    from staging.stg_invoices
+    where is_debit
 ),
 
 final as (
     select
         applications.*,
-        debit_documents.document_id is not null as is_applied,
+        coalesce(debit_documents.document_date <= params.as_of_date, false) as is_applied,
+        coalesce(debit_documents.document_date > params.as_of_date, false) as is_awaiting_document,
     from applications
+    cross join params
     left join debit_documents
         on applications.target_id = debit_documents.document_id
         and applications.customer_id = debit_documents.customer_id

@@ -1,79 +1,44 @@
 -- Every document with a non-zero outstanding amount as of the as-of date, aged. Unapplied cash
 -- and unapplied credits are open items of their own with a negative amount, aged from their own
--- date, so that the buckets of a customer add up to its net balance.
+-- date, so that the buckets of a customer add up to its net balance. Under allocation: fifo the
+-- customer's unapplied cash and credits first pay its oldest open documents
+-- (int_open_items_allocated): both sides shrink by what is allocated, and what is settled goes.
 with
 
 params as (
     select as_of_date, aging_basis, bucket_bounds from meta.build_params
 ),
 
-documents as (
-    select * from intermediate.int_documents_due_dated
+applied_items as (
+    select * from intermediate.int_open_items_applied
 ),
 
-applications as (
-    select * from intermediate.int_applications_resolved
+allocations as (
+    select item_type as document_type, item_id as document_id, allocated_amount
+    from intermediate.int_open_items_allocated
 ),
 
 buckets as (
     select * from marts.dim_aging_buckets
 ),
 
-applied_to_documents as (
-    select target_id as document_id, sum(amount) as applied_amount
-    from applications
-    where is_applied
-    group by all
-),
-
-debit_items as (
+-- A document's balance goes down by what the allocation pays it; cash's and credits' negative
+-- balance goes up by what the allocation uses of them.
+allocated_items as (
     select
-        documents.document_id,
-        documents.customer_id,
-        documents.document_type,
-        documents.document_date,
-        documents.due_date,
-        documents.amount,
-        documents.amount - coalesce(applied_to_documents.applied_amount, 0) as outstanding_amount,
-    from documents
-    cross join params
-    left join applied_to_documents using (document_id)
-    where documents.is_debit and documents.document_date <= params.as_of_date
-),
-
-unapplied_cash as (
-    select
-        source_id as document_id,
-        customer_id,
-        'payment' as document_type,
-        applied_date as document_date,
-        applied_date as due_date,
-        sum(amount) as amount,
-        -sum(amount) as outstanding_amount,
-    from applications
-    where not is_applied and source_type = 'payment'
-    group by all
-),
-
-unapplied_credits as (
-    select
-        source_id as document_id,
-        customer_id,
-        source_type as document_type,
-        applied_date as document_date,
-        applied_date as due_date,
-        amount,
-        -amount as outstanding_amount,
-    from applications
-    where not is_applied and source_type <> 'payment'
+        applied_items.* exclude (pooled_amount) replace (
+            applied_items.outstanding_amount + case
+                when allocations.allocated_amount is null then 0
+                when applied_items.document_type in ('invoice', 'debit_note') then -allocations.allocated_amount
+                else allocations.allocated_amount
+            end as outstanding_amount
+        ),
+    from applied_items
+    left join allocations using (document_type, document_id)
 ),
 
 open_items as (
-    select * from debit_items where outstanding_amount <> 0
-    union all
-    select * from unapplied_cash
-    union all
-    select * from unapplied_credits
+    select * from allocated_items where outstanding_amount <> 0
 ),
 
 aged as (
