@@ -91,6 +91,11 @@ export interface OpenedExtract {
    */
   records?: string;
   /**
+   * With `records`: which of the file's records are rows, when not all after the first are (a
+   * source's file: its header record, and SQL over c0, c1, … false for a title or total line).
+   */
+  recordFilter?: { headerRecord: number; keep: string };
+  /**
    * CSV: the statement that reads the file into the temp table `source` numbers by rowid; run
    * only when validation needs the text of bad rows to quote it.
    */

@@ -302,16 +302,24 @@ async function validateOpened(
   const mask = gates.length ? `case when (${orAll(gates)}) <> 0 then ${orAll(gates)} else ${orAll(others)} end` : orAll(others);
   // One pass from the reader to a typed temp table: `_row` comes from the source, or, for a CSV
   // read in parallel (`records`), from the typed table's rowid (record 0 is the header).
-  const typedSelect = (from: string, row: string[]) =>
-    `select ${[...row, ...spec.columns.map((c) => ident(c.name))].join(", ")}, ${mask} as _bad
+  // `row`: what the innermost select reads from the source besides the values; `rowNames`: their names.
+  const typedSelect = (from: string, row: string[], rowNames = row) =>
+    `select ${[...rowNames, ...spec.columns.map((c) => ident(c.name))].join(", ")}, ${mask} as _bad
        from (select *, ${typedColumns.join(", ")}
                from (select *, ${[...formats, controls].join(", ")}
                        from (select ${[...row, ...rawColumns, ...sourceFlags].join(", ")} from ${from})))`;
   const typedPass = (source: string) => wh.run(`create or replace temp table ${table} as ${typedSelect(source, ["_row"])}`);
   const typedRecords = async (records: string) => {
     const data = typedDataTable(n);
-    await wh.run(`create or replace temp table ${data} as ${typedSelect(records, [])}`);
-    await wh.run(`create or replace temp view ${table} as select rowid as _row, * from temp.main.${data} where rowid > 0`);
+    // A source's file has records that are no rows (title lines, totals): typed with the rest, kept out by the view.
+    const filter = opened.recordFilter;
+    const keep = filter ? [`coalesce(${filter.keep}, false) as _keep`] : [];
+    await wh.run(`create or replace temp table ${data} as ${typedSelect(records, keep, filter ? ["_keep"] : [])}`);
+    await wh.run(
+      filter
+        ? `create or replace temp view ${table} as select rowid as _row, * exclude (_keep) from temp.main.${data} where rowid > ${filter.headerRecord} and _keep`
+        : `create or replace temp view ${table} as select rowid as _row, * from temp.main.${data} where rowid > 0`,
+    );
   };
   let { source, rejectsTable } = opened;
   // The text of the rows as a table, read only to quote a bad value (the typed pass read the file itself).

@@ -74,18 +74,16 @@ export async function openSourceFile(path: string, decodedPath: string, source: 
   const width = header.record.fields.length;
   const readWidth = Math.max(width, ...header.above.map((r) => r.fields.length));
   const reads = csvReads(decodedPath, width, header.delimiter, n, { readWidth, headerRecord: header.index, keep: mapping.keep });
-  const { records: _parallelTyped, ...rest } = reads;
   return {
     decodedPath,
     labels: mapping.labels,
     opened: {
-      ...rest,
-      // The typed read in parallel numbers every record; a source skips some, so it reads `source`.
+      ...reads,
+      // The typed read in parallel numbers every record; the rows are those after the header the mapping keeps.
+      recordFilter: { headerRecord: header.index, keep: mapping.keep },
       columns: mapping.columns,
       problems: mapping.problems,
       checks: [...reads.checks, ...mapping.checks],
-      // `materialise` reads the file (into `source`), and sets its malformed lines aside here.
-      rejectsTable: `_rejects_${n}_t`,
       position: "record",
       headerLine: header.record.line,
       delimiter: header.delimiter,
