@@ -112,6 +112,11 @@ const FILES: DataFile[] = [
     sql: "select fact, items, amount from marts.rpt_ledger_facts order by fact_order",
   },
   {
+    // One row: which allocation the build applied, and what the FIFO allocation settled.
+    name: "fifo-allocation.json",
+    sql: "select allocation, customers, documents, payments, credits, cash_amount, credit_amount, allocated_amount from marts.rpt_fifo_allocation",
+  },
+  {
     name: "data-tests.json",
     sql: `select test_name, model, severity, status, failures, description
             from meta.test_results
