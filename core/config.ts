@@ -187,6 +187,10 @@ export const configSchema = z
         segmentBy: z.enum(["customer_group", "none"]).default("customer_group"),
         lossRates: z.record(z.string(), z.number().min(0).max(1)).default({}),
         forwardLookingFactor: z.number().min(0).max(10).default(1),
+        /** A balance more than this many days past due is in default: the roll chain ends there (off when absent: it ends in write-offs). */
+        defaultAfterDays: days(1).optional(),
+        /** The share of a defaulted balance that is lost (loss given default), 0–1. */
+        lossGivenDefault: z.number().min(0).max(1).default(1),
       })
       .strict()
       .prefault({}),

@@ -22,6 +22,9 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       ecl_lookback_months: { type: "INTEGER", value: expectedLoss.lookbackMonths },
       ecl_segment_by: expectedLoss.segmentBy,
       ecl_forward_factor: { type: "DECIMAL(9,4)", value: String(expectedLoss.forwardLookingFactor) },
+      // Null: no default definition, the roll chain ends in write-offs (README: Expected credit loss).
+      ecl_default_after_days: { type: "INTEGER", value: expectedLoss.defaultAfterDays ?? null },
+      ecl_loss_given_default: { type: "DECIMAL(9,4)", value: String(expectedLoss.lossGivenDefault) },
       // The credit check's day counts: its standing mart sums what is that late (README: Credit check).
       credit_grace_days: { type: "INTEGER", value: creditCheck.graceDays },
       credit_hold_days_past_due: { type: "INTEGER", value: creditCheck.holdDaysPastDue },
