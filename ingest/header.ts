@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
+import { headRecords, sniffDelimiter } from "./source/head-records.ts";
 
 /** How much of a file is read to find its encoding, delimiter and header. */
 const HEAD_BYTES = 1 << 20;
@@ -42,48 +43,17 @@ export function normaliseHeader(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
 }
 
-/** The delimiter is the one of comma, semicolon and tab that splits the header line most often. */
-function sniffDelimiter(firstLine: string): string {
-  const outsideQuotes = firstLine.replace(/"[^"]*"/g, "");
-  const counts = [",", ";", "\t"].map((d) => [d, outsideQuotes.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0]![1] > 0 ? counts[0]![0] : ",";
-}
-
 /**
  * Reads a CSV file's header record the way DuckDB reads records (quotes, "" escapes, CRLF, CR),
- * so that arwatch, not DuckDB's renaming (amount, amount_1), decides what the header names.
+ * so that arwatch, not DuckDB's renaming (amount, amount_1), decides what the header names. The
+ * delimiter is the one of comma, semicolon and tab that splits the header line most often.
  */
 export function readCsvHeader(head: Buffer): CsvHeader {
-  let text = head.toString("utf8");
-  if (text.startsWith("\uFEFF")) text = text.slice(1);
-  let line = 1;
-  let i = 0;
-  while (i < text.length && (text[i] === "\n" || text[i] === "\r")) {
-    if (text[i] === "\n" || text[i + 1] !== "\n") line++;
-    i++;
-  }
-  const delimiter = sniffDelimiter(text.slice(i).split(/\r\n|\n|\r/)[0] ?? "");
-  const names: string[] = [];
-  let field = "";
-  let inQuotes = false;
-  for (; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') inQuotes = false;
-      else field += ch;
-    } else if (ch === '"') inQuotes = true;
-    else if (ch === delimiter) {
-      names.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") break;
-    else field += ch;
-  }
-  names.push(field);
-  return { delimiter, names, line };
+  const text = head.toString("utf8").replace(/^\uFEFF/, "");
+  const firstLine = text.replace(/^[\r\n]+/, "").split(/\r\n|\n|\r/)[0] ?? "";
+  const delimiter = sniffDelimiter(firstLine, [",", ";", "\t"]);
+  const [header] = headRecords(text, delimiter, 1);
+  return { delimiter, names: header?.fields ?? [""], line: header?.line ?? 1 };
 }
 
 /**

@@ -48,10 +48,10 @@ export function headRecords(text: string, delimiter: string, max: number): HeadR
   return records;
 }
 
-/** The delimiter of a line: whichever of comma, semicolon, tab and bar splits it most often outside quotes. */
-export function sniffDelimiter(line: string): string {
+/** The delimiter of a line: whichever of the candidates splits it most often outside quotes (comma when none does). */
+export function sniffDelimiter(line: string, candidates = [",", ";", "\t", "|"]): string {
   const outsideQuotes = line.replace(/"[^"]*"/g, "");
-  const counts = [",", ";", "\t", "|"].map((d) => [d, outsideQuotes.split(d).length - 1] as const);
+  const counts = candidates.map((d) => [d, outsideQuotes.split(d).length - 1] as const);
   counts.sort((a, b) => b[1] - a[1]);
   return counts[0]![1] > 0 ? counts[0]![0] : ",";
 }
