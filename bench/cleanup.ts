@@ -43,3 +43,18 @@ export function installSignalHandlers(): void {
     });
   }
 }
+
+/** Runs a bench script's main: its exit code, or 1 with the stack on a failure; the cleanups either way. */
+export function runMain(main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      runAllCleanups();
+      process.exit(code);
+    },
+    (e) => {
+      console.error(e instanceof Error ? e.stack : e);
+      runAllCleanups();
+      process.exit(1);
+    },
+  );
+}

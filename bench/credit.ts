@@ -30,7 +30,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { DuckDBInstance, version as duckdbBindingVersion } from "@duckdb/node-api";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { parseConfig } from "../core/config.ts";
 import { openWarehouse } from "../core/warehouse.ts";
 import { loadStanding } from "../credit/load-standing.ts";
@@ -41,11 +41,12 @@ import { publishStanding } from "../credit/publish-standing.ts";
 import type { CheckAnswer } from "../credit/records.ts";
 import { CreditService } from "../credit/service.ts";
 import type { CustomerStanding, Standing } from "../credit/standing.ts";
-import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
+import { installSignalHandlers, onCleanup, runMain } from "./cleanup.ts";
 import { closedLoop, openLoop, startServerChild, type LoadResult, type ServerChild, type Target } from "./credit-http.ts";
 import { makeRequests, ms, spread, spreadText, type BenchRequest, type Spread } from "./credit-stats.ts";
 import { localDate, machineInfo } from "./report.ts";
 import { runStep, tail } from "./steps.ts";
+import { count } from "./options.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = join(BENCH_DIR, "..");
@@ -53,14 +54,6 @@ const ARWATCH = join(REPO_DIR, "bin", "arwatch.js");
 const AS_OF = "2026-06-30";
 const SEED = 42;
 const TARGET = { decisionP99Ms: 0.5, httpP99Ms: 5, httpPerSecond: 2000, reloadMs: 2000 };
-
-function count(name: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/[_,]/g, ""));
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return n;
-  };
-}
 
 const options = new Command("credit-bench")
   .description("time the credit check (issue 9): in-process decision, HTTP, reload after a build")
@@ -696,14 +689,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    runAllCleanups();
-    process.exit(code);
-  },
-  (e) => {
-    console.error(e instanceof Error ? e.stack : e);
-    runAllCleanups();
-    process.exit(1);
-  },
-);
+runMain(main);

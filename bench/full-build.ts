@@ -18,7 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { version as duckdbBindingVersion } from "@duckdb/node-api";
 import { openWarehouse } from "../core/warehouse.ts";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
 import {
   TARGET_FULL_BUILD_CUSTOMERS,
@@ -32,6 +32,7 @@ import {
 } from "./model-times.ts";
 import { localDate, machineInfo } from "./report.ts";
 import { runStep, tail } from "./steps.ts";
+import { count } from "./options.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ARWATCH = join(BENCH_DIR, "..", "bin", "arwatch.js");
@@ -74,14 +75,6 @@ export interface FullBuildResults {
   watched: ModelTime[];
   target: { seconds: number; atTargetScale: boolean; met: boolean | null };
   failures: string[];
-}
-
-function count(name: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/[_,]/g, ""));
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return n;
-  };
 }
 
 const options = new Command("full-build")

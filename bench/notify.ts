@@ -17,16 +17,17 @@ import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { version as duckdbBindingVersion } from "@duckdb/node-api";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { parseConfig } from "../core/config.ts";
 import { silentLogger } from "../core/log.ts";
 import { openWarehouse } from "../core/warehouse.ts";
 import { deliverPending } from "../notify/deliver.ts";
 import { recordNotifications, type RecordPhase } from "../notify/record.ts";
 import { renderDigest } from "../notify/render/index.ts";
-import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
+import { installSignalHandlers, onCleanup, runMain } from "./cleanup.ts";
 import { localDate, machineInfo } from "./report.ts";
 import { runStep, tail } from "./steps.ts";
+import { count } from "./options.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ARWATCH = join(BENCH_DIR, "..", "bin", "arwatch.js");
@@ -36,14 +37,6 @@ const SEED = 42;
 const TARGET_S = 10;
 const TARGET_CUSTOMERS = 100_000;
 const TARGET_INVOICES = 1_000_000;
-
-function count(name: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/[_,]/g, ""));
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return n;
-  };
-}
 
 const options = new Command("notify-bench")
   .description("time the notify engine (rules, ledger, digests rendered and recorded) at one scale")
@@ -226,14 +219,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    runAllCleanups();
-    process.exit(code);
-  },
-  (e) => {
-    console.error(e instanceof Error ? e.stack : e);
-    runAllCleanups();
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -21,7 +21,7 @@ import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { version as duckdbBindingVersion } from "@duckdb/node-api";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
 import { arwatchRun, currentLoad, floorRun, summariseAgingRuns, type ArwatchAgingRun, type FloorAgingRun } from "./aging-runs.ts";
 import { EXTRA_STEPS } from "./extra-steps.ts";
@@ -34,6 +34,7 @@ import { measureSite, siteProblems, type SiteFigures } from "./site-pages.ts";
 import { HAS_TIME_BIN, TIME_BIN, runStep, tail, type StepRun } from "./steps.ts";
 import { TABLE_NAMES, csvPathOf } from "./tables.ts";
 import { compareMonthEndBuckets, compareMonthEnds, compareTotals, monthEndBucketTotals, totalsFromRows, type BucketTotals } from "./totals.ts";
+import { count } from "./options.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = resolve(BENCH_DIR, "..");
@@ -53,14 +54,6 @@ const TARGET_SITE_INVOICES = 1_000_000;
 const TARGET_SITE_CUSTOMERS = 100_000;
 /** arwatch's default history.months; the work dir has no config, so arwatch uses it too. */
 const MONTH_ENDS = monthEnds(AS_OF, HISTORY_MONTHS);
-
-function count(name: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/[_,]/g, ""));
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return n;
-  };
-}
 
 const options = new Command("bench")
   .description("benchmark arwatch against raw DuckDB (the floor) and PostgreSQL 15 (the peer)")

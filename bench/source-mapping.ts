@@ -21,21 +21,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
 import { localDate, machineInfo } from "./report.ts";
 import { runStep, tail, type StepRun } from "./steps.ts";
+import { count } from "./options.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ARWATCH = join(BENCH_DIR, "..", "bin", "arwatch.js");
-
-function count(name: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/[_,]/g, ""));
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return n;
-  };
-}
 
 const options = new Command("source-mapping-bench")
   .description("time ingest through a source mapping against the canonical CSV (issue 10)")
