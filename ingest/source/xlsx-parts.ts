@@ -1,5 +1,8 @@
 import { posix } from "node:path";
-import { attributes, scanPart, type XmlHandler } from "./xlsx-xml.ts";
+import { XmlScanner, attributes, decodeEntities, scanPart, type XmlHandler } from "./xlsx-xml.ts";
+
+/** A shared string item of one plain text: <t>…</t> (or <t xml:space="preserve">). */
+const PLAIN_ITEM = /^<t(?:\s[^>]*)?>([^<]*)<\/t>$/;
 import { isDateFormatCode, isDateFormatId } from "./xlsx-values.ts";
 import type { XlsxPackage } from "./xlsx-zip.ts";
 
@@ -152,7 +155,20 @@ export async function readSharedStrings(pkg: XlsxPackage, part: string | undefin
   const strings: string[] = [];
   const item = new StringItem();
   let inItem = false;
+  const itemEvents: XmlHandler = { open: (name) => item.open(name), close: (name) => item.close(name), text: (text) => item.text(text) };
   const handler: XmlHandler = {
+    // Each <si> whole: most are one <t>, read by a pattern; rich text is scanned tag by tag.
+    rawElements: new Set(["si"]),
+    raw(_name, _attributes, content) {
+      const plain = PLAIN_ITEM.exec(content);
+      if (plain) return void strings.push(clean(decodeEntities(plain[1]!)));
+      item.reset();
+      const scanner = new XmlScanner(itemEvents);
+      scanner.write(content);
+      scanner.end();
+      strings.push(clean(item.value));
+    },
+    // Tag by tag: an empty item (<si/>), or one too long to take whole.
     open(name) {
       if (name === "si") {
         inItem = true;

@@ -1,5 +1,5 @@
 import { StringItem } from "./xlsx-parts.ts";
-import { attributes, type XmlHandler } from "./xlsx-xml.ts";
+import { XmlScanner, attributes, decodeEntities, type XmlHandler } from "./xlsx-xml.ts";
 import { cellText, csvField, excelDate, isoDateCell, numberText } from "./xlsx-values.ts";
 
 /** What a sheet's cells are read with. */
@@ -11,6 +11,13 @@ export interface SheetContext {
   /** Fields in every record; undefined: the sheet's <dimension>, its used range, says. */
   width: number | undefined;
 }
+
+/** A row's number, when its r is the first attribute, as written by Excel. */
+const ROW_NUMBER = /^\s+r="(\d+)"/;
+/** A cell without prefix, from where the last one ended: its attributes, its content (none when it closes itself). */
+const CELL = /\s*<c(?=[\s/>])([^>]*?)(?:\/>|>(.*?)<\/c>)/sy;
+/** A cell's content: an optional formula (its text, or shared: <f …/>), an optional value. */
+const CELL_CONTENT = /^(?:<f(?:\s[^>]*)?(?:\/>|>[^<]*<\/f>))?(?:<v>([^<]*)<\/v>)?$/;
 
 /** A sheet that cannot be read as written, at a sheet row. */
 export class SheetProblem extends Error {
@@ -44,6 +51,7 @@ export function columnOf(ref: string): number {
  * cells are empty is no short record.
  */
 export class SheetToCsv implements XmlHandler {
+  readonly rawElements: ReadonlySet<string> = new Set(["row"]);
   output = "";
   /** Records written: the last sheet row. */
   rows = 0;
@@ -138,6 +146,47 @@ export class SheetToCsv implements XmlHandler {
     this.style = a.s ? Number(a.s) : 0;
   }
 
+  /**
+   * A whole row. Its cells, as Excel and most writers lay them out — <c …/>, or <c …> holding an
+   * optional formula and a <v>alue, no prefixes — are read by two patterns per cell; a row holding
+   * anything else (an inline string, a comment, a prefix, a cell out of that shape) is scanned tag
+   * by tag instead, which also refuses what is not XML.
+   */
+  raw(name: string, attrs: string, content: string): void {
+    if (!this.inSheetData) return;
+    this.startRow(ROW_NUMBER.exec(attrs)?.[1] ?? attributes(attrs).r);
+    if (!this.quickCells(content)) {
+      this.fields.fill("");
+      this.column = 0;
+      const cells = new XmlScanner(this);
+      cells.write(content);
+      cells.end();
+    }
+    this.endRow();
+  }
+
+  /** The row's cells by pattern; false (some cells perhaps already read) when the row is not of the usual shape. */
+  private quickCells(content: string): boolean {
+    CELL.lastIndex = 0;
+    let at = 0;
+    while (at < content.length) {
+      const m = CELL.exec(content);
+      if (!m) return content.slice(at).trim() === "";
+      this.readCellAttributes(m[1]!);
+      this.column = this.ref ? columnOf(this.ref) : this.column + 1;
+      const inner = m[2];
+      if (inner) {
+        const v = CELL_CONTENT.exec(inner);
+        if (!v) return false;
+        const stored = v[1] ?? "";
+        this.value = stored.includes("&") ? decodeEntities(stored) : stored;
+      } else this.value = "";
+      this.endCell();
+      at = CELL.lastIndex;
+    }
+    return true;
+  }
+
   private startRow(r: string | undefined): void {
     const row = r === undefined ? this.rows + 1 : Number(r);
     if (!Number.isInteger(row) || row <= this.rows) {
@@ -167,16 +216,18 @@ export class SheetToCsv implements XmlHandler {
 
   /** One CSV record. A lone empty field is written quoted: an empty line is one DuckDB skips. */
   private record(fields: string[]): string {
-    return fields.length <= 1 && !fields[0] ? '""\r\n' : `${fields.join(",")}\r\n`;
+    return fields.length <= 1 && !fields[0] ? '""\n' : `${fields.join(",")}\n`;
   }
 
   /** The cell's value as a CSV field, by its type (ECMA-376 18.18.11 ST_CellType). */
   private cellField(): string {
     const { value } = this;
+    // A cell with no value (a styled empty cell, a formula never calculated) is an empty field, whatever its type.
+    if (value === "" && this.type !== "inlineStr") return "";
     switch (this.type) {
       case "s": {
         const text = this.context.sharedStrings[Number(value)];
-        if (text === undefined || value === "") {
+        if (text === undefined) {
           throw new SheetProblem(`cell ${this.ref} names shared string ${value}, which the workbook does not have (a damaged file?)`, this.row);
         }
         return csvField(text);
@@ -192,7 +243,6 @@ export class SheetToCsv implements XmlHandler {
       case "d":
         return isoDateCell(value);
       default: {
-        if (value === "") return "";
         if (this.context.dateStyles[this.style]) {
           const date = excelDate(Number(value), this.context.date1904);
           if (date !== undefined) return date;

@@ -121,10 +121,15 @@ export function isoDateCell(stored: string): string {
  */
 const NO_BREAK_SPACES = /[\u00a0\u202f\u2007]/g;
 
-/** A string cell's text: OOXML's _xHHHH_ escapes (Excel's _x000D_ for a carriage return) read, NFC, plain spaces. */
+/**
+ * A string cell's text: OOXML's _xHHHH_ escapes (Excel's _x000D_ for a carriage return) read, NFC,
+ * plain spaces, and every line break LF, as decode.ts writes a CSV's: DuckDB's reader refuses a
+ * file whose line ends differ, quoted ones included.
+ */
 export function cellText(stored: string): string {
-  const unescaped = stored.includes("_x") ? stored.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : stored;
-  return unescaped.normalize("NFC").replace(NO_BREAK_SPACES, " ");
+  let text = stored.includes("_x") ? stored.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : stored;
+  if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
+  return text.normalize("NFC").replace(NO_BREAK_SPACES, " ");
 }
 
 /** RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled. */

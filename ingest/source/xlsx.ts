@@ -18,7 +18,8 @@ export interface XlsxOptions {
 /**
  * Converts a sheet of an Excel workbook (.xlsx) into a UTF-8 CSV file that is read like any
  * CSV: record r is sheet row r (rows the sheet lacks are records of empty fields), every record as
- * wide as the sheet's used range, RFC 4180 quoting, CRLF line ends. Cells are written as Excel
+ * wide as the sheet's used range, RFC 4180 quoting, every line ending in LF (as decode.ts
+ * writes a CSV: DuckDB refuses mixed line ends, so a CR or CRLF in a cell becomes LF too). Cells are written as Excel
  * shows their value, in a form arwatch's mappings read: text as is (NFC, plain spaces, as the
  * CSV path decodes it), numbers as plain decimals, booleans TRUE/FALSE, errors (#N/A) as their
  * text, formulas as their cached result, and date cells — a number in a date format, Thai
@@ -88,17 +89,18 @@ async function writeSheet(pkg: XlsxPackage, part: string, target: string, contex
   const out = createWriteStream(target, { flags: "wx" });
   let failure: unknown;
   out.on("error", (e) => (failure ??= e));
-  const flush = async () => {
+  const flush = async (last = false) => {
     if (failure) throw failure;
-    if (sheet.output === "") return;
+    // Written in pieces of 64K characters or more: fewer, larger writes.
+    if (sheet.output === "" || (!last && sheet.output.length < 1 << 16)) return;
     const drained = out.write(sheet.output);
     sheet.output = "";
     // `once` rejects if the file fails meanwhile.
     if (!drained) await once(out, "drain");
   };
   try {
-    await scanPart(await pkg.open(part), sheet, flush);
-    await flush();
+    await scanPart(await pkg.open(part), sheet, () => flush());
+    await flush(true);
   } finally {
     out.end();
     await finished(out).catch((e: unknown) => (failure ??= e));
