@@ -25,3 +25,23 @@ export function watch(page: Page): PageWatch {
   page.on("request", (r) => seen.requests.push(r.url()));
   return seen;
 }
+
+/**
+ * Opens a URL in a fresh page that is watched (see watch) and whose dialogs are dismissed and
+ * counted by `onDialog`: an executed alert(1) from a hostile name would open one.
+ */
+export async function openWatched(browser: Browser, url: string, onDialog: () => void): Promise<{ page: Page; seen: PageWatch }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on("dialog", async (d) => {
+    onDialog();
+    await d.dismiss();
+  });
+  const seen = watch(page);
+  await page.goto(url, { waitUntil: "networkidle" });
+  return { page, seen };
+}
+
+/** The cells of a table's body rows, as the reader sees them. */
+export function tableCells(page: Page, selector: string): Promise<string[][]> {
+  return page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+}

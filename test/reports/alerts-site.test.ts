@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
 import { serveSite } from "../../reports/serve-site.ts";
-import { CHROMIUM, launchBrowser, watch, type PageWatch } from "../helpers/browser.ts";
+import { CHROMIUM, launchBrowser, openWatched, tableCells } from "../helpers/browser.ts";
 import { arwatch } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 import { AS_OF, insertAlertsLedger, insertNotifyRows } from "./alerts-warehouse.ts";
@@ -16,9 +16,7 @@ const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url
 const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
 const NAME = "<img src=x onerror=alert(1)>";
 
-/** The cells of a table's body rows, as the reader sees them. */
-const cells = (page: Page, selector: string) =>
-  page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent ?? "")));
+const cells = tableCells;
 
 describe.skipIf(!existsSync(CHROMIUM))("the Alerts page and the data-quality page's collector addresses, in a real browser", () => {
   let dir: string;
@@ -29,17 +27,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the Alerts page and the data-quality pag
   let browser: Browser;
   let dialogs = 0;
 
-  /** Opens a path in a fresh page that counts dialogs (an executed alert(1) would open one). */
-  async function open(path: string): Promise<{ page: Page; seen: PageWatch }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.on("dialog", async (d) => {
-      dialogs++;
-      await d.dismiss();
-    });
-    const seen = watch(page);
-    await page.goto(origin + path, { waitUntil: "networkidle" });
-    return { page, seen };
-  }
+  /** Opens a path in a fresh watched page that counts dialogs (an executed alert(1) would open one). */
+  const open = (path: string) => openWatched(browser, origin + path, () => dialogs++);
 
   beforeAll(async () => {
     dir = tempDir();
