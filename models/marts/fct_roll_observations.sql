@@ -3,7 +3,9 @@
 -- the second: still open in a later bucket, or written off during the month. Unapplied cash and
 -- credits are not part of the gross receivable and do not roll. The pairs cover the history and
 -- the look-back month-ends before it (int_month_ends_replayed), so that the first reported
--- month-ends' windows hold the pairs the ledger has before the history starts.
+-- month-ends' windows hold the pairs the ledger has before the history starts. How many
+-- write-offs the written-off amount is made of is kept too: a roll rate that rests on a handful of
+-- write-offs is noise, and rpt_loss_definition warns when the chain's last link does.
 with
 
 month_ends as (
@@ -46,7 +48,8 @@ rolled_on as (
 ),
 
 written_off as (
-    select write_offs.month_end, segments.segment, write_offs.bucket_order_before as bucket_order, sum(write_offs.amount) as amount
+    select write_offs.month_end, segments.segment, write_offs.bucket_order_before as bucket_order, sum(write_offs.amount) as amount,
+        count(*) as write_offs,
     from write_offs
     join segments using (customer_id)
     where write_offs.bucket_order_before is not null
@@ -63,6 +66,7 @@ final as (
         opening.opening_balance::decimal(38, 2) as opening_balance,
         coalesce(rolled_on.amount, 0)::decimal(38, 2) as rolled_on_amount,
         coalesce(written_off.amount, 0)::decimal(38, 2) as written_off_amount,
+        coalesce(written_off.write_offs, 0)::integer as write_offs,
     from opening
     join buckets using (bucket_order)
     left join rolled_on using (month_end, segment, bucket_order)

@@ -47,6 +47,16 @@ final as (
         params.ecl_lookback_months,
         params.ecl_segment_by,
         params.ecl_forward_factor,
+        -- The loss definition in force: where the roll chain ends. A default definition applies to
+        -- method roll_rate only (under matrix finance's rates are the loss rates), so its settings
+        -- show only when it is in force.
+        case
+            when params.ecl_method = 'matrix' then 'configured'
+            when params.ecl_default_after_days is not null then 'default'
+            else 'write_off'
+        end as ecl_loss_event,
+        case when ecl_loss_event = 'default' then params.ecl_default_after_days end as ecl_default_after_days,
+        case when ecl_loss_event = 'default' then params.ecl_loss_given_default end as ecl_loss_given_default,
         params.credit_grace_days,
         params.credit_hold_days_past_due,
     from params

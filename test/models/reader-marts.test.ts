@@ -160,6 +160,10 @@ describe("the marts readers show", () => {
       ecl_lookback_months: 2,
       ecl_segment_by: "customer_group",
       ecl_forward_factor: "1.0000",
+      // Method matrix: finance's rates are the loss rates, so no default definition is in force.
+      ecl_loss_event: "configured",
+      ecl_default_after_days: null,
+      ecl_loss_given_default: null,
       // creditCheck's defaults: the build records the day counts its credit standing was summed with.
       credit_grace_days: 0,
       credit_hold_days_past_due: 60,
