@@ -48,6 +48,14 @@ const FILES: DataFile[] = [
             from marts.rpt_loss_rates order by segment, bucket_order`,
   },
   {
+    // One row: the loss definition in force (where the roll chain ends) and what its last link rests on.
+    name: "loss-definition.json",
+    sql: `select loss_event, default_after_days, loss_given_default, last_link_bucket, last_link_opening_balance,
+                 last_link_written_off_amount, last_link_write_offs, last_link_roll_rate, gross_amount, max_debt_age_days,
+                 expected_bad_debt_amount, expected_credit_loss, is_default_definition_suggested
+            from marts.rpt_loss_definition`,
+  },
+  {
     name: "allowance-movement.json",
     sql: `select month_end, gross_amount, opening_allowance, charge, written_off, closing_allowance, month_pairs from marts.rpt_allowance_movement order by month_end`,
   },

@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
-import { build, emptyWarehouse, insertRaw } from "../helpers/warehouse.ts";
+import { exportSiteData } from "../../reports/export-data.ts";
+import { build, emptyWarehouse, insertRaw, tempDir } from "../helpers/warehouse.ts";
 
 /*
  * Expected credit loss with a default definition (issue 11), worked by hand.
@@ -251,6 +254,19 @@ describe("rpt_loss_definition and the warning default_definition_suggested", () 
       last_link_write_offs: 0, is_default_definition_suggested: false,
     }]);
     expect(suggested(result)).toBe(0);
+    wh.close();
+  });
+
+  it("hands the Expected loss page the definition in force and the figures of the suggestion", async () => {
+    const { wh } = await builtWith();
+    const dir = tempDir();
+    await exportSiteData(wh, dir, settings(), new Date("2024-04-01T00:00:00Z"));
+    expect(JSON.parse(readFileSync(join(dir, "loss-definition.json"), "utf8"))).toEqual([{
+      loss_event: "write_off", default_after_days: null, loss_given_default: null, last_link_bucket: "91+",
+      last_link_opening_balance: "9000.00", last_link_written_off_amount: "1000.00", last_link_write_offs: 1, last_link_roll_rate: "0.111111",
+      gross_amount: "8500.00", max_debt_age_days: 180, expected_bad_debt_amount: "4000.00", expected_credit_loss: "652.78",
+      is_default_definition_suggested: true,
+    }]);
     wh.close();
   });
 
