@@ -1,7 +1,8 @@
 -- Expected credit loss per customer and bucket as of the as-of date: the gross receivable (the
 -- customer's positive open items; unapplied cash and credits reduce no one's gross) times the
 -- loss rate of its segment and bucket in force at the latest month-end on or before the as-of
--- date, rounded to the cent. The segment figures in fct_expected_loss are sums of these rows.
+-- date, rounded to the cent (a balance in default, past expectedLoss.defaultAfterDays, at the loss
+-- given default). The segment figures in fct_expected_loss are sums of these rows.
 -- Without history for roll rates (and no configured fallback) the rate is unknown: loss_rate and
 -- expected_loss are null and rate_source says no_history, rather than a loss of 0 that is not known.
 with

@@ -1,6 +1,7 @@
 -- The loss rates in force at the as-of date and how they were derived: the method, the roll
 -- rate per bucket, where it came from (the segment's own history, the portfolio's, configured,
--- or assumed), and the window of month-ends it was measured over.
+-- assumed, or in default: the loss given default), and the window of month-ends it was measured
+-- over. rpt_loss_definition says which loss definition the rates rest on.
 select
     segment,
     aging_bucket,
