@@ -63,6 +63,8 @@ export const sourceSchema = z
       .superRefine((label, ctx) => {
         if (!encodingName(label)) ctx.addIssue({ code: "custom", message: "not an encoding Node can decode (e.g. utf-8, utf-16le, windows-874, tis-620, windows-1258)", input: label });
       }),
+    /** A workbook's sheet: its name, or its 1-based position among the tabs; default the first worksheet. */
+    sheet: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
     /** The field delimiter; default: whichever of , ; and tab splits the header line most often. */
     delimiter: z.enum([",", ";", "\t", "|"]).optional(),
     /** `auto`: the first of the file's first 100 lines that holds a label of every mapped required column; or the 1-based line of the header. */

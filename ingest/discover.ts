@@ -4,7 +4,7 @@ import type { Logger } from "../core/log.ts";
 import type { SourceConfig } from "../core/sources-config.ts";
 import { fsReason, inspectPath } from "./file-type.ts";
 import { compareFileNames, compareText } from "./natural-order.ts";
-import { formatOf, type FileFormat } from "./read.ts";
+import { formatOf, isWorkbook, type FileFormat } from "./read.ts";
 import { sourceOfFile } from "./source/match.ts";
 import { recogniseByHeader } from "./source/recognise.ts";
 import { entityOfFile, specFor, type EntitySpec } from "./specs.ts";
@@ -74,25 +74,26 @@ function withCompanions(file: ExtractFile, sources: readonly SourceConfig[]): Ex
   return [file, ...companions.map((source) => ({ ...file, spec: specFor(source.entity), source }))];
 }
 
-/** Extensions a source mapping reads (as CSV text, whatever the delimiter). */
-const SOURCE_EXTENSIONS = /\.(csv|tsv|txt)$/i;
+/** Extensions a source mapping reads (as CSV text, whatever the delimiter, or an Excel workbook's sheet). */
+const SOURCE_EXTENSIONS = /\.(csv|tsv|txt|xlsx)$/i;
 
 function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (why: string) => void): ExtractFile | undefined {
   const name = basename(file);
   const source = sourceOfFile(name, sources);
   if (source) {
-    if (!SOURCE_EXTENSIONS.test(name)) throw new Error(`${file}: source ${source.name} names this file, but a source reads only .csv, .tsv and .txt files`);
+    if (!SOURCE_EXTENSIONS.test(name)) throw new Error(`${file}: source ${source.name} names this file, but a source reads only .csv, .tsv, .txt and .xlsx files`);
     return { path: file, name, format: "csv", spec: specFor(source.entity), source };
   }
   const format = formatOf(file);
   const spec = entityOfFile(name);
   if (format && spec) return { path: file, name, format, spec };
   // An ERP's file as it comes ("Sales Invoice.csv"): a preset may know it by its header.
-  const recognised = SOURCE_EXTENSIONS.test(name) && inspectPath(file).kind === "file" ? recogniseByHeader(file, name, sources) : undefined;
+  // (A workbook is known by its name only: its header is inside a zip.)
+  const recognised = SOURCE_EXTENSIONS.test(name) && !isWorkbook(name) && inspectPath(file).kind === "file" ? recogniseByHeader(file, name, sources) : undefined;
   if (recognised) return { path: file, name, format: "csv", spec: specFor(recognised.entity), source: recognised };
   notExtract(
     !format
-      ? "its extension is not .csv, .tsv, .txt, .parquet, .jsonl or .ndjson"
+      ? "its extension is not .csv, .tsv, .txt, .xlsx, .parquet, .jsonl or .ndjson"
       : `its name does not start with an entity (customers, invoices, payments, sales_orders, collection_attempts, credit_limits)${sources.length ? " and no source in config sources names it or recognises its header" : ""}`,
   );
   return undefined;

@@ -8,7 +8,7 @@ import { dropTempTables, ident } from "../core/warehouse.ts";
 import { archiveSnapshot } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
 import { paymentRowProblems } from "./payment-rows.ts";
-import { openExtract, type OpenedExtract } from "./read.ts";
+import { isWorkbook, openExtract, type OpenedExtract } from "./read.ts";
 import { applyFile, type Applied } from "./replace.ts";
 import { headBytes } from "./header.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
@@ -16,6 +16,7 @@ import { ensureRawSchema } from "./schema.ts";
 import { createSnapshotDir, snapshotFile, type Snapshot, type SnapshotDir } from "./snapshot.ts";
 import { decodeToUtf8 } from "./source/decode.ts";
 import { openSourceFile } from "./source/open.ts";
+import { xlsxToCsv } from "./source/xlsx.ts";
 import { validateExtract } from "./validate.ts";
 
 export interface IngestOptions {
@@ -223,6 +224,13 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
  * then that decoded copy, with the file's column labels for messages.
  */
 async function openFile(wh: Warehouse, snapshot: ExtractFile, n: number): Promise<{ opened: OpenedExtract; read: ExtractFile }> {
+  if (!snapshot.source && isWorkbook(snapshot.name)) {
+    // A canonical extract saved from Excel: its first worksheet, as CSV (sheet row r is line r).
+    const converted = await xlsxToCsv(snapshot.path, `${snapshot.path}.csv`);
+    if ("problem" in converted) return { opened: { source: "", columns: [], problems: [converted.problem], checks: [], position: "record" }, read: snapshot };
+    const read = { ...snapshot, path: `${snapshot.path}.csv` };
+    return { opened: await openExtract(wh, read.path, "csv", n), read };
+  }
   if (!snapshot.source && snapshot.format === "csv" && hasUtf16Bom(snapshot.path)) {
     // Excel's "Unicode text": decoded line for line, then read as any CSV.
     const decoded = await decodeToUtf8(snapshot.path, `${snapshot.path}.utf8`, "utf-16le");

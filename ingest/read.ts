@@ -16,7 +16,14 @@ const FORMATS: Record<string, FileFormat> = {
   ".parquet": "parquet",
   ".jsonl": "jsonl",
   ".ndjson": "jsonl",
+  // A workbook is read as the CSV its sheet is turned into first (ingest.ts, source/xlsx.ts).
+  ".xlsx": "csv",
 };
+
+/** An Excel workbook: converted to CSV before it is read, its problems named by sheet row. */
+export function isWorkbook(path: string): boolean {
+  return extname(path).toLowerCase() === ".xlsx";
+}
 
 export function formatOf(path: string): FileFormat | undefined {
   return FORMATS[extname(path).toLowerCase()];

@@ -1,5 +1,5 @@
 import { csvLayout } from "./lines.ts";
-import type { FileProblem } from "./read.ts";
+import { isWorkbook, type FileProblem } from "./read.ts";
 import type { ExtractFile } from "./discover.ts";
 import type { RowProblem } from "./validate.ts";
 
@@ -22,7 +22,8 @@ function show(value: string | null | undefined): string {
 }
 
 function where(file: ExtractFile, line: number | undefined, column?: string): string {
-  const at = line === undefined ? "" : file.format === "parquet" ? ` row ${line}` : ` line ${line}`;
+  // A workbook's lines are its sheet's rows, numbered as Excel numbers them.
+  const at = line === undefined ? "" : file.format === "parquet" || isWorkbook(file.name) ? ` row ${line}` : ` line ${line}`;
   // A source's file names its own column labels: "จำนวนเงิน" (amount).
   const label = column === undefined ? undefined : (file.labels?.get(column) ?? column);
   const source = file.source ? `source ${file.source.name}: ` : "";
@@ -52,7 +53,7 @@ export function describeProblems(file: ExtractFile, fileProblems: FileProblem[],
   for (const p of rowProblems) {
     p.rows.forEach((row, i) => {
       const first = p.firstRows?.[i];
-      const also = first === undefined ? "" : ` (first on ${file.format === "parquet" ? "row" : "line"} ${lineOf(first)})`;
+      const also = first === undefined ? "" : ` (first on ${file.format === "parquet" || isWorkbook(file.name) ? "row" : "line"} ${lineOf(first)})`;
       lines.push(`${where(file, lineOf(row), p.column)}, value ${show(p.values[i])}: ${p.reason}${also}`);
     });
     const what = p.column ? `${p.column}: ` : "";

@@ -18,8 +18,11 @@ export function bomEncoding(head: Buffer): string | undefined {
  */
 const NO_BREAK_SPACES = /[\u00a0\u202f\u2007]/g;
 
-/** Decoded text as it is written: NFC (Windows-1258 stores tone marks as combining characters), plain spaces. */
-function clean(text: string): string {
+/**
+ * Text as a source's file is read, decoded or from a workbook's cells: NFC (Windows-1258 stores
+ * tone marks as combining characters), plain spaces, so that labels and value maps compare alike.
+ */
+export function clean(text: string): string {
   return text.normalize("NFC").replace(NO_BREAK_SPACES, " ");
 }
 

@@ -66,7 +66,7 @@ function exampleAmount(source: SourceConfig): string {
  * the source's style cannot read becomes null and fails a check that quotes it as written, so
  * that the error names the file's line, its column label and its value.
  */
-export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string[], headerLine: number): Mapping {
+export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string[], headerLine: number, workbook = false): Mapping {
   const columns: SourceColumn[] = [];
   const checks: ReaderCheck[] = [];
   const problems: FileProblem[] = [];
@@ -92,7 +92,7 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     const raw = `c${i}`;
     labels.set(c.name, `${JSON.stringify(header[i])} (${c.name})`);
     const text = `nullif(trim(${valueMapSql(raw, source.values[c.name])}), '')`;
-    const converted = c.kind === "amount" ? amountSql(text, source.numbers) : c.kind === "date" ? dateSql(text, source.dates) : undefined;
+    const converted = c.kind === "amount" ? amountSql(text, source.numbers) : c.kind === "date" ? dateSql(text, source.dates, workbook) : undefined;
     if (converted === undefined) {
       columns.push({ name: c.name, sql: valueMapSql(raw, source.values[c.name]), type: "VARCHAR", shown: raw });
       continue;

@@ -1,8 +1,9 @@
 import type { SourceConfig } from "../../core/sources-config.ts";
 import { headBytes } from "../header.ts";
-import { csvReads, type OpenedExtract } from "../read.ts";
+import { csvReads, isWorkbook, type OpenedExtract } from "../read.ts";
 import type { EntitySpec } from "../specs.ts";
 import { decodeToUtf8 } from "./decode.ts";
+import { xlsxToCsv } from "./xlsx.ts";
 import { headRecords, sniffDelimiter, type HeadRecord } from "./head-records.ts";
 import { acceptedLabels, isHeaderOf, mapHeader } from "./mapping.ts";
 
@@ -58,9 +59,11 @@ export function findHeader(text: string, source: SourceConfig, spec: EntitySpec)
  */
 export async function openSourceFile(path: string, decodedPath: string, source: SourceConfig, spec: EntitySpec, n: number): Promise<OpenedSource> {
   const none = (opened: OpenedExtract): OpenedSource => ({ opened, decodedPath, labels: new Map() });
-  const decoded = await decodeToUtf8(path, decodedPath, source.encoding);
+  // A workbook's sheet becomes the CSV (row r on line r); a text file is decoded to UTF-8 line for line.
+  const workbook = isWorkbook(path);
+  const decoded = workbook ? await xlsxToCsv(path, decodedPath, { sheet: source.sheet }) : await decodeToUtf8(path, decodedPath, source.encoding);
   if ("problem" in decoded) return none({ source: "", columns: [], problems: [decoded.problem], checks: [], position: "record" });
-  if (decoded.lines === 0) return none(failed("the file is empty: no header line"));
+  if (("lines" in decoded ? decoded.lines : decoded.rows) === 0) return none(failed(workbook ? "the sheet is empty: no header row" : "the file is empty: no header line"));
   const text = headBytes(decodedPath).toString("utf8");
   const header = findHeader(text, source, spec);
   if (!header) {
@@ -70,7 +73,7 @@ export async function openSourceFile(path: string, decodedPath: string, source: 
       .map((c) => `${c.name} (${acceptedLabels(source, c.name).map((l) => JSON.stringify(l)).join(" or ")})`);
     return none(failed(`no header found in the first ${HEADER_SEARCH_LINES} lines: no line has a label for each of ${wanted.join(", ")}`));
   }
-  const mapping = mapHeader(source, spec, header.record.fields, header.record.line);
+  const mapping = mapHeader(source, spec, header.record.fields, header.record.line, workbook);
   const width = header.record.fields.length;
   const readWidth = Math.max(width, ...header.above.map((r) => r.fields.length));
   const reads = csvReads(decodedPath, width, header.delimiter, n, { readWidth, headerRecord: header.index, keep: mapping.keep });

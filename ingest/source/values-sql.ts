@@ -50,7 +50,7 @@ export function amountSql(x: string, numbers: SourceConfig["numbers"]): string {
  * Common Era ones first (2567 → 2024, so that 29/02/2567 is the real 29 February 2024), or an
  * Excel serial day number when configured. Written as ISO YYYY-MM-DD.
  */
-export function dateSql(x: string, dates: SourceConfig["dates"]): string {
+export function dateSql(x: string, dates: SourceConfig["dates"], workbook = false): string {
   const formats = (typeof dates.format === "string" ? [dates.format] : dates.format).map(literal).join(", ");
   let text = x;
   if (dates.buddhistEra) {
@@ -65,7 +65,10 @@ export function dateSql(x: string, dates: SourceConfig["dates"]): string {
     const fast = `length(${x}) <= 10 and ${tail} >= 2400 and try_cast(left(${x}, 4) as INTEGER) is null`;
     text = `(case when ${fast} then left(${x}, length(${x}) - 4) || (${tail} - 543)::VARCHAR else ${general} end)`;
   }
-  const parsed = `strftime(try_strptime(${text}, [${formats}]), '%Y-%m-%d')`;
+  let parsed = `strftime(try_strptime(${text}, [${formats}]), '%Y-%m-%d')`;
+  // A workbook's date cells are written YYYY-MM-DD, always Common Era (a Thai workbook only
+  // displays Buddhist years): read as they are, whatever the source's formats for typed dates.
+  if (workbook) parsed = `case when regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then strftime(try_strptime(${x}, '%Y-%m-%d'), '%Y-%m-%d') else ${parsed} end`;
   if (!dates.excelSerial) return parsed;
   // Excel's 1900 system counts 1900-02-29, which never was: serial 60 is no date; from 61 on, day 0 is 1899-12-30.
   const serial = `try_cast(regexp_replace(${x}, '\\.0+$', '') as INTEGER)`;

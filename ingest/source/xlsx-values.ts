@@ -2,6 +2,7 @@
  * How a cell's stored value is written as CSV text: numbers as plain decimals, date cells as ISO
  * dates, text as the decoded CSV path writes it (NFC, plain spaces).
  */
+import { clean } from "./decode.ts";
 
 /**
  * Built-in number formats (ECMA-376 18.8.30) that show a date: 14-17 and 22 everywhere, 27-36
@@ -116,12 +117,6 @@ export function isoDateCell(stored: string): string {
 }
 
 /**
- * No-break spaces (U+00A0, U+202F, U+2007) become plain spaces and the text is NFC, as the CSV
- * path's decoding writes it (decode.ts), so that a mapping's labels and value maps compare alike.
- */
-const NO_BREAK_SPACES = /[\u00a0\u202f\u2007]/g;
-
-/**
  * A string cell's text: OOXML's _xHHHH_ escapes (Excel's _x000D_ for a carriage return) read, NFC,
  * plain spaces, and every line break LF, as decode.ts writes a CSV's: DuckDB's reader refuses a
  * file whose line ends differ, quoted ones included.
@@ -129,7 +124,7 @@ const NO_BREAK_SPACES = /[\u00a0\u202f\u2007]/g;
 export function cellText(stored: string): string {
   let text = stored.includes("_x") ? stored.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : stored;
   if (text.includes("\r")) text = text.replace(/\r\n?/g, "\n");
-  return text.normalize("NFC").replace(NO_BREAK_SPACES, " ");
+  return clean(text);
 }
 
 /** RFC 4180: a field holding a comma, quote, CR or LF is quoted, its quotes doubled. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.ts";
 import { encodeLegacy } from "../helpers/legacy-encode.ts";
+import { si, writeWorkbook } from "../helpers/xlsx-file.ts";
 import { INVOICE_HEADER, openIngestWorkspace, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
 /**
@@ -411,5 +412,58 @@ describe("the Odoo preset", () => {
     const base = { name: "a", files: "x*.csv", entity: "invoices" };
     expect(() => parseConfig({ sources: [{ ...base, companions: ["b"] }] })).toThrow(/sources\.0\.companions = "b": no source has this name/);
     expect(() => parseConfig({ sources: [{ ...base, companions: ["b"] }, { ...base, name: "b" }] })).toThrow(/is also invoices: a file would load twice/);
+  });
+});
+
+describe("Excel workbooks", () => {
+  // Inline-string and number cells of one row: t="s" cells index the shared strings.
+  const cell = (ref: string, v: string | number, style = 0) =>
+    typeof v === "number" ? `<c r="${ref}" s="${style}"><v>${v}</v></c>` : `<c r="${ref}" t="s"><v>${STRINGS.indexOf(v)}</v></c>`;
+  const STRINGS = ["รายงานลูกหนี้", "เลขที่เอกสาร", "รหัสลูกค้า", "ประเภท", "วันที่", "จำนวนเงิน", "INV-001", "C01", "ใบแจ้งหนี้", "INV-002", "15/02/2567", "รวม", "document_id", "customer_id", "document_type", "document_date", "amount", "invoice"];
+  // Style 1: a Thai date format ([$-107041E]), which shows 2567 but stores the Gregorian serial.
+  const STYLES = { numFmts: { 164: "[$-107041E]d/m/yyyy;@" }, cellXfs: [0, 164] };
+
+  it("reads a sheet through a source: its rows are the sheet's rows, date cells are Common Era whatever they display, typed dates follow the source", async () => {
+    const w = await workspace({
+      currency: "THB",
+      sources: [{ ...THAI_SOURCE, files: "ar-*.xlsx", sheet: "ลูกหนี้", constants: { currency: "THB" } }],
+    });
+    const rows = [
+      `<row r="1">${cell("A1", "รายงานลูกหนี้")}</row>`,
+      // Row 2 is missing from the sheet: a blank row, never data.
+      `<row r="3">${cell("A3", "เลขที่เอกสาร")}${cell("B3", "รหัสลูกค้า")}${cell("C3", "ประเภท")}${cell("D3", "วันที่")}${cell("E3", "จำนวนเงิน")}</row>`,
+      // 45306 is 2024-01-15 in the 1900 system (2024-01-01 is 45292), shown as 15/1/2567.
+      `<row r="4">${cell("A4", "INV-001")}${cell("B4", "C01")}${cell("C4", "ใบแจ้งหนี้")}${cell("D4", 45306, 1)}${cell("E4", 1234.5)}</row>`,
+      // A date typed as text, in the Buddhist era.
+      `<row r="5">${cell("A5", "INV-002")}${cell("B5", "C01")}${cell("C5", "ใบแจ้งหนี้")}${cell("D5", "15/02/2567")}${cell("E5", 980)}</row>`,
+      `<row r="6">${cell("A6", "รวม")}${cell("E6", 2214.5)}</row>`,
+    ].join("");
+    const path = `${w.dir}/in/ar-2567.xlsx`;
+    await writeWorkbook(path, { sheets: [{ name: "Summary", rows: "" }, { name: "ลูกหนี้", rows, dimension: "A1:E6" }], sharedStrings: STRINGS.map(si), ...STYLES });
+    await w.load(path);
+    expect(await w.wh.all("select document_id, document_type, document_date, amount, currency, _source_row from raw.invoices order by 1")).toEqual([
+      { document_id: "INV-001", document_type: "invoice", document_date: "2024-01-15", amount: "1234.50", currency: "THB", _source_row: 3 },
+      { document_id: "INV-002", document_type: "invoice", document_date: "2024-02-15", amount: "980.00", currency: "THB", _source_row: 4 },
+    ]);
+    // Problems name the sheet's row, as Excel numbers it.
+    const bad = rows.replace(cell("E5", 980), cell("E5", "รวม"));
+    const badPath = `${w.dir}/in/ar-2567-bad.xlsx`;
+    await writeWorkbook(badPath, { sheets: [{ name: "ลูกหนี้", rows: bad, dimension: "A1:E6" }], sharedStrings: STRINGS.map(si), ...STYLES });
+    const e = await w.rejection(badPath);
+    expect(e.details).toEqual([`source th-erp: ar-2567-bad.xlsx row 5, column "จำนวนเงิน" (amount), value "รวม": not an amount as this source writes them (thousands ",", decimal "."; e.g. 1,234.50)`]);
+  });
+
+  it("loads a canonical extract saved as a workbook by its name, like its CSV twin", async () => {
+    const w = await workspace({});
+    const rows = [
+      `<row r="1">${["document_id", "customer_id", "document_type", "document_date", "amount"].map((v, i) => cell(`${"ABCDE"[i]}1`, v)).join("")}</row>`,
+      `<row r="2">${cell("A2", "INV-001")}${cell("B2", "C01")}${cell("C2", "invoice")}${cell("D2", 45306, 1)}${cell("E2", 1234.5)}</row>`,
+    ].join("");
+    const path = `${w.dir}/in/invoices-2024.xlsx`;
+    await writeWorkbook(path, { sheets: [{ name: "Sheet1", rows, dimension: "A1:E2" }], sharedStrings: STRINGS.map(si), ...STYLES });
+    await w.load(path);
+    expect(await rawRows(w, "invoices", "document_id")).toEqual(
+      await canonical({}, "invoices.csv", "document_id,customer_id,document_type,document_date,amount\nINV-001,C01,invoice,2024-01-15,1234.50\n", "invoices", "document_id"),
+    );
   });
 });
