@@ -1,13 +1,14 @@
 -- The FIFO allocation (allocation: fifo; README: Allocation), written once for the as-of date and
 -- the replayed month-ends. `items` names a relation of (allocated_on, customer_id, item_type,
 -- item_id, document_date, due_date, amount): a customer's open invoices and debit notes on a date
--- with their positive balance, and its unapplied cash and credits that may be pooled with the
--- amount of them that may. Per customer and date the pool pays the documents oldest due date
--- first (then document date, id) and is used oldest first (by date, then id); each item's share
--- is where its running total overlaps the other side's total, so the pool's excess over the
--- documents stays unapplied on the latest cash. Returns (allocated_on, customer_id, item_type,
--- item_id, allocated_amount > 0): what a document was paid, or what was used of cash or a credit.
--- Pool 150 over documents of 100 and 80: 100 (running 100), then min(150, 180) − 100 = 50.
+-- with their positive balance, and its unapplied cash and credits with the part of each that may
+-- be pooled (a prepayment waits for its document). Per customer and date the pool pays the
+-- documents oldest due date first (then document date, id) and is used oldest first (by date,
+-- then id); each item's share is where its running total overlaps the other side's total, so the
+-- pool's excess over the documents stays unapplied on the latest cash. Returns (allocated_on,
+-- customer_id, item_type, item_id, allocated_amount > 0): what a document was paid, or what was
+-- used of cash or a credit. Pool 150 over documents of 100 and 80: 100 (running 100), then
+-- min(150, 180) − 100 = 50.
 create or replace macro fifo_allocations(items) as table
     with
     pool_items as (

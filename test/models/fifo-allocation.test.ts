@@ -39,8 +39,18 @@ import { build, byKey, emptyWarehouse, insertRaw } from "../helpers/warehouse.ts
  *   S1  payment 2024-03-25 30.00 naming L2: as of 2024-03-31 unapplied but not pooled, so L1 stays 60 (0 days,
  *     not_due) and S1 −30 (6 days, 1-30). As of 2024-04-30 it pays L2: L1 60 open (30 days, 1-30), L2 settled.
  *
- * rpt_fifo_allocation as of 2024-03-31: customers K1, K2 = 2; documents I1, I2, I3, I4, J1, J2 = 6;
- *   payments Q1, R2 = 2; credits N1 = 1; cash 250 + 105 = 355; credits 120; allocated 475 (= K1 370 + K2 105).
+ * K4 (the pool is used oldest first, so what is left is the latest cash)
+ *   M1  invoice 2024-01-10 due 2024-02-09  150.00
+ *   T1  payment 2024-01-05 100.00 and T2 payment 2024-03-25 100.00, naming nothing
+ *   As of 2024-02-29: pool T1 100 → M1 gets 100, 50.00 left (20 days, 1-30).
+ *   As of 2024-03-31: pool T1, T2 = 200 → M1 settled; T1 used min(150, 100) − 0 = 100, T2 min(150, 200) − 100 = 50,
+ *     so T2 −50.00 is left (6 days, 1-30), not T1 (86 days, 61-90). Net −50 = 150 − 200.
+ *   as_named: M1 150 (51 days, 31-60), T1 −100 (86 days, 61-90), T2 −100 (6 days, 1-30).
+ *
+ * rpt_fifo_allocation as of 2024-03-31: customers K1, K2, K4 = 3; documents I1, I2, I3, I4, J1, J2, M1 = 7;
+ *   payments Q1, R2, T1, T2 = 4; credits N1 = 1; cash 250 + 105 + 150 = 505; credits 120;
+ *   allocated 625 (= K1 370 + K2 105 + K4 150).
+ * As of 2024-02-29: customers K1, K4 = 2; documents I1, I2, M1 = 3; payments Q1, T1 = 2; allocated 250 + 100 = 350.
  */
 const doc = (document_id: string, customer_id: string, document_type: string, document_date: string, due_date: string | null, amount: string) =>
   ({ document_id, customer_id, document_type, document_date, due_date, amount, applies_to: null });
@@ -54,6 +64,7 @@ const invoices = [
   doc("J2", "K2", "invoice", "2024-02-01", "2024-03-02", "40.00"),
   doc("L1", "K3", "invoice", "2024-03-01", "2024-03-31", "60.00"),
   doc("L2", "K3", "invoice", "2024-04-05", "2024-05-05", "30.00"),
+  doc("M1", "K4", "invoice", "2024-01-10", "2024-02-09", "150.00"),
 ];
 const pay = (payment_id: string, customer_id: string, payment_date: string, amount: string, document_id: string | null) =>
   ({ payment_id, customer_id, payment_date, amount, document_id });
@@ -62,8 +73,10 @@ const payments = [
   pay("R1", "K2", "2024-03-10", "15.00", "J2"),
   pay("R2", "K2", "2024-03-20", "200.00", null),
   pay("S1", "K3", "2024-03-25", "30.00", "L2"),
+  pay("T1", "K4", "2024-01-05", "100.00", null),
+  pay("T2", "K4", "2024-03-25", "100.00", null),
 ];
-const customers = ["K1", "K2", "K3"].map((customer_id) => ({ customer_id, customer_name: customer_id, credit_limit: "1000.00", credit_term_days: 30 }));
+const customers = ["K1", "K2", "K3", "K4"].map((customer_id) => ({ customer_id, customer_name: customer_id, credit_limit: "1000.00", credit_term_days: 30 }));
 
 const FIFO = parseConfig({ allocation: "fifo" });
 const AS_NAMED = parseConfig({});
@@ -86,12 +99,13 @@ describe("allocation: fifo, as of 2024-03-31", () => {
   beforeAll(async () => ({ wh, result } = await built("2024-03-31")));
   afterAll(() => wh.close());
 
-  it("pays the oldest due dates first, leaves cash beyond every open item unapplied, and waits with a prepayment", async () => {
+  it("pays the oldest due dates first, leaves cash beyond every open item unapplied on the latest cash, and waits with a prepayment", async () => {
     expect(await openItems(wh)).toEqual([
       { document_id: "I3", outstanding_amount: "280.00", days_past_due: 15, aging_bucket: "1-30" },
       { document_id: "R2", outstanding_amount: "-95.00", days_past_due: 11, aging_bucket: "1-30" },
       { document_id: "L1", outstanding_amount: "60.00", days_past_due: 0, aging_bucket: "not_due" },
       { document_id: "S1", outstanding_amount: "-30.00", days_past_due: 6, aging_bucket: "1-30" },
+      { document_id: "T2", outstanding_amount: "-50.00", days_past_due: 6, aging_bucket: "1-30" },
     ]);
   });
 
@@ -100,6 +114,7 @@ describe("allocation: fifo, as of 2024-03-31", () => {
     expect(c.K1).toMatchObject({ outstanding_amount: "280.00", overdue_amount: "280.00" });
     expect(c.K2).toMatchObject({ outstanding_amount: "-95.00", overdue_amount: "0.00" });
     expect(c.K3).toMatchObject({ outstanding_amount: "30.00", overdue_amount: "0.00" });
+    expect(c.K4).toMatchObject({ outstanding_amount: "-50.00", overdue_amount: "0.00" });
   });
 
   it("replays the same allocation at each month-end: 2024-02-29 from Q1 alone, 2024-03-31 as fct_open_items", async () => {
@@ -111,10 +126,12 @@ describe("allocation: fifo, as of 2024-03-31", () => {
       { month_end: "2024-02-29", customer_id: "K1", aging_bucket: "1-30", amount: "50.00", items: 1 },
       { month_end: "2024-02-29", customer_id: "K1", aging_bucket: "not_due", amount: "300.00", items: 1 },
       { month_end: "2024-02-29", customer_id: "K2", aging_bucket: "not_due", amount: "40.00", items: 1 },
+      { month_end: "2024-02-29", customer_id: "K4", aging_bucket: "1-30", amount: "50.00", items: 1 },
       { month_end: "2024-03-31", customer_id: "K1", aging_bucket: "1-30", amount: "280.00", items: 1 },
       { month_end: "2024-03-31", customer_id: "K2", aging_bucket: "1-30", amount: "-95.00", items: 1 },
       { month_end: "2024-03-31", customer_id: "K3", aging_bucket: "1-30", amount: "-30.00", items: 1 },
       { month_end: "2024-03-31", customer_id: "K3", aging_bucket: "not_due", amount: "60.00", items: 1 },
+      { month_end: "2024-03-31", customer_id: "K4", aging_bucket: "1-30", amount: "-50.00", items: 1 },
     ]);
     // The build's own check that the latest month-end's replay equals fct_open_items ran and found nothing.
     const replayCheck = result.tests.filter((t) => t.test.name.startsWith("replay_equals_direct_build__"));
@@ -123,7 +140,7 @@ describe("allocation: fifo, as of 2024-03-31", () => {
 
   it("says in rpt_fifo_allocation how much was allocated, and from what", async () => {
     expect(await wh.all("select * exclude (as_of_date) from marts.rpt_fifo_allocation")).toEqual([
-      { allocation: "fifo", customers: 2, documents: 6, payments: 2, credits: 1, cash_amount: "355.00", credit_amount: "120.00", allocated_amount: "475.00" },
+      { allocation: "fifo", customers: 3, documents: 7, payments: 4, credits: 1, cash_amount: "505.00", credit_amount: "120.00", allocated_amount: "625.00" },
     ]);
   });
 
@@ -141,9 +158,10 @@ describe("allocation: fifo, as of a past date", () => {
       { document_id: "I2", outstanding_amount: "50.00", days_past_due: 10, aging_bucket: "1-30" },
       { document_id: "I3", outstanding_amount: "300.00", days_past_due: -16, aging_bucket: "not_due" },
       { document_id: "J2", outstanding_amount: "40.00", days_past_due: -2, aging_bucket: "not_due" },
+      { document_id: "M1", outstanding_amount: "50.00", days_past_due: 20, aging_bucket: "1-30" },
     ]);
     expect(await wh.all("select customers, documents, payments, credits, allocated_amount from marts.rpt_fifo_allocation")).toEqual([
-      { customers: 1, documents: 2, payments: 1, credits: 0, allocated_amount: "250.00" },
+      { customers: 2, documents: 3, payments: 2, credits: 0, allocated_amount: "350.00" },
     ]);
     wh.close();
   });
@@ -174,6 +192,9 @@ describe("allocation: as_named on the same ledger", () => {
       { document_id: "R2", outstanding_amount: "-200.00", days_past_due: 11, aging_bucket: "1-30" },
       { document_id: "L1", outstanding_amount: "60.00", days_past_due: 0, aging_bucket: "not_due" },
       { document_id: "S1", outstanding_amount: "-30.00", days_past_due: 6, aging_bucket: "1-30" },
+      { document_id: "M1", outstanding_amount: "150.00", days_past_due: 51, aging_bucket: "31-60" },
+      { document_id: "T1", outstanding_amount: "-100.00", days_past_due: 86, aging_bucket: "61-90" },
+      { document_id: "T2", outstanding_amount: "-100.00", days_past_due: 6, aging_bucket: "1-30" },
     ]);
     const [k1] = await wh.all("select overdue_amount from marts.dim_customers where customer_id = 'K1'");
     expect(k1).toEqual({ overdue_amount: "650.00" });
