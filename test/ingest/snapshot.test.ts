@@ -109,7 +109,7 @@ describe("ingest refuses what is not a regular file, in words", () => {
     write("invoices-1.csv", `${INVOICE_HEADER}\nI1,C1,invoice,2024-01-01,,100,USD,\n`);
     const log = memoryLogger();
     await load([join(dir, "in")], log);
-    expect(log.lines).toContain(`skipping ${join(dir, "in", "notes.pipe")}: its extension is not .csv, .tsv, .txt, .parquet, .jsonl or .ndjson`);
+    expect(log.lines).toContain(`skipping ${join(dir, "in", "notes.pipe")}: its extension is not .csv, .tsv, .txt, .xlsx, .parquet, .jsonl or .ndjson`);
     mkfifo(join(dir, "in", "invoices-2.csv"));
     expect((await failure([join(dir, "in")])).message).toBe(`${join(dir, "in", "invoices-2.csv")}: a named pipe (FIFO), not a regular file: arwatch reads only regular files`);
   });
