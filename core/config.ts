@@ -260,6 +260,11 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["sources", i, "allocation"], input: source.allocation, message: `differs from the top-level allocation (${c.allocation}); a per-source allocation is not supported yet: set allocation at the top level` });
       }
     });
+    // A bucket cannot be partly in default: default starts at a bucket bound (the build checks it too).
+    const defaultAfter = c.expectedLoss.defaultAfterDays;
+    if (defaultAfter !== undefined && !c.aging.buckets.includes(defaultAfter)) {
+      ctx.addIssue({ code: "custom", path: ["expectedLoss", "defaultAfterDays"], input: defaultAfter, message: `must be one of the bounds of aging.buckets (${c.aging.buckets.join(", ")}): a bucket cannot be partly in default` });
+    }
     if (c.expectedLoss.lookbackMonths >= c.history.months) {
       ctx.addIssue({ code: "custom", path: ["expectedLoss", "lookbackMonths"], input: c.expectedLoss.lookbackMonths, message: `must be less than history.months (${c.history.months}): each month-end pair needs the month-end before it` });
     }

@@ -78,3 +78,10 @@ describe("bucketLabels(bounds)", () => {
     [[7], ["not_due", "1-7", "8+"]],
   ])("labels %j", (bounds, labels) => expect(bucketLabels(bounds)).toEqual(labels));
 });
+
+describe("expectedLoss.defaultAfterDays", () => {
+  it("must be a bucket bound: a bucket cannot be partly in default", () => {
+    expect(parseConfig({ expectedLoss: { defaultAfterDays: 90 } }).expectedLoss.defaultAfterDays).toBe(90);
+    expect(() => parseConfig({ expectedLoss: { defaultAfterDays: 100 } })).toThrow("config: expectedLoss.defaultAfterDays = 100: must be one of the bounds of aging.buckets (30, 60, 90, 120)");
+  });
+});
