@@ -26,13 +26,16 @@ import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { decodeToUtf8 } from "../ingest/source/decode.ts";
 import { xlsxToCsv } from "../ingest/source/xlsx.ts";
 import { si, workbookParts, writeZip } from "../test/helpers/xlsx-file.ts";
+import { count } from "./options.ts";
 import { localDate, machineInfo } from "./report.ts";
+import { runStep, tail } from "./steps.ts";
 
 const BENCH = fileURLToPath(import.meta.url);
+const ARWATCH = join(dirname(BENCH), "..", "bin", "arwatch.js");
 const VARIANTS = ["idle", "csv-read", "csv-decoded-read", "xlsx-convert", "xlsx-convert-read"] as const;
 type Variant = (typeof VARIANTS)[number];
 
@@ -148,14 +151,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-function count(name: string) {
-  return (value: string): number => {
-    const n = Number(value.replace(/[_,]/g, ""));
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1`);
-    return n;
-  };
-}
-
 const options = new Command("xlsx-bench")
   .description("time xlsxToCsv against reading the same rows as CSV (issue 10)")
   .option("--rows <n>", "invoice rows", count("--rows"), 100_000)
@@ -200,6 +195,26 @@ if (options.child) {
         return [v, { ms: median(rs.map((x) => x.ms)), cpuMs: median(rs.map((x) => x.cpuMs)), prepareMs: median(rs.map((x) => x.prepareMs)), peakRssMb: median(rs.map((x) => x.peakRssMb)), runsMs: rs.map((x) => Math.round(x.ms)), rows: rs[0]!.rows }];
       }),
     ) as Record<Variant, { ms: number; cpuMs: number; prepareMs: number; peakRssMb: number; runsMs: number[]; rows: number }>;
+    // End to end, as a user loads them: arwatch ingest of the workbook and of the CSV (both
+    // canonical extracts, named invoices.*), each into a fresh warehouse, runs interleaved.
+    const ingests: Record<"csv" | "xlsx", { wallMs: number; cpuMs: number }[]> = { csv: [], xlsx: [] };
+    const logDir = join(work, "logs");
+    execFileSync("mkdir", ["-p", logDir]);
+    for (let r = 1; r <= options.runs; r++) {
+      for (const kind of ["csv", "xlsx"] as const) {
+        const db = join(work, `ingest-${kind}-${r}.duckdb`);
+        const run = await runStep(`ingest-${kind}-${r}`, process.execPath, [ARWATCH, "ingest", "--db", db, kind === "csv" ? files.csv : files.xlsx], { logDir, cwd: work });
+        if (!run.ok) throw new Error(`arwatch ingest of the ${kind} failed:\n${tail(run, 15)}`);
+        ingests[kind].push({ wallMs: run.wallMs, cpuMs: run.cpuMs ?? NaN });
+        rmSync(db, { force: true });
+        rmSync(join(work, "archive"), { recursive: true, force: true });
+        console.log(`  arwatch ingest ${kind} run ${r}: ${(run.wallMs / 1000).toFixed(2)} s wall, ${((run.cpuMs ?? NaN) / 1000).toFixed(2)} s CPU`);
+      }
+    }
+    const ingest = Object.fromEntries(
+      (["csv", "xlsx"] as const).map((k) => [k, { wallMs: median(ingests[k].map((x) => x.wallMs)), cpuMs: median(ingests[k].map((x) => x.cpuMs)) }]),
+    ) as Record<"csv" | "xlsx", { wallMs: number; cpuMs: number }>;
+    console.log(`arwatch ingest, xlsx / csv: ${(ingest.xlsx.wallMs / ingest.csv.wallMs).toFixed(2)}× wall, ${(ingest.xlsx.cpuMs / ingest.csv.cpuMs).toFixed(2)}× CPU (target 2×)`);
     const ratio = (a: Variant, b: Variant) => ({ wall: summary[a].ms / summary[b].ms, cpu: summary[a].cpuMs / summary[b].cpuMs });
     const ratios = {
       "xlsx-convert-read / csv-read": ratio("xlsx-convert-read", "csv-read"),
@@ -218,6 +233,7 @@ if (options.child) {
       loadAverage: { before: loadBefore.map((x) => Math.round(x * 100) / 100), after: loadavg().map((x) => Math.round(x * 100) / 100) },
       summary,
       ratios,
+      ingest: { ...ingest, ratioWall: ingest.xlsx.wallMs / ingest.csv.wallMs, ratioCpu: ingest.xlsx.cpuMs / ingest.csv.cpuMs },
     };
     const scale = options.rows === 100_000 ? "" : `-${options.rows}`;
     const out = join(dirname(BENCH), "results", `xlsx-${localDate()}${scale}.json`);
