@@ -194,6 +194,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The cash forecast (README: Cash forecast): how many weeks, over how much payment history, with open orders or not. */
+    forecast: z
+      .object({
+        weeks: z.number().int().min(1).max(52).default(13),
+        /** The trailing months of payments whose days late make each customer's delay distribution. */
+        lookbackMonths: z.number().int().min(1).max(60).default(12),
+        /** Whether unbilled open orders are forecast too (invoiced on the as-of date, due after the customer's usual terms). */
+        includeOpenOrders: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     site: z
       .object({
         locale: z.enum(["en", "vi", "th"]).default("en"),

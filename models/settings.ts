@@ -7,7 +7,7 @@ import type { ParamTable, ParamValue } from "./runner/params.ts";
  * them without knowing what they mean; the models and rpt_build_info read them.
  */
 export function modelSettings(config: Config): { params: Record<string, ParamValue>; paramTables: Record<string, ParamTable> } {
-  const { aging, badDebt, creditStatus, history, expectedLoss, creditCheck } = config;
+  const { aging, badDebt, creditStatus, history, expectedLoss, creditCheck, forecast } = config;
   return {
     params: {
       currency: config.currency,
@@ -28,6 +28,10 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       // The credit check's day counts: its standing mart sums what is that late (README: Credit check).
       credit_grace_days: { type: "INTEGER", value: creditCheck.graceDays },
       credit_hold_days_past_due: { type: "INTEGER", value: creditCheck.holdDaysPastDue },
+      // The cash forecast's horizon, delay history and whether open orders count (README: Cash forecast).
+      forecast_weeks: { type: "INTEGER", value: forecast.weeks },
+      forecast_lookback_months: { type: "INTEGER", value: forecast.lookbackMonths },
+      forecast_include_open_orders: { type: "BOOLEAN", value: forecast.includeOpenOrders },
     },
     paramTables: {
       // Loss rates that finance sets (method: matrix), one row per bucket label.

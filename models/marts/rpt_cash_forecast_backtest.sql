@@ -1,0 +1,89 @@
+-- The cash forecast tried on the history (README: Cash forecast): at each history month-end
+-- before the as-of date, the company's forecast as of that month-end from data up to it only
+-- (rpt_cash_forecast_customer_weeks), a naive forecast, and what was actually received, per week ahead.
+-- Week k covers month-end + 7(k−1) + 1 through month-end + 7k.
+--   naive_amount   every item open at the month-end paid on its due date (overdue items, and
+--                  unapplied cash and credits, in week 1), nothing lost;
+--   actual_amount  payments dated in the week that name a debit document open (with a positive
+--                  balance) at the month-end; null while the week has not ended by the as-of date.
+-- Open orders have no history and are left out of the back-test.
+with
+
+params as (
+    select as_of_date, forecast_weeks from meta.build_params
+),
+
+weeks as (
+    select unnest(range(1, forecast_weeks + 1))::integer as week from params
+),
+
+month_ends as (
+    select month_end
+    from intermediate.int_month_ends, params
+    where month_end < params.as_of_date
+),
+
+grid as (
+    select
+        month_ends.month_end,
+        weeks.week,
+        month_ends.month_end + 7 * (weeks.week - 1) + 1 as week_start,
+        month_ends.month_end + 7 * weeks.week as week_end,
+    from month_ends
+    cross join weeks
+),
+
+forecast as (
+    select forecast_date as month_end, week, sum(not_yet_due_amount + overdue_amount) as forecast_amount
+    from marts.rpt_cash_forecast_customer_weeks
+    join month_ends on month_ends.month_end = forecast_date
+    group by all
+),
+
+open_items as (
+    select month_end, item_type, item_id, customer_id, due_date, outstanding_amount
+    from intermediate.int_month_end_open_items
+    join month_ends using (month_end)
+    where is_reported
+),
+
+naive as (
+    select month_end, greatest(1, ceil((due_date - month_end) / 7))::integer as week, sum(outstanding_amount) as naive_amount
+    from open_items
+    group by all
+),
+
+actual as (
+    select
+        open_items.month_end,
+        ceil((payments.payment_date - open_items.month_end) / 7)::integer as week,
+        sum(payments.amount) as actual_amount,
+    from open_items
+    join staging.stg_payments as payments
+        on payments.document_id = open_items.item_id
+        and payments.customer_id = open_items.customer_id
+        and payments.payment_date > open_items.month_end
+    cross join params
+    where open_items.item_type in ('invoice', 'debit_note')
+        and open_items.outstanding_amount > 0
+        and payments.payment_date <= open_items.month_end + 7 * params.forecast_weeks
+    group by all
+),
+
+final as (
+    select
+        grid.month_end,
+        grid.week,
+        grid.week_start,
+        grid.week_end,
+        round(coalesce(forecast.forecast_amount, 0), 2)::decimal(38, 2) as forecast_amount,
+        coalesce(naive.naive_amount, 0)::decimal(38, 2) as naive_amount,
+        case when grid.week_end <= params.as_of_date then coalesce(actual.actual_amount, 0) end::decimal(38, 2) as actual_amount,
+    from grid
+    cross join params
+    left join forecast using (month_end, week)
+    left join naive using (month_end, week)
+    left join actual using (month_end, week)
+)
+
+select * from final
