@@ -34,6 +34,39 @@ export const PRESET_SOURCES = {
       constants: {},
     },
     {
+      // erpnext/accounts/doctype/payment_entry/payment_entry.json and payment_entry_reference.json:
+      // a Payment Entry's references are a child table, written one per row, the entry's own
+      // fields on its first row only (carried down here). Each reference is a payment row of its
+      // Allocated amount against its Name; an entry without references is its Paid Amount, unapplied.
+      name: "erpnext-payment-entry",
+      entity: "payments",
+      recognise: ["Payment Type", "Party Type"],
+      columns: {
+        payment_id: "ID",
+        customer_id: "Party",
+        payment_date: "Posting Date",
+        amount: ["Allocated (Payment References)", "Allocated (Payment Entry Reference)"],
+        document_id: ["Name (Payment References)", "Name (Payment Entry Reference)"],
+      },
+      fallbacks: { amount: "Paid Amount" },
+      fillDown: ["ID", "Party", "Posting Date", "Payment Type", "Party Type", "Status"],
+      values: {},
+      // Transfers between the company's own accounts and payments of suppliers or employees are no receivables.
+      dropRowsWhere: { "Payment Type": ["Internal Transfer"], "Party Type": ["Supplier", "Employee", "Shareholder", "Student", "Member"], Status: ["Draft", "Cancelled"] },
+      refuseRowsWhere: {
+        "Payment Type": { values: ["Pay"], reason: "a payment to a customer (a refund) is not a receipt: arwatch cannot load it from this export (leave it out, or record it as a debit note)" },
+        // On an entry's first row: what no reference takes. Without references the row is the Paid Amount, unapplied, and loads.
+        "Unallocated Amount": {
+          nonZero: true,
+          withValueIn: "Name (Payment References)",
+          reason: "part of this payment is allocated to no invoice, and this export has no row for that part: allocate it in ERPNext, or export the entry's unallocated part as an entry of its own",
+        },
+      },
+      dates: { format: ["%Y-%m-%d", "%d-%m-%Y"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: {},
+    },
+    {
       // erpnext/selling/doctype/customer/customer.json and customer_credit_limit.json (the
       // Credit Limit child table: its column is "Credit Limit (Credit Limit)").
       name: "erpnext-customer",
@@ -116,6 +149,9 @@ interface PresetSource {
   values: Readonly<Record<string, Readonly<Record<string, string>>>>;
   dropRowsWhere: Readonly<Record<string, readonly string[]>>;
   dropZeroAmounts?: boolean;
+  fillDown?: readonly string[];
+  fallbacks?: Readonly<Record<string, string>>;
+  refuseRowsWhere?: Readonly<Record<string, { values?: readonly string[]; nonZero?: boolean; withValueIn?: string; reason: string }>>;
   companions?: readonly string[];
   dates: { format: readonly string[] };
   numbers: { decimal: string; thousands: string; absolute: boolean };

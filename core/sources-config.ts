@@ -73,6 +73,32 @@ export const sourceSchema = z
     dropRows: z.array(pattern).default([]),
     /** Rows to drop by a column's value: { the file's label: [values] } (compared trimmed, case-insensitively); a label the header lacks drops nothing. */
     dropRowsWhere: z.record(z.string().min(1), z.array(z.string()).min(1)).default({}),
+    /**
+     * Columns (canonical names or the file's labels) carried down: a row whose first such column
+     * is empty continues the row above and takes its values of them (a document's fields written
+     * on its first row only, its child-table rows below).
+     */
+    fillDown: z.array(z.string().min(1)).default([]),
+    /** canonical column → a label (or labels) read where the mapped column is empty in a row. */
+    fallbacks: z.record(canonical, labels).default({}),
+    /**
+     * Rows the source cannot load right, refused with a reason: { the file's label: { values: [...]
+     * or nonZero: true, reason } } (a refund to a customer; an amount this export has no row for).
+     */
+    refuseRowsWhere: z
+      .record(
+        z.string().min(1),
+        z
+          .object({
+            values: z.array(z.string()).min(1).optional(),
+            nonZero: z.boolean().optional(),
+            /** Only rows that also have a value in this column (by label). */
+            withValueIn: z.string().min(1).optional(),
+            reason: z.string().min(1),
+          })
+          .strict(),
+      )
+      .default({}),
     /** Rows whose amount is empty or zero are not rows (a journal's debit column on its credit lines). */
     dropZeroAmounts: z.boolean().default(false),
     /** Sources that also read every file this one reads, as their own entity (a journal's debits are invoices, its credits payments). */

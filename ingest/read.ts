@@ -150,6 +150,12 @@ export interface DataRows {
   headerRecord?: number;
   /** SQL over c0, c1, …: false for a record that is no data row (a source's total row). */
   keep?: string;
+  /**
+   * Columns (by number) carried down: a record whose first such column is empty continues the
+   * record above and takes its values of them (a document's fields written on its first row
+   * only). Read through `source` (ordered by record), not `records`.
+   */
+  fill?: number[];
 }
 
 /** The ways of reading a CSV file's records as text, for a header `width` fields wide (read.ts's OpenedExtract). */
@@ -170,8 +176,18 @@ export interface CsvReads {
  * numbered by rowid) reads every record, so a caller that skips records uses `source`.
  */
 export function csvReads(path: string, width: number, delimiter: string, n: number, rows: DataRows = {}): CsvReads {
-  const { readWidth = width, headerRecord = 0, keep } = rows;
+  const { readWidth = width, headerRecord = 0, keep, fill = [] } = rows;
   const isData = `_row > ${headerRecord}${keep ? ` and ${keep}` : ""}`;
+  // Records after the header; a record whose first filled column is empty continues the one
+  // above it and takes its filled columns (a record with its own key keeps its own, empty or not).
+  const filled = (numbered: string) => {
+    const after = `(select * from ${numbered} where _row > ${headerRecord})`;
+    if (fill.length === 0) return after;
+    const key = `nullif(trim(c${fill[0]}), '')`;
+    const grouped = `(select *, count(${key}) over (order by _row rows between unbounded preceding and current row) as _group from ${after})`;
+    const carried = fill.map((i) => `case when ${key} is null then first_value(c${i}) over (partition by _group order by _row) else c${i} end as c${i}`);
+    return `(select * exclude (_group) replace (${carried.join(", ")}) from ${grouped})`;
+  };
   const names = Array.from({ length: Math.max(width, readWidth) }, (_, i) => `c${i}`);
   const columns = `{${[...names, "_extra"].map((c) => `${literal(c)}: 'VARCHAR'`).join(", ")}}`;
   const scan = (parallel: boolean, rejectsTable: string, scansTable: string) =>
@@ -189,10 +205,10 @@ export function csvReads(path: string, width: number, delimiter: string, n: numb
   const sourceTable = `_src_${n}`;
   const records = scan(true, rejectsTable, `_reject_scans_${n}`);
   const materialise = `create or replace temp table ${sourceTable} as select * from ${scan(true, `_rejects_${n}_t`, `_reject_scans_${n}_t`)}`;
-  const source = `(select * from (select rowid as _row, * from temp.main.${sourceTable}) where ${isData})`;
+  const source = `(select * from ${filled(`(select rowid as _row, * from temp.main.${sourceTable})`)} where ${isData})`;
   // The one-thread read a quoted line break needs keeps the numbering in the scan itself.
   const sequential = {
-    source: `(select * from (select row_number() over () - 1 as _row, * from ${scan(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`)}) where ${isData})`,
+    source: `(select * from ${filled(`(select row_number() over () - 1 as _row, * from ${scan(false, `_rejects_${n}_s`, `_reject_scans_${n}_s`)})`)} where ${isData})`,
     rejectsTable: `_rejects_${n}_s`,
   };
   const inHeader = names.slice(0, width);

@@ -38,6 +38,8 @@ export interface Mapping {
   labels: Map<string, string>;
   /** SQL over the read's columns: false for a row to drop (blank, or matched by dropRows). */
   keep: string;
+  /** Columns (by number) carried down into empty cells (fillDown). */
+  fill: number[];
 }
 
 function describe(c: ColumnSpec, source: SourceConfig): string {
@@ -78,7 +80,14 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
       labels.set(c.name, `${c.name} (a constant of source ${source.name})`);
       continue;
     }
-    const fields = fieldsFor(source, c.name, header);
+    // A fallback column stands in where this one is empty in a row (ERPNext: Paid Amount where no
+    // reference is allocated), or altogether when the file lacks this one.
+    const fallbacks = source.fallbacks[c.name];
+    const fallback = (fallbacks === undefined ? [] : typeof fallbacks === "string" ? [fallbacks] : fallbacks)
+      .map((label) => header.findIndex((h) => labelKey(h) === labelKey(label)))
+      .find((j) => j !== -1);
+    const found = fieldsFor(source, c.name, header);
+    const fields = found.length === 0 && fallback !== undefined ? [fallback] : found;
     const accepted = acceptedLabels(source, c.name).map((l) => JSON.stringify(l)).join(" or ");
     if (fields.length > 1) {
       problems.push({ reason: `${fields.length} columns of the header are ${c.name} (${fields.map((i) => JSON.stringify(header[i])).join(" and ")}): a column must be named once`, line: headerLine });
@@ -89,7 +98,7 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
       continue;
     }
     const i = fields[0]!;
-    const raw = `c${i}`;
+    const raw = fallback === undefined || fallback === i ? `c${i}` : `coalesce(nullif(trim(c${i}), ''), c${fallback})`;
     labels.set(c.name, `${JSON.stringify(header[i])} (${c.name})`);
     const text = `nullif(trim(${valueMapSql(raw, source.values[c.name])}), '')`;
     const converted = c.kind === "amount" ? amountSql(text, source.numbers) : c.kind === "date" ? dateSql(text, source.dates, workbook) : undefined;
@@ -104,7 +113,26 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
   const zeroAmounts = source.dropZeroAmounts
     ? columns.filter((c) => c.shown && spec.columns.some((s) => s.name === c.name && s.kind === "amount" && s.required)).map((c) => `coalesce(try_cast(${c.sql} as DECIMAL(38,2)) = 0, ${c.shown} is null or trim(${c.shown}) = '')`)
     : [];
-  return { columns, checks, problems, labels, keep: keepSql(source, header, zeroAmounts) };
+  for (const [label, refuse] of Object.entries(source.refuseRowsWhere)) {
+    const j = header.findIndex((h) => labelKey(h) === labelKey(label));
+    if (j === -1) continue;
+    const cell = `nullif(trim(c${j}), '')`;
+    const when = [
+      ...(refuse.values ? [`lower(${cell}) in (${refuse.values.map((v) => literal(v.trim().toLowerCase())).join(", ")})`] : []),
+      ...(refuse.nonZero ? [`coalesce(try_cast(${amountSql(cell, source.numbers)} as DECIMAL(38,2)) <> 0, false)`] : []),
+    ];
+    const also = refuse.withValueIn === undefined ? -2 : header.findIndex((h) => labelKey(h) === labelKey(refuse.withValueIn!));
+    if (also === -1) continue; // the column it must also have a value in is not in this file
+    const condition = `(${when.join(" or ")})${also >= 0 ? ` and nullif(trim(c${also}), '') is not null` : ""}`;
+    if (when.length) checks.push({ reason: `column ${JSON.stringify(header[j])}: ${refuse.reason}`, condition, value: `c${j}` });
+  }
+  const fill = source.fillDown.flatMap((name) => {
+    const mapped = columns.find((c) => c.name === name)?.shown;
+    if (mapped && /^c\d+$/.test(mapped)) return [Number(mapped.slice(1))];
+    const j = header.findIndex((h) => labelKey(h) === labelKey(name));
+    return j === -1 ? [] : [j];
+  });
+  return { columns, checks, problems, labels, keep: keepSql(source, header, zeroAmounts), fill };
 }
 
 /**

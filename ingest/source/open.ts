@@ -76,14 +76,18 @@ export async function openSourceFile(path: string, decodedPath: string, source: 
   const mapping = mapHeader(source, spec, header.record.fields, header.record.line, workbook);
   const width = header.record.fields.length;
   const readWidth = Math.max(width, ...header.above.map((r) => r.fields.length));
-  const reads = csvReads(decodedPath, width, header.delimiter, n, { readWidth, headerRecord: header.index, keep: mapping.keep });
+  const reads = csvReads(decodedPath, width, header.delimiter, n, { readWidth, headerRecord: header.index, keep: mapping.keep, fill: mapping.fill });
+  // Carrying values down needs the records in order: read through `source` (materialised, numbered), not the parallel typed read.
+  const { records, ...ordered } = reads;
+  const fast = mapping.fill.length === 0;
   return {
     decodedPath,
     labels: mapping.labels,
     opened: {
-      ...reads,
+      ...ordered,
+      ...(fast ? { records } : { rejectsTable: `_rejects_${n}_t` }),
       // The typed read in parallel numbers every record; the rows are those after the header the mapping keeps.
-      recordFilter: { headerRecord: header.index, keep: mapping.keep },
+      ...(fast ? { recordFilter: { headerRecord: header.index, keep: mapping.keep } } : {}),
       columns: mapping.columns,
       problems: mapping.problems,
       checks: [...reads.checks, ...mapping.checks],

@@ -329,6 +329,45 @@ describe("the ERPNext preset", () => {
     ]);
   });
 
+  // A Payment Entry export with its references (a child table): the entry's own fields on its first row only.
+  const PAYMENT_ENTRY = [
+    '"ID","Payment Type","Posting Date","Party Type","Party","Paid Amount","Unallocated Amount","Status","Type (Payment References)","Name (Payment References)","Allocated (Payment References)"',
+    '"ACC-PAY-2024-00001","Receive","2024-02-01","Customer","CUST-0001",1000,0,"Submitted","Sales Invoice","ACC-SINV-2024-00001",600',
+    '"","","","","",,,"","Sales Invoice","ACC-SINV-2024-00002",400',
+    '"ACC-PAY-2024-00002","Receive","2024-02-03","Customer","CUST-0002",300,300,"Submitted","","",',
+    '"ACC-PAY-2024-00003","Pay","2024-02-04","Supplier","SUP-01",50,0,"Submitted","Purchase Invoice","PINV-1",50',
+    '"","","","","",,,"","Purchase Invoice","PINV-2",25',
+    '"ACC-PAY-2024-00004","Internal Transfer","2024-02-05","","",70,0,"Submitted","","",',
+    '"ACC-PAY-2024-00005","Receive","2024-02-06","Customer","CUST-0001",20,0,"Cancelled","Sales Invoice","ACC-SINV-2024-00001",20',
+    "",
+  ].join("\r\n");
+
+  it("reads a Payment Entry export: a row per reference of its allocated amount, an entry without references as unapplied cash; no transfers, suppliers or cancelled entries", async () => {
+    const w = await workspace({ sources: [{ preset: "erpnext" }] });
+    await w.load(w.write("Payment Entry.csv", PAYMENT_ENTRY));
+    // 1000 received = 600 to invoice 1 + 400 to invoice 2 (the second row continues the first entry);
+    // 300 with no reference is unapplied cash; a supplier payment (and its continuation), a transfer and a cancelled entry are no receipts.
+    expect(await rawRows(w, "payments", "payment_id, document_id")).toEqual(
+      await canonical(
+        {},
+        "payments.csv",
+        "payment_id,customer_id,payment_date,amount,document_id\nACC-PAY-2024-00001,CUST-0001,2024-02-01,600,ACC-SINV-2024-00001\nACC-PAY-2024-00001,CUST-0001,2024-02-01,400,ACC-SINV-2024-00002\nACC-PAY-2024-00002,CUST-0002,2024-02-03,300,\n",
+        "payments",
+        "payment_id, document_id",
+      ),
+    );
+  });
+
+  it("refuses a Payment Entry it cannot load right: a refund to a customer, a part allocated to no invoice", async () => {
+    const w = await workspace({ sources: [{ preset: "erpnext" }] });
+    const bad = PAYMENT_ENTRY.replace('1000,0,"Submitted"', '1000,150,"Submitted"').replace('"ACC-PAY-2024-00002","Receive"', '"ACC-PAY-2024-00002","Pay"');
+    const e = await w.rejection(w.write("Payment Entry.csv", bad));
+    expect(e.details).toEqual([
+      'source erpnext-payment-entry: Payment Entry.csv line 4, value "Pay": column "Payment Type": a payment to a customer (a refund) is not a receipt: arwatch cannot load it from this export (leave it out, or record it as a debit note)',
+      'source erpnext-payment-entry: Payment Entry.csv line 2, value "150": column "Unallocated Amount": part of this payment is allocated to no invoice, and this export has no row for that part: allocate it in ERPNext, or export the entry\'s unallocated part as an entry of its own',
+    ]);
+  });
+
   it("takes the labels a Vietnamese user's export has when the config adds them", async () => {
     const w = await workspace({ sources: [{ preset: "erpnext", columns: { amount: "Tổng cộng", document_date: "Ngày" } }] });
     const vietnamese = SALES_INVOICE.replace('"Date"', '"Ngày"').replace('"Grand Total"', '"Tổng cộng"');
