@@ -67,6 +67,54 @@ export const PRESET_SOURCES = {
       constants: {},
     },
     {
+      // erpnext/accounts/report/accounts_receivable/accounts_receivable.py, exported by frappe's
+      // desk/query_report.py: optional filter rows and a blank row above the header, a total row
+      // (no Voucher No) at the end, subtotal rows per party when grouped. A snapshot of the open
+      // items: each voucher with a positive Outstanding Amount an invoice of that amount, each
+      // with a negative one (an unallocated payment or credit note) unapplied cash (the companion).
+      name: "erpnext-ar-report-invoices",
+      entity: "invoices",
+      recognise: ["Voucher Type", "Voucher No", "Outstanding Amount"],
+      columns: {
+        document_id: "Voucher No",
+        customer_id: "Party",
+        document_date: "Posting Date",
+        due_date: "Due Date",
+        amount: "Outstanding Amount",
+        // In the company currency unless the report was run in the party's: not read.
+        currency: null,
+      },
+      values: {},
+      dropRowsWhere: {},
+      dropRowsWithout: ["Voucher No"],
+      amountSign: "positive",
+      dropZeroAmounts: true,
+      companions: ["erpnext-ar-report-credits"],
+      dates: { format: ["%Y-%m-%d", "%d-%m-%Y"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: { document_type: "invoice" },
+    },
+    {
+      name: "erpnext-ar-report-credits",
+      entity: "payments",
+      recognise: ["Voucher Type", "Voucher No", "Outstanding Amount"],
+      columns: {
+        payment_id: "Voucher No",
+        customer_id: "Party",
+        payment_date: "Posting Date",
+        amount: "Outstanding Amount",
+        currency: null,
+      },
+      values: {},
+      dropRowsWhere: {},
+      dropRowsWithout: ["Voucher No"],
+      amountSign: "negative",
+      dropZeroAmounts: true,
+      dates: { format: ["%Y-%m-%d", "%d-%m-%Y"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: {},
+    },
+    {
       // erpnext/selling/doctype/customer/customer.json and customer_credit_limit.json (the
       // Credit Limit child table: its column is "Credit Limit (Credit Limit)").
       name: "erpnext-customer",
@@ -149,6 +197,8 @@ interface PresetSource {
   values: Readonly<Record<string, Readonly<Record<string, string>>>>;
   dropRowsWhere: Readonly<Record<string, readonly string[]>>;
   dropZeroAmounts?: boolean;
+  dropRowsWithout?: readonly string[];
+  amountSign?: "positive" | "negative";
   fillDown?: readonly string[];
   fallbacks?: Readonly<Record<string, string>>;
   refuseRowsWhere?: Readonly<Record<string, { values?: readonly string[]; nonZero?: boolean; withValueIn?: string; reason: string }>>;

@@ -99,6 +99,13 @@ export const sourceSchema = z
           .strict(),
       )
       .default({}),
+    /** Rows with an empty value in any of these columns (the file's labels) are not rows: a report's total and subtotal rows. */
+    dropRowsWithout: z.array(z.string().min(1)).default([]),
+    /**
+     * Only rows whose amount has this sign are this source's (negative ones read without their
+     * sign): a report's open items, positive ones invoices and negative ones unapplied cash.
+     */
+    amountSign: z.enum(["positive", "negative"]).optional(),
     /** Rows whose amount is empty or zero are not rows (a journal's debit column on its credit lines). */
     dropZeroAmounts: z.boolean().default(false),
     /** Sources that also read every file this one reads, as their own entity (a journal's debits are invoices, its credits payments). */

@@ -109,9 +109,14 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     columns.push({ name: c.name, sql: converted, type: "VARCHAR", shown: raw, isoDate: c.kind === "date" });
     checks.push({ reason: describe(c, source), condition: `${text} is not null and ${converted} is null`, value: raw, column: c.name });
   }
+  // The entity's required amount read from the file: what dropZeroAmounts and amountSign look at.
+  const amounts = columns.filter((c) => c.shown && spec.columns.some((s) => s.name === c.name && s.kind === "amount" && s.required));
+  // A row of the other sign is another source's (a companion's); one that cannot be read stays, to be reported.
+  const otherSign = source.amountSign === undefined ? [] : amounts.map((c) => `coalesce(try_cast(${c.sql} as DECIMAL(38,2)) ${source.amountSign === "positive" ? "<" : ">"} 0, false)`);
+  if (source.amountSign === "negative") for (const c of amounts) c.sql = `ltrim(${c.sql}, '-')`;
   // A zero or empty amount is no row when the source says so; one that cannot be read stays, to be reported.
   const zeroAmounts = source.dropZeroAmounts
-    ? columns.filter((c) => c.shown && spec.columns.some((s) => s.name === c.name && s.kind === "amount" && s.required)).map((c) => `coalesce(try_cast(${c.sql} as DECIMAL(38,2)) = 0, ${c.shown} is null or trim(${c.shown}) = '')`)
+    ? amounts.map((c) => `coalesce(try_cast(${c.sql} as DECIMAL(38,2)) = 0, ${c.shown} is null or trim(${c.shown}) = '')`)
     : [];
   for (const [label, refuse] of Object.entries(source.refuseRowsWhere)) {
     const j = header.findIndex((h) => labelKey(h) === labelKey(label));
@@ -132,7 +137,11 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     const j = header.findIndex((h) => labelKey(h) === labelKey(name));
     return j === -1 ? [] : [j];
   });
-  return { columns, checks, problems, labels, keep: keepSql(source, header, zeroAmounts), fill };
+  const without = source.dropRowsWithout.flatMap((label) => {
+    const j = header.findIndex((h) => labelKey(h) === labelKey(label));
+    return j === -1 ? [] : [`nullif(trim(c${j}), '') is null`];
+  });
+  return { columns, checks, problems, labels, keep: keepSql(source, header, [...zeroAmounts, ...otherSign, ...without]), fill };
 }
 
 /**

@@ -368,6 +368,42 @@ describe("the ERPNext preset", () => {
     ]);
   });
 
+  it("reads the Accounts Receivable report as its open items: filter rows above, the total row below left out", async () => {
+    const w = await workspace({ sources: [{ preset: "erpnext" }] });
+    const buckets = '"0-30","31-60","61-90","91-120","121-Above"';
+    const report = [
+      '"Company","My Co"',
+      '"Posting Date","2024-03-31"',
+      '"Ageing Based On","Due Date"',
+      "",
+      `"Posting Date","Party Type","Party","Receivable Account","Voucher Type","Voucher No","Due Date","Invoiced Amount","Paid Amount","Credit Note","Outstanding Amount","Age (Days)",${buckets},"Currency"`,
+      '"2024-01-15","Customer","CUST-0001","Debtors - MC","Sales Invoice","ACC-SINV-2024-00001","2024-02-14",1234.5,200.0,0.0,1034.5,46,0,1034.5,0,0,0,"USD"',
+      '"2024-02-20","Customer","CUST-0002","Debtors - MC","Sales Invoice","ACC-SINV-2024-00007","2024-03-21",500.0,0.0,0.0,500.0,10,500.0,0,0,0,0,"USD"',
+      '"2024-03-01","Customer","CUST-0002","Debtors - MC","Payment Entry","ACC-PAY-2024-00009","2024-03-01",0.0,300.0,0.0,-300.0,30,-300.0,0,0,0,0,"USD"',
+      '"","","","","","","",1734.5,500.0,0.0,1234.5,86,200.0,1034.5,0,0,0,"USD"',
+      "",
+    ].join("\r\n");
+    const { outcomes } = await w.load(w.write("Accounts Receivable.csv", report));
+    expect(outcomes.map((o) => [o.entity, o.rows])).toEqual([
+      ["invoices", 2],
+      ["payments", 1],
+    ]);
+    // Each voucher's outstanding amount is what is open: an invoice of 1,034.50 (1,234.50 less 200.00 paid),
+    // one of 500.00, and 300.00 of unallocated cash; the total row (no Voucher No) is no row.
+    expect(await rawRows(w, "invoices", "document_id")).toEqual(
+      await canonical(
+        {},
+        "invoices.csv",
+        "document_id,customer_id,document_type,document_date,due_date,amount\nACC-SINV-2024-00001,CUST-0001,invoice,2024-01-15,2024-02-14,1034.50\nACC-SINV-2024-00007,CUST-0002,invoice,2024-02-20,2024-03-21,500.00\n",
+        "invoices",
+        "document_id",
+      ),
+    );
+    expect(await rawRows(w, "payments", "payment_id")).toEqual(
+      await canonical({}, "payments.csv", "payment_id,customer_id,payment_date,amount\nACC-PAY-2024-00009,CUST-0002,2024-03-01,300.00\n", "payments", "payment_id"),
+    );
+  });
+
   it("takes the labels a Vietnamese user's export has when the config adds them", async () => {
     const w = await workspace({ sources: [{ preset: "erpnext", columns: { amount: "Tổng cộng", document_date: "Ngày" } }] });
     const vietnamese = SALES_INVOICE.replace('"Date"', '"Ngày"').replace('"Grand Total"', '"Tổng cộng"');
