@@ -42,7 +42,7 @@ grouped as (
         end as level_value,
         weekly.week,
         sum(weekly.not_yet_due_amount) as not_yet_due_amount,
-        sum(weekly.overdue_amount) as overdue_amount,
+        sum(weekly.overdue_amount + weekly.unapplied_amount) as overdue_amount,
         sum(weekly.open_orders_amount) as open_orders_amount,
     from weekly
     left join customers using (customer_id)

@@ -2,8 +2,10 @@
 -- before the as-of date, the company's forecast as of that month-end from data up to it only
 -- (rpt_cash_forecast_customer_weeks), a naive forecast, and what was actually received, per week ahead.
 -- Week k covers month-end + 7(k−1) + 1 through month-end + 7k.
---   naive_amount   every item open at the month-end paid on its due date (overdue items, and
---                  unapplied cash and credits, in week 1), nothing lost;
+--   forecast_amount  the documents' forecast, without unapplied cash and credits: the actuals are
+--                  payments against documents, which unapplied cash does not reduce;
+--   naive_amount   every document open at the month-end paid on its due date (overdue ones in
+--                  week 1), nothing lost;
 --   actual_amount  payments dated in the week that name a debit document open (with a positive
 --                  balance) at the month-end; null while the week has not ended by the as-of date.
 -- Open orders have no history and are left out of the back-test.
@@ -50,6 +52,7 @@ open_items as (
 naive as (
     select month_end, greatest(1, ceil((due_date - month_end) / 7))::integer as week, sum(outstanding_amount) as naive_amount
     from open_items
+    where item_type in ('invoice', 'debit_note') and outstanding_amount > 0
     group by all
 ),
 

@@ -14,8 +14,10 @@
 -- not forecast. What is expected never to be collected, the balance × the loss rate of its
 -- segment and bucket (fct_loss_rates at the latest month-end on or before the forecast date; 0
 -- when unknown), is taken off first.
--- Unapplied cash and credits, and any other negative balance, reduce week 1 (overdue_amount):
--- the cash is in already, and the customer will set it against what it owes, oldest first.
+-- Unapplied cash and credits, and any other negative balance, are unapplied_amount in week 1: the
+-- cash is in already, and the customer will set it against what it owes, oldest first
+-- (rpt_cash_forecast takes it off week 1's overdue; the back-test, whose actuals are payments
+-- against documents, leaves it out).
 -- Open orders (forecast.includeOpenOrders, as-of date only; orders have no history): each order's
 -- unbilled amount is assumed invoiced on the as-of date and due after the customer's credit term in
 -- force (0 without one), then spread like a not-yet-due invoice, less the not-due loss rate.
@@ -187,7 +189,7 @@ spread as (
     join shares using (forecast_date, level, level_key, days_late_now)
     where shares.share <> 0
     union all
-    select forecast_date, customer_id, 'overdue', 1, collectible_amount::double
+    select forecast_date, customer_id, 'unapplied', 1, collectible_amount::double
     from items
     where not is_spread
 ),
@@ -199,6 +201,7 @@ final as (
         week,
         coalesce(sum(amount) filter (where component = 'not_yet_due'), 0) as not_yet_due_amount,
         coalesce(sum(amount) filter (where component = 'overdue'), 0) as overdue_amount,
+        coalesce(sum(amount) filter (where component = 'unapplied'), 0) as unapplied_amount,
         coalesce(sum(amount) filter (where component = 'open_orders'), 0) as open_orders_amount,
     from spread
     group by all

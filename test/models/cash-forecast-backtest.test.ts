@@ -12,6 +12,8 @@ import { build, emptyWarehouse, insertRaw } from "../helpers/warehouse.ts";
  *   X  K, 1,000 due 2024-02-01 (raised 01-10), paid in full 02-09 (8 d late).
  *   Y  K, 100 raised 02-02, due 02-05, paid 02-05 (0 d): not open at 01-31, so no actual of January's.
  *   Z  K, 800 raised 02-10, due 02-20, paid in full 03-12.
+ *   U  K, 50 paid 2024-01-20 naming no document: unapplied at both month-ends, yet in no column — the
+ *      actuals are payments against documents, which it does not reduce, so forecast and naive leave it out.
  *
  * 2024-01-31: weeks 02-01…07, 08…14, 15…21, 22…28, 02-29…03-06. Open: X, p = 01-31 − 02-01 = −1.
  *   K's own delays (5 payments later than −1): 7 d 300, 14 d 200 → day 8 (week 2) 600, day 15 (week 3) 400.
@@ -31,7 +33,7 @@ const config = parseConfig({
 
 const invoice = (document_id: string, customer_id: string, document_date: string, due_date: string, amount: string) =>
   ({ document_id, customer_id, document_type: "invoice", document_date, due_date, amount, applies_to: null });
-const payment = (payment_id: string, customer_id: string, payment_date: string, amount: string, document_id: string) =>
+const payment = (payment_id: string, customer_id: string, payment_date: string, amount: string, document_id: string | null) =>
   ({ payment_id, customer_id, payment_date, amount, document_id });
 
 async function history() {
@@ -57,6 +59,7 @@ async function history() {
     payment("PX", "K", "2024-02-09", "1000.00", "X"),
     payment("PY", "K", "2024-02-05", "100.00", "Y"),
     payment("PZ", "K", "2024-03-12", "800.00", "Z"),
+    payment("PU", "K", "2024-01-20", "50.00", null),
   ]);
   await build(wh, "2024-03-31", config);
   return wh;
