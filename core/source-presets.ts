@@ -186,6 +186,34 @@ export const PRESET_SOURCES = {
       numbers: { decimal: ".", thousands: ",", absolute: false },
       constants: {},
     },
+      {
+      // The "import-compatible" export of the same list: technical field names for headers
+      // (web/controllers/export.py), the External ID first; values as in the labelled export.
+      name: "odoo-import-invoices",
+      entity: "invoices",
+      recognise: ["move_id", "debit", "credit"],
+      columns: { document_id: "move_id", customer_id: "partner_id", document_date: "date", due_date: "date_maturity", amount: "debit", currency: null },
+      values: {},
+      dropRowsWhere: { parent_state: ["draft", "cancel"] },
+      dropZeroAmounts: true,
+      companions: ["odoo-import-payments"],
+      dates: { format: ["%Y-%m-%d"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: { document_type: "invoice" },
+    },
+    {
+      name: "odoo-import-payments",
+      entity: "payments",
+      recognise: ["move_id", "debit", "credit"],
+      columns: { payment_id: "move_id", customer_id: "partner_id", payment_date: "date", amount: "credit", currency: null },
+      values: {},
+      dropRowsWhere: { parent_state: ["draft", "cancel"] },
+      dropZeroAmounts: true,
+      companions: [],
+      dates: { format: ["%Y-%m-%d"] },
+      numbers: { decimal: ".", thousands: ",", absolute: false },
+      constants: {},
+    },
   ],
 } as const satisfies Record<string, readonly PresetSource[]>;
 

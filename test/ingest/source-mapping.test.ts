@@ -483,6 +483,23 @@ describe("the Odoo preset", () => {
     ]);
   });
 
+  it("reads the import-compatible export (technical names for headers) the same way", async () => {
+    const w = await workspace({ sources: [{ preset: "odoo" }] });
+    const technical = JOURNAL.replace(
+      '"Date","Journal Entry","Partner","Label","Debit","Credit","Amount in Currency","Currency","Due Date","Residual Amount","Matching #"',
+      '"date","move_id","partner_id","name","debit","credit","amount_currency","currency_id","date_maturity","amount_residual","matching_number"',
+    );
+    const { outcomes } = await w.load(w.write("account.move.line.csv", technical));
+    expect(outcomes.map((o) => [o.entity, o.rows])).toEqual([
+      ["invoices", 2],
+      ["payments", 3],
+    ]);
+    expect(await w.wh.all("select entity, source from meta.load_log order by entity")).toEqual([
+      { entity: "invoices", source: "odoo-import-invoices" },
+      { entity: "payments", source: "odoo-import-payments" },
+    ]);
+  });
+
   it("refuses a source whose companion does not exist or is of its own entity", () => {
     const base = { name: "a", files: "x*.csv", entity: "invoices" };
     expect(() => parseConfig({ sources: [{ ...base, companions: ["b"] }] })).toThrow(/sources\.0\.companions = "b": no source has this name/);
