@@ -7,7 +7,10 @@
 --   naive_amount   every document open at the month-end paid on its due date (overdue ones in
 --                  week 1), nothing lost;
 --   actual_amount  payments dated in the week that name a debit document open (with a positive
---                  balance) at the month-end; null while the week has not ended by the as-of date.
+--                  balance) at the month-end; null while the week has not ended by the as-of date;
+--   forecast_error, naive_error  forecast_amount − actual_amount, naive_amount − actual_amount
+--                  (positive: more was expected than came in). The weighted absolute percentage
+--                  error of a horizon is sum(|error|) ÷ sum(actual_amount) over its month-ends.
 -- Open orders have no history and are left out of the back-test.
 with
 
@@ -89,4 +92,8 @@ final as (
     left join actual using (month_end, week)
 )
 
-select * from final
+select
+    *,
+    forecast_amount - actual_amount as forecast_error,
+    naive_amount - actual_amount as naive_error,
+from final

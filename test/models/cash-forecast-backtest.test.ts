@@ -65,24 +65,30 @@ async function history() {
   return wh;
 }
 
-const row = (month_end: string, week: number, week_start: string, week_end: string, forecast: string, naive: string, actual: string | null) =>
-  ({ month_end, week, week_start, week_end, forecast_amount: forecast, naive_amount: naive, actual_amount: actual });
+// error = forecast or naive − actual, worked per row below.
+const row = (month_end: string, week: number, week_start: string, week_end: string, forecast: string, naive: string, actual: string | null, errors: [string, string] | null) =>
+  ({ month_end, week, week_start, week_end, forecast_amount: forecast, naive_amount: naive, actual_amount: actual, forecast_error: errors?.[0] ?? null, naive_error: errors?.[1] ?? null });
 
 describe("rpt_cash_forecast_backtest: the forecast at past month-ends against what came in", () => {
   it("forecasts each month-end from data up to it, beside the naive forecast and the actual receipts", async () => {
     const wh = await history();
     expect(await wh.all("select * from marts.rpt_cash_forecast_backtest order by month_end, week")).toEqual([
-      row("2024-01-31", 1, "2024-02-01", "2024-02-07", "0.00", "1000.00", "0.00"),
-      row("2024-01-31", 2, "2024-02-08", "2024-02-14", "600.00", "0.00", "1000.00"),
-      row("2024-01-31", 3, "2024-02-15", "2024-02-21", "400.00", "0.00", "0.00"),
-      row("2024-01-31", 4, "2024-02-22", "2024-02-28", "0.00", "0.00", "0.00"),
-      row("2024-01-31", 5, "2024-02-29", "2024-03-06", "0.00", "0.00", "0.00"),
-      row("2024-02-29", 1, "2024-03-01", "2024-03-07", "400.00", "800.00", "0.00"),
-      row("2024-02-29", 2, "2024-03-08", "2024-03-14", "400.00", "0.00", "800.00"),
-      row("2024-02-29", 3, "2024-03-15", "2024-03-21", "0.00", "0.00", "0.00"),
-      row("2024-02-29", 4, "2024-03-22", "2024-03-28", "0.00", "0.00", "0.00"),
-      row("2024-02-29", 5, "2024-03-29", "2024-04-04", "0.00", "0.00", null),
+      row("2024-01-31", 1, "2024-02-01", "2024-02-07", "0.00", "1000.00", "0.00", ["0.00", "1000.00"]),
+      row("2024-01-31", 2, "2024-02-08", "2024-02-14", "600.00", "0.00", "1000.00", ["-400.00", "-1000.00"]),
+      row("2024-01-31", 3, "2024-02-15", "2024-02-21", "400.00", "0.00", "0.00", ["400.00", "0.00"]),
+      row("2024-01-31", 4, "2024-02-22", "2024-02-28", "0.00", "0.00", "0.00", ["0.00", "0.00"]),
+      row("2024-01-31", 5, "2024-02-29", "2024-03-06", "0.00", "0.00", "0.00", ["0.00", "0.00"]),
+      row("2024-02-29", 1, "2024-03-01", "2024-03-07", "400.00", "800.00", "0.00", ["400.00", "800.00"]),
+      row("2024-02-29", 2, "2024-03-08", "2024-03-14", "400.00", "0.00", "800.00", ["-400.00", "-800.00"]),
+      row("2024-02-29", 3, "2024-03-15", "2024-03-21", "0.00", "0.00", "0.00", ["0.00", "0.00"]),
+      row("2024-02-29", 4, "2024-03-22", "2024-03-28", "0.00", "0.00", "0.00", ["0.00", "0.00"]),
+      row("2024-02-29", 5, "2024-03-29", "2024-04-04", "0.00", "0.00", null, null),
     ]);
+    // Weighted absolute percentage error, week 2: forecast (|−400| + |−400|) ÷ (1,000 + 800) = 44.4%,
+    // naive (1,000 + 800) ÷ 1,800 = 100%.
+    expect(await wh.all(`select round(sum(abs(forecast_error)) / sum(actual_amount), 3) as forecast_wape,
+                                round(sum(abs(naive_error)) / sum(actual_amount), 3) as naive_wape
+                           from marts.rpt_cash_forecast_backtest where week = 2`)).toEqual([{ forecast_wape: 0.444, naive_wape: 1 }]);
     wh.close();
   });
 });
