@@ -20,13 +20,19 @@ export function encodingName(label: string): string | undefined {
   }
 }
 
-function regexProblem(pattern: string): string | undefined {
+/**
+ * Why a pattern cannot be a dropRows pattern: DuckDB matches it with RE2, which has no
+ * lookaround and no backreferences (JavaScript would accept them, and the ingest would then fail).
+ */
+export function regexProblem(pattern: string): string | undefined {
   try {
     new RegExp(pattern, "u");
-    return undefined;
   } catch (e) {
     return `not a regular expression: ${(e as Error).message}`;
   }
+  if (/\(\?<?[=!]/.test(pattern)) return "lookahead and lookbehind ((?=, (?!, (?<=, (?<!) are not supported (the patterns are RE2's)";
+  if (/\\[1-9]|\\k</.test(pattern)) return "backreferences (\\1, \\k<name>) are not supported (the patterns are RE2's)";
+  return undefined;
 }
 
 const pattern = z.string().min(1).superRefine((p, ctx) => {

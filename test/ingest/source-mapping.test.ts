@@ -559,3 +559,13 @@ describe("Excel workbooks", () => {
     );
   });
 });
+
+describe("source config", () => {
+  it.each([
+    ["^(?!INV)", /sources\.0\.dropRows\.0 = "\^\(\?!INV\)": lookahead and lookbehind/],
+    ["(a)\\1", /backreferences/],
+    ["[", /not a regular expression/],
+  ])("refuses dropRows pattern %s, which DuckDB's RE2 cannot run, when the config loads", (pattern, message) => {
+    expect(() => parseConfig({ sources: [{ name: "s", files: "x*.csv", entity: "invoices", dropRows: [pattern] }] })).toThrow(message);
+  });
+});
