@@ -1,6 +1,6 @@
 import { StringItem } from "./xlsx-parts.ts";
 import { XmlScanner, attributes, decodeEntities, type XmlHandler } from "./xlsx-xml.ts";
-import { cellText, csvField, excelDate, isoDateCell, numberText } from "./xlsx-values.ts";
+import { cellText, csvField, excelDate, isoDateCell, numberText, storedNumber } from "./xlsx-values.ts";
 
 /** What a sheet's cells are read with. */
 export interface SheetContext {
@@ -219,6 +219,12 @@ export class SheetToCsv implements XmlHandler {
     return fields.length <= 1 && !fields[0] ? '""\n' : `${fields.join(",")}\n`;
   }
 
+  /** A cell whose stored value is not of its type: refused, never written as it is (a "1,5" would shift the record's fields). */
+  private notA(kind: string): never {
+    const shown = this.value.length > 40 ? `${this.value.slice(0, 40)}…` : this.value;
+    throw new SheetProblem(`cell ${this.ref || `in column ${this.column}`} holds ${JSON.stringify(shown)}, which is no ${kind} (a damaged file?)`, this.row);
+  }
+
   /** The cell's value as a CSV field, by its type (ECMA-376 18.18.11 ST_CellType). */
   private cellField(): string {
     const { value } = this;
@@ -226,7 +232,8 @@ export class SheetToCsv implements XmlHandler {
     if (value === "" && this.type !== "inlineStr") return "";
     switch (this.type) {
       case "s": {
-        const text = this.context.sharedStrings[Number(value)];
+        // An index: digits only, or Number() would take " 1" or "0x1" as one.
+        const text = /^\d+$/.test(value) ? this.context.sharedStrings[Number(value)] : undefined;
         if (text === undefined) {
           throw new SheetProblem(`cell ${this.ref} names shared string ${value}, which the workbook does not have (a damaged file?)`, this.row);
         }
@@ -237,17 +244,20 @@ export class SheetToCsv implements XmlHandler {
       case "str": // a formula's text result
         return csvField(cellText(value));
       case "b":
-        return value === "1" ? "TRUE" : value === "0" ? "FALSE" : value;
+        if (value === "1") return "TRUE";
+        if (value === "0") return "FALSE";
+        throw this.notA("boolean (0 or 1)");
       case "e": // #N/A, #DIV/0!, #REF!: as Excel shows them
         return csvField(value);
       case "d":
-        return isoDateCell(value);
+        return isoDateCell(value) ?? this.notA("date (YYYY-MM-DD, ISO 8601)");
       default: {
         if (this.context.dateStyles[this.style]) {
-          const date = excelDate(Number(value), this.context.date1904);
+          const serial = storedNumber(value);
+          const date = serial === undefined ? undefined : excelDate(serial, this.context.date1904);
           if (date !== undefined) return date;
         }
-        return numberText(value);
+        return numberText(value) ?? this.notA("number");
       }
     }
   }

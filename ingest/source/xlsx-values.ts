@@ -45,18 +45,33 @@ export function plainNumber(n: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
+/** A number as OOXML stores it (xsd:double without INF, NaN or a leading "+"): what Number() reads exactly as written. */
+const STORED_NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
 /**
- * A numeric cell's stored text as a plain decimal. Whole numbers are written as stored (a
- * 16-digit reference keeps its digits). Others are read as the double they are and written at
- * Excel's 15 significant digits, the precision Excel shows: a formula's 0.1+0.2 is stored as
- * 0.30000000000000004 and shown, and written here, as 0.3; 1234.5 stays 1234.5.
+ * A numeric cell's stored value as a number, or undefined when it is none: Number() alone would
+ * take 0x10, 0b11, " 12" and "" too, and a value such as "1,5" written as it is would split its
+ * CSV record into one field more.
  */
-export function numberText(stored: string): string {
+export function storedNumber(stored: string): number | undefined {
+  if (!STORED_NUMBER.test(stored)) return undefined;
+  const n = Number(stored);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * A numeric cell's stored text as a plain decimal, or undefined when it is no number (see
+ * storedNumber). Whole numbers are written as stored (a 16-digit reference keeps its digits).
+ * Others are read as the double they are and written at Excel's 15 significant digits, the
+ * precision Excel shows: a formula's 0.1+0.2 is stored as 0.30000000000000004 and shown, and
+ * written here, as 0.3; 1234.5 stays 1234.5.
+ */
+export function numberText(stored: string): string | undefined {
   if (/^-?[0-9]+$/.test(stored)) return stored === "-0" ? "0" : stored;
   // A plain decimal of at most 15 digits (Excel's 1234.5) is already the text sought.
   if (stored.length <= 16 && /^-?(0|[1-9][0-9]*)\.[0-9]*[1-9]$/.test(stored)) return stored;
-  const n = Number(stored);
-  if (!Number.isFinite(n)) return stored;
+  const n = storedNumber(stored);
+  if (n === undefined) return undefined;
   const shown = Number(n.toPrecision(15));
   return plainNumber(shown === 0 ? 0 : shown);
 }
@@ -109,10 +124,10 @@ export function excelDate(serial: number, date1904: boolean): string | undefined
   return `${date} ${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}`;
 }
 
-/** An ISO 8601 date cell (t="d", written by some tools) in the same form as a serial date cell. */
-export function isoDateCell(stored: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2}))?/.exec(stored);
-  if (!m) return stored;
+/** An ISO 8601 date cell (t="d", written by some tools) in the same form as a serial date cell; undefined when it is no such date. */
+export function isoDateCell(stored: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})(?:\.\d+)?)?(?:Z|[-+]\d{2}:\d{2})?$/.exec(stored);
+  if (!m) return undefined;
   return m[2] && m[2] !== "00:00:00" ? `${m[1]} ${m[2]}` : m[1]!;
 }
 

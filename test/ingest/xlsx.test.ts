@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { xlsxToCsv } from "../../ingest/source/xlsx.ts";
 import { excelDate, isDateFormatCode, numberText, plainNumber } from "../../ingest/source/xlsx-values.ts";
-import { si, sheetXml, writeWorkbook, type WorkbookSpec } from "../helpers/xlsx-file.ts";
+import { si, sheetXml, writeWorkbook, xml, type WorkbookSpec } from "../helpers/xlsx-file.ts";
 import { SheetToCsv } from "../../ingest/source/xlsx-sheet.ts";
 import { scanPart } from "../../ingest/source/xlsx-xml.ts";
 
@@ -214,6 +214,46 @@ describe("xlsxToCsv: numbers", () => {
     expect(numberText("1234567890123456")).toBe("1234567890123456"); // a whole number keeps its digits
     expect(numberText("-0")).toBe("0");
     expect(numberText("2.5E-3")).toBe("0.0025");
+    for (const bad of ["1,5", "0x10", "0b11", " 12", "12 ", "", "Infinity", "NaN", "1e400", "+1", ".5"]) expect(numberText(bad), bad).toBeUndefined();
+  });
+});
+
+describe("xlsxToCsv: cell values that are not of their type", () => {
+  it("refuses a number cell whose stored value is no number, naming the cell, instead of writing it unquoted", async () => {
+    // "1,5" written as it is would be two fields, shifting the rest of the record one column right.
+    for (const stored of ["1,5", "0x10", "0b11", " 12", "Infinity", "1e400", "+1", "1."]) {
+      const rows = `<row r="1">${cell("A1", "1")}</row><row r="2">${cell("A2", "2")}${cell("B2", xml(stored))}</row>`;
+      expect((await convert({ sheets: [{ name: "S", rows, dimension: "A1:B2" }] })).result, stored).toEqual({
+        problem: { reason: `cell B2 holds ${JSON.stringify(stored)}, which is no number (a damaged file?)`, line: 2 },
+      });
+    }
+    // The same in a date format: "1,5" is no serial either.
+    const dated = `<row r="1">${cell("A1", "1,5", ` s="${DATE}"`)}</row>`;
+    expect((await convert({ ...STYLES, sheets: [{ name: "S", rows: dated }] })).result).toEqual({
+      problem: { reason: 'cell A1 holds "1,5", which is no number (a damaged file?)', line: 1 },
+    });
+  });
+
+  it("refuses a boolean other than 0 or 1 and a t=\"d\" cell that is no ISO date", async () => {
+    const bool = `<row r="1">${cell("A1", "1,0", ' t="b"')}</row>`;
+    expect((await convert({ sheets: [{ name: "S", rows: bool }] })).result).toEqual({
+      problem: { reason: 'cell A1 holds "1,0", which is no boolean (0 or 1) (a damaged file?)', line: 1 },
+    });
+    const date = `<row r="1">${cell("A1", "5/1/2024, noon", ' t="d"')}</row>`;
+    expect((await convert({ sheets: [{ name: "S", rows: date }] })).result).toEqual({
+      problem: { reason: 'cell A1 holds "5/1/2024, noon", which is no date (YYYY-MM-DD, ISO 8601) (a damaged file?)', line: 1 },
+    });
+    // A well-formed ISO date cell, with a time of day and fractional seconds, is still read.
+    const good = `<row r="1">${cell("A1", "2024-01-05T18:00:00.000", ' t="d"')}${cell("B1", "2024-01-05", ' t="d"')}</row>`;
+    expect((await convert({ sheets: [{ name: "S", rows: good }] })).csv).toBe(csv("2024-01-05 18:00:00,2024-01-05"));
+  });
+
+  it("refuses a shared string index that is not plain digits", async () => {
+    // Number(" 0") and Number("0x0") are 0: without the check these would read item 0, "a".
+    const rows = `<row r="1">${cell("A1", "0x0", ' t="s"')}</row>`;
+    expect((await convert({ sharedStrings: [si("a")], sheets: [{ name: "S", rows }] })).result).toEqual({
+      problem: { reason: "cell A1 names shared string 0x0, which the workbook does not have (a damaged file?)", line: 1 },
+    });
   });
 });
 
