@@ -8,6 +8,8 @@ export interface SheetContext {
   /** By cell style index (a cell's `s`): whether the style's number format shows a date. */
   dateStyles: boolean[];
   date1904: boolean;
+  /** The decimal separator numbers are written with (the source's); "." when undefined. Never a thousands separator. */
+  decimal?: "." | ",";
   /** Fields in every record; undefined: the sheet's <dimension>, its used range, says. */
   width: number | undefined;
 }
@@ -257,7 +259,9 @@ export class SheetToCsv implements XmlHandler {
           const date = serial === undefined ? undefined : excelDate(serial, this.context.date1904);
           if (date !== undefined) return date;
         }
-        return numberText(value) ?? this.notA("number");
+        const number = numberText(value) ?? this.notA("number");
+        // With a decimal comma the field holds a comma: quoted, as RFC 4180 needs.
+        return this.context.decimal === "," && number.includes(".") ? `"${number.replace(".", ",")}"` : number;
       }
     }
   }

@@ -13,6 +13,13 @@ export type XlsxConverted = { rows: number; date1904: boolean } | { problem: { r
 export interface XlsxOptions {
   /** The sheet's name, or its 1-based position among the workbook's tabs; default the first worksheet. */
   sheet?: string | number;
+  /**
+   * The decimal separator number cells (and numeric formula results) are written with, the one
+   * the source reads its amounts with: 1234.5 is written 1234.5 with ".", "1234,5" (quoted) with
+   * ",". Never a thousands separator, so a source reading "." as its thousands separator gets no
+   * "." in a number cell. Default ".". Text cells are written as they are.
+   */
+  decimal?: "." | ",";
 }
 
 /**
@@ -21,7 +28,7 @@ export interface XlsxOptions {
  * wide as the sheet's used range, RFC 4180 quoting, every line ending in LF (as decode.ts
  * writes a CSV: DuckDB refuses mixed line ends, so a CR or CRLF in a cell becomes LF too). Cells are written as Excel
  * shows their value, in a form arwatch's mappings read: text as is (NFC, plain spaces, as the
- * CSV path decodes it), numbers as plain decimals, booleans TRUE/FALSE, errors (#N/A) as their
+ * CSV path decodes it), numbers as plain decimals with the source's decimal separator (options.decimal), booleans TRUE/FALSE, errors (#N/A) as their
  * text, formulas as their cached result, and date cells — a number in a date format, Thai
  * Buddhist-year formats included — as YYYY-MM-DD (with HH:MM:SS when there is a time of day),
  * from the serial in the workbook's date system (1900 or 1904) without any time zone.
@@ -50,7 +57,7 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
     ]);
     let width: number | undefined;
     for (;;) {
-      const sheet = await writeSheet(pkg, chosen.part, target, { sharedStrings, dateStyles, date1904: workbook.date1904, width });
+      const sheet = await writeSheet(pkg, chosen.part, target, { sharedStrings, dateStyles, date1904: workbook.date1904, decimal: options.decimal, width });
       if (sheet.widest <= sheet.width) return { rows: sheet.rows, date1904: workbook.date1904 };
       // Cells past the width the sheet declared: write it again, as wide as it is.
       await rm(target);

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { xlsxToCsv } from "../../ingest/source/xlsx.ts";
+import { xlsxToCsv, type XlsxOptions } from "../../ingest/source/xlsx.ts";
+import { amountSql } from "../../ingest/source/values-sql.ts";
 import { excelDate, isDateFormatCode, numberText, plainNumber } from "../../ingest/source/xlsx-values.ts";
 import { si, sheetXml, writeWorkbook, xml, type WorkbookSpec } from "../helpers/xlsx-file.ts";
 import { SheetToCsv } from "../../ingest/source/xlsx-sheet.ts";
@@ -21,12 +22,12 @@ const dir = mkdtempSync(join(tmpdir(), "arwatch-xlsx-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-async function convert(spec: WorkbookSpec | Buffer, sheet?: string | number) {
+async function convert(spec: WorkbookSpec | Buffer, sheet?: string | number, options: XlsxOptions = {}) {
   const path = join(dir, `book${++n}.xlsx`);
   if (Buffer.isBuffer(spec)) writeFileSync(path, spec);
   else await writeWorkbook(path, spec);
   const target = join(dir, `book${n}.csv`);
-  const result = await xlsxToCsv(path, target, sheet === undefined ? {} : { sheet });
+  const result = await xlsxToCsv(path, target, sheet === undefined ? options : { ...options, sheet });
   const csv = "problem" in result ? undefined : readFileSync(target, "utf8");
   return { result, csv, target };
 }
@@ -215,6 +216,45 @@ describe("xlsxToCsv: numbers", () => {
     expect(numberText("-0")).toBe("0");
     expect(numberText("2.5E-3")).toBe("0.0025");
     for (const bad of ["1,5", "0x10", "0b11", " 12", "12 ", "", "Infinity", "NaN", "1e400", "+1", ".5"]) expect(numberText(bad), bad).toBeUndefined();
+  });
+});
+
+describe("xlsxToCsv: a source reading amounts with a decimal comma", () => {
+  // A Vietnamese ledger: decimal ",", thousands ".". Row 1 is text, as typed; row 2 number cells.
+  const rows =
+    `<row r="1">${[["A1", "1.234"], ["B1", "12,5"], ["C1", "x"], ["D1", "y"], ["E1", "z"], ["F1", "w"]].map(([r, t]) => `<c r="${r}" t="inlineStr"><is><t>${t}</t></is></c>`).join("")}</row>` +
+    `<row r="2">${cell("A2", "1234.5")}${cell("B2", "1.234")}${cell("C2", "12.5")}${cell("D2", "1500000")}${cell("E2", "-0.125")}<c r="F2"><f>0.1+0.2</f><v>0.30000000000000004</v></c></row>` +
+    `<row r="3">${cell("A3", "1E+21")}${cell("B3", "45296", ` s="${DATE}"`)}</row>`;
+  const book: WorkbookSpec = { ...STYLES, sheets: [{ name: "S", rows, dimension: "A1:F3" }] };
+
+  it("writes number cells with the decimal separator asked for, quoted, and no thousands separator; text and dates as they are", async () => {
+    const { result, csv: written } = await convert(book, undefined, { decimal: "," });
+    expect(result).toEqual({ rows: 3, date1904: false });
+    expect(written).toBe(
+      csv(
+        '1.234,"12,5",x,y,z,w', // text cells unchanged
+        // 0.1+0.2 is 0.3 at 15 digits, then its point a comma; whole numbers have no separator to change.
+        '"1234,5","1,234","12,5",1500000,"-0,125","0,3"',
+        "1000000000000000000000,2024-01-05,,,,",
+      ),
+    );
+    // The default, and "." explicitly, keep the point.
+    const dotted = csv("1.234,\"12,5\",x,y,z,w", "1234.5,1.234,12.5,1500000,-0.125,0.3", "1000000000000000000000,2024-01-05,,,,");
+    expect((await convert(book)).csv).toBe(dotted);
+    expect((await convert(book, undefined, { decimal: "." })).csv).toBe(dotted);
+  });
+
+  it("loads those cells at their value through the source's amount reading (decimal \",\", thousands \".\")", async () => {
+    const { target } = await convert(book, undefined, { decimal: "," });
+    const db = await (await DuckDBInstance.create(":memory:")).connect();
+    const numbers = { decimal: ",", thousands: ".", absolute: false } as Parameters<typeof amountSql>[1];
+    const reader = await db.runAndReadAll(
+      `select ${["a", "b", "c", "e"].map((c) => `(${amountSql(c, numbers)})::varchar as ${c}`).join(", ")}
+       from read_csv('${target}', header = false, auto_detect = false, skip = 1, columns = {'a': 'VARCHAR', 'b': 'VARCHAR', 'c': 'VARCHAR', 'd': 'VARCHAR', 'e': 'VARCHAR', 'f': 'VARCHAR'},
+         delim = ',', quote = '"', escape = '"') limit 1`,
+    );
+    // Written with a point, 1.234 would read as 1234 (a thousands separator) and 12.5 not at all.
+    expect(reader.getRowObjectsJson()[0]).toMatchObject({ a: expect.stringMatching(/^1234\.50*$/), b: expect.stringMatching(/^1\.2340*$/), c: expect.stringMatching(/^12\.50*$/), e: expect.stringMatching(/^-0\.1250*$/) });
   });
 });
 
