@@ -98,9 +98,19 @@ export function attributes(raw: string): Record<string, string> {
   return found;
 }
 
-/** Feeds XML text, in pieces of any size, to a handler. */
+/** An entity or character reference is at most this long (&#x10FFFF; is 10): a "&" nearer the end may be cut. */
+const LONGEST_REFERENCE = 12;
+
+/**
+ * Feeds XML text, in pieces of any size, to a handler. Work is linear in the text: text is
+ * passed on as it arrives (only a reference cut by the piece's end is held back), and a
+ * construct not all here yet (a tag, comment, CDATA section) is searched for its end only in the
+ * text that came since the last search, and given up as no XML past LONGEST_TAG.
+ */
 export class XmlScanner {
   private rest = "";
+  /** Where in `rest` the search for the end of the construct it starts with goes on: what was before has been searched. */
+  private resume = 0;
   /** The elements open, innermost last: each end tag must close the innermost. */
   private readonly open: string[] = [];
 
@@ -109,33 +119,54 @@ export class XmlScanner {
   write(piece: string): void {
     const s = this.rest + piece;
     const h = this.handler;
+    const resume = this.resume;
+    // Where to search for `terminator` in the construct at `lt`: past what an earlier write searched.
+    const from = (lt: number, start: number, terminator: string) => (lt === 0 ? Math.max(start, resume - terminator.length + 1) : start);
     let pos = 0;
+    let pending = -1;
     for (;;) {
       const lt = s.indexOf("<", pos);
-      if (lt === -1) break;
+      if (lt === -1) {
+        // Text to the end, but for a reference the next piece may finish.
+        let cut = s.length;
+        const amp = s.lastIndexOf("&");
+        if (amp >= pos && s.length - amp < LONGEST_REFERENCE && s.indexOf(";", amp) === -1) cut = amp;
+        if (cut > pos) h.text(decodeEntities(s.slice(pos, cut)));
+        pos = cut;
+        break;
+      }
       if (lt > pos) h.text(decodeEntities(s.slice(pos, lt)));
       pos = lt;
       const next = s.charCodeAt(lt + 1);
       if (next === 47 /* "/" */) {
-        const gt = s.indexOf(">", lt);
-        if (gt === -1) break;
+        const gt = s.indexOf(">", from(lt, lt, ">"));
+        if (gt === -1) {
+          pending = this.waitOrRefuse(s, lt);
+          break;
+        }
         const name = localName(s.slice(lt + 2, gt).trim());
-        if (this.open.pop() !== name) throw new XmlError(`the end tag </${name}> closes no open <${name}>`);
+        if (this.open.pop() !== name) throw new XmlError(`the end tag </${name.slice(0, 40)}> closes no open <${name.slice(0, 40)}>`);
         h.close(name);
         pos = gt + 1;
       } else if (next === 33 /* "!" */) {
-        const end = this.special(s, lt);
-        if (end === -1) break;
+        const end = this.special(s, lt, from);
+        if (end === -1) {
+          pending = this.waitOrRefuse(s, lt);
+          break;
+        }
         pos = end;
       } else if (next === 63 /* "?" */) {
-        const end = s.indexOf("?>", lt);
-        if (end === -1) break;
+        const end = s.indexOf("?>", from(lt, lt, "?>"));
+        if (end === -1) {
+          pending = this.waitOrRefuse(s, lt);
+          break;
+        }
         pos = end + 2;
       } else {
         const end = startTagEnd(s, lt);
         if (end === -1) {
           // Not all here yet, unless it has gone on far longer than any tag: then it is no tag.
-          if (s.length - lt > LONGEST_TAG) throw new XmlError(`not XML: "${s.slice(lt, lt + 40)}…"`);
+          this.waitOrRefuse(s, lt);
           break;
         }
         let nameEnd = lt + 1;
@@ -146,14 +177,18 @@ export class XmlScanner {
         const name = localName(qualified);
         if (!selfClosing && h.rawElements?.has(name)) {
           // The whole element, up to its end tag (an element of the same name never nests in it).
-          const closing = s.indexOf(this.endTag(qualified), end + 1);
+          const endTag = this.endTag(qualified);
+          const closing = s.indexOf(endTag, from(lt, end + 1, endTag));
           if (closing !== -1) {
             h.raw!(name, s.slice(nameEnd, end), s.slice(end + 1, closing));
             pos = closing + qualified.length + 3;
             continue;
           }
           // Not all here yet; one too long to wait for is read tag by tag.
-          if (s.length - lt <= LONGEST_TAG) break;
+          if (s.length - lt <= LONGEST_TAG) {
+            pending = s.length - lt;
+            break;
+          }
         }
         h.open(name, s.slice(nameEnd, selfClosing ? end - 1 : end), selfClosing);
         if (selfClosing) h.close(name);
@@ -162,6 +197,13 @@ export class XmlScanner {
       }
     }
     this.rest = s.slice(pos);
+    this.resume = pending === -1 ? 0 : pending;
+  }
+
+  /** A construct at `lt` whose end is not here yet: how much of it has been searched, or an error when it is longer than any could be. */
+  private waitOrRefuse(s: string, lt: number): number {
+    if (s.length - lt > LONGEST_TAG) throw new XmlError(`not XML: "${s.slice(lt, lt + 40)}…" goes on for over ${LONGEST_TAG} characters`);
+    return s.length - lt;
   }
 
   private readonly endTags = new Map<string, string>();
@@ -181,13 +223,13 @@ export class XmlScanner {
   }
 
   /** A comment, CDATA section or DOCTYPE at `lt`: the position after it, or -1 when it is not all here yet. */
-  private special(s: string, lt: number): number {
+  private special(s: string, lt: number, from: (lt: number, start: number, terminator: string) => number): number {
     if (s.startsWith("<!--", lt)) {
-      const end = s.indexOf("-->", lt + 4);
+      const end = s.indexOf("-->", from(lt, lt + 4, "-->"));
       return end === -1 ? -1 : end + 3;
     }
     if (s.startsWith("<![CDATA[", lt)) {
-      const end = s.indexOf("]]>", lt + 9);
+      const end = s.indexOf("]]>", from(lt, lt + 9, "]]>"));
       if (end === -1) return -1;
       this.handler.text(s.slice(lt + 9, end));
       return end + 3;

@@ -9,7 +9,7 @@ import { amountSql } from "../../ingest/source/values-sql.ts";
 import { excelDate, isDateFormatCode, numberText, plainNumber } from "../../ingest/source/xlsx-values.ts";
 import { si, sheetXml, writeWorkbook, xml, type WorkbookSpec } from "../helpers/xlsx-file.ts";
 import { SheetToCsv } from "../../ingest/source/xlsx-sheet.ts";
-import { scanPart } from "../../ingest/source/xlsx-xml.ts";
+import { XmlScanner, scanPart } from "../../ingest/source/xlsx-xml.ts";
 
 /**
  * Excel workbooks (issue 10): a sheet becomes a UTF-8 CSV whose record r is sheet row r, with
@@ -378,6 +378,51 @@ describe("xlsxToCsv: streaming", () => {
     expect(lines[0]).toBe("ที่ 0 <&>,2024-01-05");
     // Row 50: 45296 + 49 = 2024-01-05 + 49 days: 26 days to 31 January, 23 more, 2024-02-23.
     expect(lines[49]).toBe("ที่ 49 <&>,2024-02-23");
+  });
+
+  it("passes long text on as it arrives, holding back only a reference the piece cuts", () => {
+    const got: string[] = [];
+    const scanner = new XmlScanner({ open() {}, close() {}, text: (t) => got.push(t) });
+    scanner.write("<t>" + "a".repeat(1000));
+    // Before the fix the text waited for its "<", each piece searched again from the start: quadratic.
+    expect(got.join("")).toBe("a".repeat(1000));
+    scanner.write("b&am");
+    expect(got.join("")).toBe("a".repeat(1000) + "b"); // "&am" may be the start of &amp;
+    scanner.write("p;c</t>");
+    scanner.end();
+    expect(got.join("")).toBe("a".repeat(1000) + "b&c");
+  });
+
+  it("converts a cell of 8 MB of text in linear time", async () => {
+    // 128 pieces of 64 KB: 8 MB in one inline string. Rescanning from the text's start on each piece
+    // took 12 s at 10 MB; linear it is a fraction of a second of scanning.
+    const MB = 8;
+    const piece = "ab".repeat(1 << 15);
+    const part = () =>
+      Readable.from(
+        (function* () {
+          yield `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`;
+          for (let i = 0; i < MB * 16; i++) yield piece;
+          yield `</t></is></c><c r="B1"><v>2</v></c></row></sheetData></worksheet>`;
+        })(),
+      );
+    const path = join(dir, `long${++n}.xlsx`);
+    await writeWorkbook(path, { sheets: [{ name: "S", part }] });
+    const target = join(dir, `long${n}.csv`);
+    const started = performance.now();
+    expect(await xlsxToCsv(path, target)).toEqual({ rows: 1, date1904: false });
+    expect(performance.now() - started).toBeLessThan(4000);
+    const written = readFileSync(target, "utf8");
+    expect(written.length).toBe(MB * (1 << 20) + ",2\n".length);
+    expect(written.endsWith("abab,2\n")).toBe(true);
+  });
+
+  it("refuses a comment, CDATA section or end tag longer than any tag may be, instead of holding it all", async () => {
+    const long = "x".repeat(1 << 21); // twice the longest tag: its end is not here when the first 1 MB is
+    for (const [what, inner] of [["comment", `<!--${long}-->`], ["CDATA", `<c r="A1" t="inlineStr"><is><t><![CDATA[${long}]]></t></is></c>`], ["end tag", `</row${long}>`]]) {
+      const part = sheetXml(`<row r="1">${inner}</row>`);
+      expect((await convert({ sheets: [{ name: "S", part }] })).result, what).toMatchObject({ problem: { reason: expect.stringMatching(/^the workbook is damaged: not XML: .* goes on for over 1048576 characters$/) } });
+    }
   });
 
   it("refuses to overwrite its target", async () => {
