@@ -14,6 +14,24 @@ export interface SheetContext {
   width: number | undefined;
 }
 
+/** Excel's last row and column (XFD): a sheet past them is no sheet Excel wrote, and would make records without end. */
+export const LAST_ROW = 1_048_576;
+export const LAST_COLUMN = 16_384;
+/**
+ * The widest <dimension> taken as the sheet's width. Excel declares the used range, formatted
+ * empty cells included, and a workbook whose whole rows are formatted says A1:XFD1048576: past
+ * this many columns the records are as wide as the widest row actually holding a value instead.
+ */
+export const WIDEST_DECLARED = 256;
+/** Empty records for rows the sheet skips are handed to the writer in runs of about this many characters. */
+const GAP_RUN = 1 << 16;
+
+/** Records of empty fields for rows the sheet lacks: `times` copies of `record`, to be written in runs. */
+export interface EmptyRecords {
+  record: string;
+  times: number;
+}
+
 /** A row's number, when its r is the first attribute, as written by Excel. */
 const ROW_NUMBER = /^\s+r="(\d+)"/;
 /** A cell without prefix, from where the last one ended: its attributes, its content (none when it closes itself). */
@@ -54,6 +72,11 @@ export function columnOf(ref: string): number {
  */
 export class SheetToCsv implements XmlHandler {
   readonly rawElements: ReadonlySet<string> = new Set(["row"]);
+  /**
+   * What is written before `output`, in order: text, and long runs of empty records (a row far
+   * below the last), which the writer writes a run at a time, waiting for the file to drain.
+   */
+  queued: (string | EmptyRecords)[] = [];
   output = "";
   /** Records written: the last sheet row. */
   rows = 0;
@@ -82,7 +105,7 @@ export class SheetToCsv implements XmlHandler {
   open(name: string, raw: string): void {
     if (name === "c" && this.inRow) {
       this.readCellAttributes(raw);
-      this.column = this.ref ? columnOf(this.ref) : this.column + 1;
+      this.nextColumn();
       this.value = "";
       this.inline.reset();
     } else if (name === "v") this.inValue = this.inRow;
@@ -93,7 +116,8 @@ export class SheetToCsv implements XmlHandler {
     else if (name === "dimension" && !this.fixedWidth) {
       // ref="A1:F100001" (or "A1" for a one-cell range): the width is the last column's.
       const ref = attributes(raw).ref ?? "";
-      this.width = columnOf(ref.slice(ref.indexOf(":") + 1));
+      const declared = columnOf(ref.slice(ref.indexOf(":") + 1));
+      this.width = declared <= WIDEST_DECLARED ? declared : 0;
     }
   }
 
@@ -175,7 +199,7 @@ export class SheetToCsv implements XmlHandler {
       const m = CELL.exec(content);
       if (!m) return content.slice(at).trim() === "";
       this.readCellAttributes(m[1]!);
-      this.column = this.ref ? columnOf(this.ref) : this.column + 1;
+      this.nextColumn();
       const inner = m[2];
       if (inner) {
         const v = CELL_CONTENT.exec(inner);
@@ -189,14 +213,33 @@ export class SheetToCsv implements XmlHandler {
     return true;
   }
 
+  /** The cell's column: its reference's, or the one after the last cell's. */
+  private nextColumn(): void {
+    this.column = this.ref ? columnOf(this.ref) : this.column + 1;
+    if (this.column > LAST_COLUMN) {
+      const ref = this.ref.length > 20 ? `${this.ref.slice(0, 20)}…` : this.ref;
+      throw new SheetProblem(`cell ${ref || `in column ${this.column}`} is past Excel's last column, XFD (${LAST_COLUMN}): a damaged file?`, this.row);
+    }
+  }
+
   private startRow(r: string | undefined): void {
     const row = r === undefined ? this.rows + 1 : Number(r);
     if (!Number.isInteger(row) || row <= this.rows) {
       throw new SheetProblem(`the sheet's rows are out of order: row ${r} comes after row ${this.rows}`, this.rows + 1);
     }
+    if (row > LAST_ROW) throw new SheetProblem(`row ${r} is past Excel's last row, ${LAST_ROW}: a damaged file?`, this.rows + 1);
     // Excel writes no empty rows: an empty record for each keeps the numbering.
-    const empty = this.record(new Array<string>(this.width).fill(""));
-    for (let missing = this.rows + 1; missing < row; missing++) this.output += empty;
+    const missing = row - this.rows - 1;
+    if (missing > 0) {
+      const empty = this.record(new Array<string>(this.width).fill(""));
+      if (missing * empty.length <= GAP_RUN) this.output += empty.repeat(missing);
+      else {
+        // Up to a million records of up to 16,384 fields: the writer writes them a run at a time.
+        if (this.output !== "") this.queued.push(this.output);
+        this.queued.push({ record: empty, times: missing });
+        this.output = "";
+      }
+    }
     this.row = row;
     this.fields = new Array<string>(this.width).fill("");
     this.column = 0;

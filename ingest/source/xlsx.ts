@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
+import { basename } from "node:path";
 import { finished } from "node:stream/promises";
 import { readDateStyles, readSharedStrings, readWorkbook, type SheetEntry, type Workbook } from "./xlsx-parts.ts";
 import { SheetProblem, SheetToCsv, type SheetContext } from "./xlsx-sheet.ts";
@@ -33,10 +34,19 @@ export interface XlsxOptions {
  * Buddhist-year formats included — as YYYY-MM-DD (with HH:MM:SS when there is a time of day),
  * from the serial in the workbook's date system (1900 or 1904) without any time zone.
  *
+ * Every record is as wide as the sheet's used range, its <dimension>, or its widest row holding a
+ * value when that is wider. A used range wider than WIDEST_DECLARED (256) columns is taken for
+ * formatting, not data (Excel writes A1:XFD1048576 when whole rows are formatted): the records
+ * are then as wide as the widest row holding a value. A sheet whose <dimension> is missing, too
+ * narrow or set aside is converted a second time at the width found the first.
+ *
+ * A sheet past Excel's limits (a row after 1,048,576, a column after XFD, 16,384) is refused as a
+ * problem at that row, as is a shared string table past its limits (xlsx-parts.ts); so is any
+ * other failure to read the workbook, naming the file. Only a failure to write `target` is thrown.
+ *
  * The sheet is streamed from the archive and written as it is read, waiting for the file to
- * drain; only the shared strings (each distinct text once) are held in memory. A workbook whose
- * <dimension> is missing or too narrow is converted a second time at the width found the first.
- * `target` is created (flags "wx"): it must not exist.
+ * drain, rows the sheet skips included; only the shared strings (each distinct text once) are
+ * held in memory. `target` is created (flags "wx"): it must not exist.
  */
 export async function xlsxToCsv(path: string, target: string, options: XlsxOptions = {}): Promise<XlsxConverted> {
   let pkg: XlsxPackage;
@@ -66,7 +76,9 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
   } catch (e) {
     if (e instanceof SheetProblem) return { problem: { reason: e.message, line: e.line } };
     if (e instanceof XmlError || e instanceof UnreadablePart) return { problem: { reason: `the workbook is damaged: ${e.message}` } };
-    throw e;
+    if (e instanceof TargetFailure) throw e.cause;
+    // Anything else (a RangeError, a string too long for the engine) is still this workbook's doing.
+    return { problem: { reason: `the workbook ${basename(path)} cannot be read: ${e instanceof Error ? e.message : String(e)}` } };
   } finally {
     pkg.close();
   }
@@ -90,20 +102,42 @@ function chooseSheet(workbook: Workbook, wanted: string | number | undefined): {
   return { part: sheet.part };
 }
 
+/** A failure to write the CSV (the target exists, the disk is full): the caller's to handle, not the workbook's. */
+class TargetFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Characters of empty records written at a time, for a row far below the last. */
+const EMPTY_RUN = 1 << 20;
+
 /** Streams one sheet into `target`, flushing after each inflated piece and waiting while the file drains. */
 async function writeSheet(pkg: XlsxPackage, part: string, target: string, context: SheetContext): Promise<SheetToCsv> {
   const sheet = new SheetToCsv(context);
   const out = createWriteStream(target, { flags: "wx" });
   let failure: unknown;
   out.on("error", (e) => (failure ??= e));
+  const write = async (text: string) => {
+    if (failure) throw new TargetFailure(failure);
+    // `once` rejects if the file fails meanwhile.
+    if (!out.write(text)) await once(out, "drain").catch((e: unknown) => Promise.reject(new TargetFailure(e)));
+  };
   const flush = async (last = false) => {
-    if (failure) throw failure;
+    if (failure) throw new TargetFailure(failure);
+    for (const queued of sheet.queued.splice(0)) {
+      if (typeof queued === "string") await write(queued);
+      else {
+        const perRun = Math.max(1, Math.floor(EMPTY_RUN / queued.record.length));
+        const run = queued.record.repeat(Math.min(perRun, queued.times));
+        for (let left = queued.times; left > 0; left -= perRun) await write(left >= perRun ? run : queued.record.repeat(left));
+      }
+    }
     // Written in pieces of 64K characters or more: fewer, larger writes.
     if (sheet.output === "" || (!last && sheet.output.length < 1 << 16)) return;
-    const drained = out.write(sheet.output);
+    const text = sheet.output;
     sheet.output = "";
-    // `once` rejects if the file fails meanwhile.
-    if (!drained) await once(out, "drain");
+    await write(text);
   };
   try {
     await scanPart(await pkg.open(part), sheet, () => flush());
@@ -112,6 +146,6 @@ async function writeSheet(pkg: XlsxPackage, part: string, target: string, contex
     out.end();
     await finished(out).catch((e: unknown) => (failure ??= e));
   }
-  if (failure) throw failure;
+  if (failure) throw new TargetFailure(failure);
   return sheet;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { xlsxToCsv, type XlsxOptions } from "../../ingest/source/xlsx.ts";
 import { amountSql } from "../../ingest/source/values-sql.ts";
@@ -331,6 +331,64 @@ describe("xlsxToCsv: the sheet's width", () => {
   it("reads prefixed element names and cells without references, as some writers produce them", async () => {
     const part = `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>a &amp; b</x:t></x:is></x:c><x:c><x:v>7</x:v></x:c></x:row></x:sheetData></x:worksheet>`;
     expect((await convert({ sheets: [{ name: "S", part }] })).csv).toBe(csv("a & b,7"));
+  });
+});
+
+describe("xlsxToCsv: Excel's limits", () => {
+  it("sets aside a used range wider than 256 columns (whole rows formatted): records as wide as the widest row holding a value", async () => {
+    const rows = `<row r="1">${cell("A1", "1")}</row><row r="2">${cell("A2", "2")}${cell("C2", "3")}</row>`;
+    // Values in A..C: three fields, not 16,384.
+    for (const dimension of ["A1:XFD1048576", "A1:IW2"]) {
+      expect((await convert({ sheets: [{ name: "S", rows, dimension }] })).csv, dimension).toBe(csv("1,,", "2,,3"));
+    }
+    // 256 columns (IV) and fewer are the used range as Excel declares it, as its own CSV export writes it: D..F empty.
+    expect((await convert({ sheets: [{ name: "S", rows, dimension: "A1:F2" }] })).csv).toBe(csv("1,,,,,", "2,,3,,,"));
+  });
+
+  it("refuses a row after 1,048,576 at once, without writing the rows before it", async () => {
+    for (const r of [1048577, 900000000]) {
+      const rows = `<row r="1">${cell("A1", "1")}</row><row r="${r}">${cell(`A${r}`, "2")}</row>`;
+      const { result } = await convert({ sheets: [{ name: "S", rows, dimension: "A1:A1" }] });
+      expect(result).toEqual({ problem: { reason: `row ${r} is past Excel's last row, 1048576: a damaged file?`, line: 2 } });
+    }
+  });
+
+  it("refuses a cell after column XFD (16,384), and writes one in XFD", async () => {
+    // XFE = (24 × 26 + 6) × 26 + 5 = 16,385; ZZZZZZ far more, which was an array of that many fields.
+    for (const ref of ["XFE1", "ZZZZZZ1"]) {
+      expect((await convert({ sheets: [{ name: "S", rows: `<row r="1">${cell(ref, "1")}</row>` }] })).result).toEqual({
+        problem: { reason: `cell ${ref} is past Excel's last column, XFD (16384): a damaged file?`, line: 1 },
+      });
+    }
+    // XFD = (24 × 26 + 6) × 26 + 4 = 16,384: 16,383 empty fields, then the value.
+    expect((await convert({ sheets: [{ name: "S", rows: `<row r="1">${cell("XFD1", "7")}</row>` }] })).csv).toBe(`${",".repeat(16383)}7\n`);
+  });
+
+  it("writes Excel's last row, the rows between handed to the writer as a count, not as text", async () => {
+    // 16,384 fields for 1,048,574 rows would be a 17 GB string; the sheet holds only their count.
+    const sheet = new SheetToCsv({ sharedStrings: [], dateStyles: [], date1904: false, width: 16384 });
+    const part = sheetXml(`<row r="1">${cell("A1", "1")}</row><row r="1048576">${cell("A1048576", "2")}</row>`);
+    await scanPart(Readable.from([Buffer.from(part)]), sheet);
+    expect(sheet.queued).toEqual([`1${",".repeat(16383)}\n`, { record: `${",".repeat(16383)}\n`, times: 1048574 }]);
+    expect(sheet.output).toBe(`2${",".repeat(16383)}\n`);
+    // Through the writer, at two fields: 1 + 1,048,574 + 1 records of "…,\n" (2 bytes) and "1,\n", "2,x\n".
+    const rows = `<row r="1">${cell("A1", "1")}</row><row r="1048576">${cell("A1048576", "2")}${cell("B1048576", "3")}</row>`;
+    const { result, csv: written } = await convert({ sheets: [{ name: "S", rows, dimension: "A1:B1048576" }] });
+    expect(result).toEqual({ rows: 1048576, date1904: false });
+    expect(written!.length).toBe(3 + 1048574 * 2 + 4);
+    expect(written!.endsWith(",\n,\n2,3\n")).toBe(true);
+  });
+
+  it("makes any other failure while reading a problem naming the file, not an exception", async () => {
+    const failing = vi.spyOn(SheetToCsv.prototype, "raw").mockImplementation(() => {
+      throw new RangeError("Invalid array length");
+    });
+    try {
+      const { result } = await convert({ sheets: [{ name: "S", rows: `<row r="1">${cell("A1", "1")}</row>` }] });
+      expect(result).toEqual({ problem: { reason: `the workbook book${n}.xlsx cannot be read: Invalid array length` } });
+    } finally {
+      failing.mockRestore();
+    }
   });
 });
 
