@@ -145,14 +145,40 @@ export class StringItem {
   }
 }
 
+/** A workbook too large to read: its shared strings would not fit in memory. */
+export class WorkbookTooLarge extends Error {}
+
+/**
+ * The most the shared string table may hold: 16M items (a million rows of 16 distinct texts), 256M
+ * characters. An item costs memory well beyond its text (80 million one-letter items took 2 GB),
+ * and no receivables workbook comes near either. Tests lower them.
+ */
+export const SHARED_STRINGS_LIMIT = { items: 1 << 24, characters: 1 << 28 };
+
 /**
  * The shared string table, as cells refer to it by index. It is held in memory: a cell may name
  * any item, and the table holds each distinct text once (100,000 distinct invoice numbers are
- * about 3 MB of text), so it is the one part read whole; the sheet itself is streamed.
+ * about 3 MB of text), so it is the one part read whole; the sheet itself is streamed. Past
+ * SHARED_STRINGS_LIMIT it is refused (WorkbookTooLarge), counted as it is read.
  */
 export async function readSharedStrings(pkg: XlsxPackage, part: string | undefined, clean: (s: string) => string): Promise<string[]> {
   if (!part || !pkg.has(part)) return [];
+  const { items, characters: characterLimit } = SHARED_STRINGS_LIMIT;
   const strings: string[] = [];
+  let characters = 0;
+  const tooLarge = () =>
+    new WorkbookTooLarge(
+      `the workbook is too large to read: its shared strings (each distinct text of its cells) pass ${items.toLocaleString("en")} items or ${characterLimit.toLocaleString("en")} characters`,
+    );
+  /** Counts text read, before it is kept: an item read tag by tag (one too long to take whole) as it arrives. */
+  const count = (length: number) => {
+    characters += length;
+    if (characters > characterLimit) throw tooLarge();
+  };
+  const push = (text: string) => {
+    if (strings.length >= items) throw tooLarge();
+    strings.push(text);
+  };
   const item = new StringItem();
   let inItem = false;
   const itemEvents: XmlHandler = { open: (name) => item.open(name), close: (name) => item.close(name), text: (text) => item.text(text) };
@@ -161,12 +187,17 @@ export async function readSharedStrings(pkg: XlsxPackage, part: string | undefin
     rawElements: new Set(["si"]),
     raw(_name, _attributes, content) {
       const plain = PLAIN_ITEM.exec(content);
-      if (plain) return void strings.push(clean(decodeEntities(plain[1]!)));
+      if (plain) {
+        const text = clean(decodeEntities(plain[1]!));
+        count(text.length);
+        return push(text);
+      }
       item.reset();
       const scanner = new XmlScanner(itemEvents);
       scanner.write(content);
       scanner.end();
-      strings.push(clean(item.value));
+      count(item.value.length);
+      push(clean(item.value));
     },
     // Tag by tag: an empty item (<si/>), or one too long to take whole.
     open(name) {
@@ -177,12 +208,14 @@ export async function readSharedStrings(pkg: XlsxPackage, part: string | undefin
     },
     close(name) {
       if (name === "si") {
-        strings.push(clean(item.value));
+        push(clean(item.value));
         inItem = false;
       } else if (inItem) item.close(name);
     },
     text(text) {
-      if (inItem) item.text(text);
+      if (!inItem) return;
+      count(text.length);
+      item.text(text);
     },
   };
   await scanPart(await pkg.open(part), handler);

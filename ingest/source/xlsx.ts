@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { basename } from "node:path";
 import { finished } from "node:stream/promises";
-import { readDateStyles, readSharedStrings, readWorkbook, type SheetEntry, type Workbook } from "./xlsx-parts.ts";
+import { WorkbookTooLarge, readDateStyles, readSharedStrings, readWorkbook, type SheetEntry, type Workbook } from "./xlsx-parts.ts";
 import { SheetProblem, SheetToCsv, type SheetContext } from "./xlsx-sheet.ts";
 import { cellText } from "./xlsx-values.ts";
 import { XmlError, scanPart } from "./xlsx-xml.ts";
@@ -75,6 +75,7 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
     }
   } catch (e) {
     if (e instanceof SheetProblem) return { problem: { reason: e.message, line: e.line } };
+    if (e instanceof WorkbookTooLarge) return { problem: { reason: e.message } };
     if (e instanceof XmlError || e instanceof UnreadablePart) return { problem: { reason: `the workbook is damaged: ${e.message}` } };
     if (e instanceof TargetFailure) throw e.cause;
     // Anything else (a RangeError, a string too long for the engine) is still this workbook's doing.

@@ -9,6 +9,7 @@ import { amountSql } from "../../ingest/source/values-sql.ts";
 import { excelDate, isDateFormatCode, numberText, plainNumber } from "../../ingest/source/xlsx-values.ts";
 import { si, sheetXml, writeWorkbook, xml, type WorkbookSpec } from "../helpers/xlsx-file.ts";
 import { SheetToCsv } from "../../ingest/source/xlsx-sheet.ts";
+import { SHARED_STRINGS_LIMIT } from "../../ingest/source/xlsx-parts.ts";
 import { XmlScanner, scanPart } from "../../ingest/source/xlsx-xml.ts";
 
 /**
@@ -377,6 +378,25 @@ describe("xlsxToCsv: Excel's limits", () => {
     expect(result).toEqual({ rows: 1048576, date1904: false });
     expect(written!.length).toBe(3 + 1048574 * 2 + 4);
     expect(written!.endsWith(",\n,\n2,3\n")).toBe(true);
+  });
+
+  it("refuses a shared string table past its limits in items or characters, as it reads it", async () => {
+    // The limits (16M items, 256M characters) lowered to 3 items and 10 characters for the test.
+    const saved = { ...SHARED_STRINGS_LIMIT };
+    try {
+      Object.assign(SHARED_STRINGS_LIMIT, { items: 3, characters: 10 });
+      const rows = `<row r="1">${text("A1", 0)}</row>`;
+      // 3 items of 3 characters: 9, within both limits.
+      expect((await convert({ sharedStrings: [si("abc"), si("def"), si("ghi")], sheets: [{ name: "S", rows }] })).csv).toBe(csv("abc"));
+      const tooLarge = { problem: { reason: "the workbook is too large to read: its shared strings (each distinct text of its cells) pass 3 items or 10 characters" } };
+      // A fourth item, of one character (10 in all): too many items.
+      expect((await convert({ sharedStrings: [si("abc"), si("def"), si("ghi"), si("j")], sheets: [{ name: "S", rows }] })).result).toEqual(tooLarge);
+      // Two items, 5 + 6 = 11 characters: too much text; the same when the second is rich text (read tag by tag).
+      expect((await convert({ sharedStrings: [si("abcde"), si("fghijk")], sheets: [{ name: "S", rows }] })).result).toEqual(tooLarge);
+      expect((await convert({ sharedStrings: [si("abcde"), "<si><r><t>fgh</t></r><r><t>ijk</t></r></si>"], sheets: [{ name: "S", rows }] })).result).toEqual(tooLarge);
+    } finally {
+      Object.assign(SHARED_STRINGS_LIMIT, saved);
+    }
   });
 
   it("makes any other failure while reading a problem naming the file, not an exception", async () => {
