@@ -4,7 +4,7 @@
 -- covers as-of + 7(k−1) + 1 through as-of + 7k. Split into documents not yet due at the as-of date,
 -- documents already overdue (less unapplied cash and credits, in week 1) and open orders
 -- (forecast.includeOpenOrders); expected_amount is their sum, net of expected credit loss. How
--- each item is spread over the weeks: marts.rpt_cash_forecast_customer_weeks.
+-- each item is spread over the weeks: marts.rpt_cash_forecast_weeks.
 with
 
 params as (
@@ -17,7 +17,7 @@ weeks as (
 
 weekly as (
     select weekly.*
-    from marts.rpt_cash_forecast_customer_weeks as weekly, params
+    from marts.rpt_cash_forecast_weeks as weekly, params
     where weekly.forecast_date = params.as_of_date
 ),
 

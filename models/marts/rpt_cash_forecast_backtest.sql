@@ -1,6 +1,6 @@
 -- The cash forecast tried on the history (README: Cash forecast): at each history month-end
 -- before the as-of date, the company's forecast as of that month-end from data up to it only
--- (rpt_cash_forecast_customer_weeks), a naive forecast, and what was actually received, per week ahead.
+-- (rpt_cash_forecast_weeks), a naive forecast, and what was actually received, per week ahead.
 -- Week k covers month-end + 7(k−1) + 1 through month-end + 7k.
 --   forecast_amount  the documents' forecast, without unapplied cash and credits: the actuals are
 --                  payments against documents, which unapplied cash does not reduce;
@@ -38,42 +38,18 @@ grid as (
     cross join weeks
 ),
 
-forecast as (
-    select forecast_date as month_end, week, sum(not_yet_due_amount + overdue_amount) as forecast_amount
-    from marts.rpt_cash_forecast_customer_weeks
-    join month_ends on month_ends.month_end = forecast_date
-    group by all
-),
-
-open_items as (
-    select month_end, item_type, item_id, customer_id, due_date, outstanding_amount
-    from intermediate.int_month_end_open_items
-    join month_ends using (month_end)
-    where is_reported
-),
-
-naive as (
-    select month_end, greatest(1, ceil((due_date - month_end) / 7))::integer as week, sum(outstanding_amount) as naive_amount
-    from open_items
-    where item_type in ('invoice', 'debit_note') and outstanding_amount > 0
-    group by all
-),
-
-actual as (
+-- The forecast, the naive forecast and the actuals, worked out where the month-ends' open items
+-- are read (rpt_cash_forecast_weeks, customer_id null).
+weekly as (
     select
-        open_items.month_end,
-        ceil((payments.payment_date - open_items.month_end) / 7)::integer as week,
-        sum(payments.amount) as actual_amount,
-    from open_items
-    join staging.stg_payments as payments
-        on payments.document_id = open_items.item_id
-        and payments.customer_id = open_items.customer_id
-        and payments.payment_date > open_items.month_end
-    cross join params
-    where open_items.item_type in ('invoice', 'debit_note')
-        and open_items.outstanding_amount > 0
-        and payments.payment_date <= open_items.month_end + 7 * params.forecast_weeks
-    group by all
+        forecast_date as month_end,
+        week,
+        not_yet_due_amount + overdue_amount as forecast_amount,
+        naive_amount,
+        actual_amount,
+    from marts.rpt_cash_forecast_weeks
+    join month_ends on month_ends.month_end = forecast_date
+    where customer_id is null
 ),
 
 final as (
@@ -82,14 +58,12 @@ final as (
         grid.week,
         grid.week_start,
         grid.week_end,
-        round(coalesce(forecast.forecast_amount, 0), 2)::decimal(38, 2) as forecast_amount,
-        coalesce(naive.naive_amount, 0)::decimal(38, 2) as naive_amount,
-        case when grid.week_end <= params.as_of_date then coalesce(actual.actual_amount, 0) end::decimal(38, 2) as actual_amount,
+        round(coalesce(weekly.forecast_amount, 0), 2)::decimal(38, 2) as forecast_amount,
+        round(coalesce(weekly.naive_amount, 0), 2)::decimal(38, 2) as naive_amount,
+        case when grid.week_end <= params.as_of_date then round(coalesce(weekly.actual_amount, 0), 2) end::decimal(38, 2) as actual_amount,
     from grid
     cross join params
-    left join forecast using (month_end, week)
-    left join naive using (month_end, week)
-    left join actual using (month_end, week)
+    left join weekly using (month_end, week)
 )
 
 select

@@ -1,10 +1,11 @@
--- The cash forecast per forecast date, customer and week (README: Cash forecast): for the as-of
--- date, and for each history month-end before it (the back-test), what is expected to be
--- collected in each of the forecast.weeks weeks after it. Week k covers the days
--- forecast date + 7(k−1) + 1 through forecast date + 7k.
+-- The cash forecast per forecast date and week (README: Cash forecast): what is expected to be
+-- collected in each of the forecast.weeks weeks after the as-of date, per customer, and after each
+-- history month-end before it, for the company (customer_id null), beside the back-test's naive
+-- forecast and actual receipts, so that the month-ends' open items are read once. Week k covers
+-- the days forecast date + 7(k−1) + 1 through forecast date + 7k.
 --
 -- A debit document with a positive balance is collected on its due date + d days, d drawn from a
--- distribution of amount-weighted days late (int_cash_forecast_delays) given that it is still
+-- distribution of amount-weighted days late (int_cash_forecast_customer_payments, int_cash_forecast_delays) given that it is still
 -- unpaid at the forecast date: only the delays beyond how late it already is (forecast date − due
 -- date, negative when not yet due) count, rescaled to 1. The distribution is the customer's own
 -- when it holds at least 5 payments later than that (below 5 one payment decides too much), else
@@ -55,20 +56,28 @@ delays as (
     select * from intermediate.int_cash_forecast_delays
 ),
 
+ranges as (
+    select distinct forecast_date, level, level_key, first_day, last_day from delays
+),
+
+customer_payments as (
+    select * from intermediate.int_cash_forecast_customer_payments
+),
+
 -- The open items of every forecast date, with the month-end whose loss rates apply.
-open_items as (
+open_items as materialized (
     select params.as_of_date as forecast_date, latest_month_end.month_end as rate_month_end,
-        customer_id, document_type as item_type, due_date, bucket_order, outstanding_amount
+        customer_id, document_type as item_type, document_id as item_id, due_date, bucket_order, outstanding_amount
     from marts.fct_open_items, params, latest_month_end
     union all
-    select month_end, month_end, customer_id, item_type, due_date, bucket_order, outstanding_amount
+    select month_end, month_end, customer_id, item_type, item_id, due_date, bucket_order, outstanding_amount
     from intermediate.int_month_end_open_items, params
     where is_reported and month_end < params.as_of_date
 ),
 
 open_orders as (
     select params.as_of_date as forecast_date, latest_month_end.month_end as rate_month_end,
-        orders.customer_id, 'open_order' as item_type,
+        orders.customer_id, 'open_order' as item_type, orders.order_id as item_id,
         params.as_of_date + coalesce(customers.credit_term_days, 0) as due_date, 0 as bucket_order,
         orders.unbilled_amount as outstanding_amount
     from staging.stg_sales_orders as orders
@@ -80,7 +89,7 @@ open_orders as (
         and (orders.order_date is null or orders.order_date <= params.as_of_date)
 ),
 
-items as (
+items as materialized (
     select
         items.forecast_date,
         items.customer_id,
@@ -104,94 +113,177 @@ items as (
 ),
 
 -- Items of a customer as late as each other at a date are spread alike: spread their sum once.
-spread_groups as (
+spread_groups as materialized (
     select forecast_date, customer_id, customer_group, component, days_late_now, sum(collectible_amount) as collectible_amount
     from items
     where is_spread
     group by all
 ),
 
-probes as (
-    select distinct forecast_date, customer_id, customer_group, days_late_now from spread_groups
+-- The customer's own payments later than the item already is: its level when there are 5 or more.
+customer_later as materialized (
+    select probes.forecast_date, probes.customer_id, probes.days_late_now, paid.days_late, paid.amount
+    from (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes
+    join customer_payments as paid
+        on paid.forecast_date = probes.forecast_date
+        and paid.customer_id = probes.customer_id
+        and paid.days_late > probes.days_late_now
 ),
 
-candidate_levels as (
-    select *, 1 as level_rank, 'customer' as level, customer_id as level_key from probes
-    union all
-    select *, 2, 'customer_group', customer_group from probes
-    union all
-    select *, 3, 'portfolio', 'all' from probes
+customer_tails as (
+    select forecast_date, customer_id, days_late_now, sum(amount) as tail_weight
+    from customer_later
+    group by all
+    having count(*) >= 5
 ),
 
-totals as (
-    select distinct forecast_date, level, level_key, total_weight, total_payments from delays
-),
-
--- What each distribution holds beyond how late the item already is.
-tails as (
+customer_shares as (
     select
-        candidate_levels.*,
-        totals.total_weight - coalesce(delays.cumulative_weight, 0) as tail_weight,
-        totals.total_payments - coalesce(delays.cumulative_payments, 0) as tail_payments,
-    from candidate_levels
-    join totals using (forecast_date, level, level_key)
-    asof left join delays
-        on delays.forecast_date = candidate_levels.forecast_date
-        and delays.level = candidate_levels.level
-        and delays.level_key = candidate_levels.level_key
-        and delays.days_late <= candidate_levels.days_late_now
-),
-
-chosen as (
-    select
-        forecast_date, customer_id, days_late_now,
-        arg_min(level, level_rank) as level,
-        arg_min(level_key, level_rank) as level_key,
-        arg_min(tail_weight, level_rank) as tail_weight,
-    from tails
-    where tail_weight > 0 and (tail_payments >= 5 or level = 'portfolio')
+        forecast_date, 'customer' as level, customer_id as level_key, days_late_now,
+        ceil((days_late - days_late_now) / 7)::integer as week,
+        sum(amount)::double / any_value(tail_weight)::double as share,
+    from customer_later
+    join customer_tails using (forecast_date, customer_id, days_late_now)
+    cross join params
+    where days_late - days_late_now <= 7 * params.forecast_weeks
     group by all
 ),
 
-week_probes as (
-    select distinct forecast_date, level, level_key, days_late_now, tail_weight from chosen
+-- What a pooled distribution holds beyond a day count: its weight up to the count clamped into
+-- the distribution's range (below it nothing, above it everything), an equality join.
+pooled_probes as (
+    select distinct forecast_date, 'customer_group' as level, customer_group as level_key, days_late_now from spread_groups
+    union all
+    select distinct forecast_date, 'portfolio', 'all', days_late_now from spread_groups
 ),
 
--- The weight of delays up to the end of each week (week 0: up to the forecast date itself).
-cumulative_by_week as (
+pooled_tails as materialized (
     select
-        week_probes.*,
-        weeks.week,
-        coalesce(delays.cumulative_weight, 0) as cumulative_weight,
-    from week_probes
-    cross join weeks
-    asof left join delays
-        on delays.forecast_date = week_probes.forecast_date
-        and delays.level = week_probes.level
-        and delays.level_key = week_probes.level_key
-        and delays.days_late <= week_probes.days_late_now + 7 * weeks.week
+        pooled_probes.*,
+        delays.total_weight - delays.cumulative_weight as tail_weight,
+        delays.total_payments - delays.cumulative_payments as tail_payments,
+    from pooled_probes
+    join ranges using (forecast_date, level, level_key)
+    join delays
+        on delays.forecast_date = pooled_probes.forecast_date
+        and delays.level = pooled_probes.level
+        and delays.level_key = pooled_probes.level_key
+        and delays.days_late = greatest(ranges.first_day, least(pooled_probes.days_late_now, ranges.last_day))
 ),
 
-shares as (
+-- Each spread group's distribution: its customer's own, else its group's, else the portfolio's.
+chosen as materialized (
+    select
+        spread_groups.*,
+        case
+            when customer_tails.customer_id is not null then 'customer'
+            when group_tails.tail_payments >= 5 then 'customer_group'
+            when portfolio_tails.tail_weight > 0 then 'portfolio'
+        end as level,
+        case
+            when customer_tails.customer_id is not null then spread_groups.customer_id
+            when group_tails.tail_payments >= 5 then spread_groups.customer_group
+            when portfolio_tails.tail_weight > 0 then 'all'
+        end as level_key,
+    from spread_groups
+    left join customer_tails using (forecast_date, customer_id, days_late_now)
+    left join pooled_tails as group_tails
+        on group_tails.forecast_date = spread_groups.forecast_date
+        and group_tails.level = 'customer_group'
+        and group_tails.level_key = spread_groups.customer_group
+        and group_tails.days_late_now = spread_groups.days_late_now
+    left join pooled_tails as portfolio_tails
+        on portfolio_tails.forecast_date = spread_groups.forecast_date
+        and portfolio_tails.level = 'portfolio'
+        and portfolio_tails.days_late_now = spread_groups.days_late_now
+),
+
+-- The weight of a pooled distribution up to the end of each week (week 0: the forecast date).
+pooled_by_week as (
+    select
+        pooled_tails.forecast_date, pooled_tails.level, pooled_tails.level_key, pooled_tails.days_late_now,
+        pooled_tails.tail_weight, weeks.week, delays.cumulative_weight,
+    from (select distinct forecast_date, level, level_key, days_late_now from chosen where level <> 'customer') as used
+    join pooled_tails using (forecast_date, level, level_key, days_late_now)
+    join ranges using (forecast_date, level, level_key)
+    cross join weeks
+    join delays
+        on delays.forecast_date = pooled_tails.forecast_date
+        and delays.level = pooled_tails.level
+        and delays.level_key = pooled_tails.level_key
+        and delays.days_late = greatest(ranges.first_day, least(pooled_tails.days_late_now + 7 * weeks.week, ranges.last_day))
+),
+
+pooled_shares as (
     select
         forecast_date, level, level_key, days_late_now, week,
         (cumulative_weight - lag(cumulative_weight) over by_probe)::double / tail_weight::double as share,
-    from cumulative_by_week
+    from pooled_by_week
     window by_probe as (partition by forecast_date, level, level_key, days_late_now order by week)
     qualify week > 0
 ),
 
-spread as (
-    select spread_groups.forecast_date, spread_groups.customer_id, spread_groups.component, shares.week,
-        spread_groups.collectible_amount::double * shares.share as amount
-    from spread_groups
-    join chosen using (forecast_date, customer_id, days_late_now)
-    join shares using (forecast_date, level, level_key, days_late_now)
-    where shares.share <> 0
+shares as (
+    select * from customer_shares
     union all
-    select forecast_date, customer_id, 'unapplied', 1, collectible_amount::double
+    select * from pooled_shares where share <> 0
+),
+
+-- At the as-of date per customer; at the back-test's month-ends only the company total is read,
+-- so the groups are summed before they are spread (customer_id null).
+to_spread as (
+    select
+        chosen.forecast_date,
+        case when chosen.forecast_date = params.as_of_date then chosen.customer_id end as customer_id,
+        chosen.component, chosen.level, chosen.level_key, chosen.days_late_now,
+        sum(chosen.collectible_amount) as collectible_amount,
+    from chosen
+    cross join params
+    where chosen.level is not null
+    group by all
+),
+
+-- The back-test's yardsticks at its month-ends: every document paid on its due date (overdue ones
+-- in week 1), and the payments that came in against the documents then open.
+naive as (
+    select forecast_date, 'naive' as component, greatest(1, ceil((due_date - forecast_date) / 7))::integer as week, outstanding_amount as amount
+    from open_items
+    cross join params
+    where forecast_date < params.as_of_date
+        and item_type in ('invoice', 'debit_note')
+        and outstanding_amount > 0
+        and due_date - forecast_date <= 7 * params.forecast_weeks
+),
+
+actual as (
+    select open_items.forecast_date, 'actual' as component, ceil((payments.payment_date - open_items.forecast_date) / 7)::integer as week, payments.amount
+    from open_items
+    cross join params
+    join staging.stg_payments as payments
+        on payments.document_id = open_items.item_id
+        and payments.customer_id = open_items.customer_id
+        and payments.payment_date > open_items.forecast_date
+        and payments.payment_date <= open_items.forecast_date + 7 * params.forecast_weeks
+    where open_items.forecast_date < params.as_of_date
+        and open_items.item_type in ('invoice', 'debit_note')
+        and open_items.outstanding_amount > 0
+),
+
+spread as (
+    select forecast_date, null as customer_id, component, week, amount::double as amount from naive
+    union all
+    select forecast_date, null, component, week, amount::double from actual
+    union all
+    select to_spread.forecast_date, to_spread.customer_id, to_spread.component, shares.week,
+        to_spread.collectible_amount::double * shares.share as amount
+    from to_spread
+    join shares using (forecast_date, level, level_key, days_late_now)
+    union all
+    select items.forecast_date, case when items.forecast_date = params.as_of_date then items.customer_id end,
+        'unapplied', 1, items.collectible_amount::double
     from items
-    where not is_spread
+    cross join params
+    where not items.is_spread
 ),
 
 final as (
@@ -203,6 +295,8 @@ final as (
         coalesce(sum(amount) filter (where component = 'overdue'), 0) as overdue_amount,
         coalesce(sum(amount) filter (where component = 'unapplied'), 0) as unapplied_amount,
         coalesce(sum(amount) filter (where component = 'open_orders'), 0) as open_orders_amount,
+        sum(amount) filter (where component = 'naive') as naive_amount,
+        sum(amount) filter (where component = 'actual') as actual_amount,
     from spread
     group by all
 )
