@@ -1,19 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
-import { serveSite } from "../../reports/serve-site.ts";
-import { CHROMIUM, launchBrowser, openWatched, tableCells } from "../helpers/browser.ts";
+import { CHROMIUM, openWatched, tableCells } from "../helpers/browser.ts";
+import { ARTIFACTS, buildAndServeSite } from "../helpers/site.ts";
 import { arwatch } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 import { AS_OF, insertAlertsLedger, insertNotifyRows } from "./alerts-warehouse.ts";
 
-const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
 const NAME = "<img src=x onerror=alert(1)>";
 
 const cells = tableCells;
@@ -49,13 +46,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Alerts page and the data-quality pag
     await insertNotifyRows(after);
     after.close();
     // ... then the site, with no network.
-    const env = { NODE_OPTIONS: `--import ${GUARD}`, ARWATCH_NETWORK_LOG: networkLog };
-    const report = arwatch(["report", "build", "--db", db, "--out", site], { env });
-    expect(report.stderr).not.toMatch(/arwatch: /);
-    expect(report.status).toBe(0);
-    ({ server, url: origin } = await serveSite(site));
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ server, origin, browser } = await buildAndServeSite({ db, site, networkLog }));
   }, 180_000);
 
   afterAll(async () => {

@@ -1,20 +1,17 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { openCreditSession } from "../../credit/session.ts";
 import { ensureRawSchema } from "../../ingest/schema.ts";
-import { serveSite } from "../../reports/serve-site.ts";
-import { CHROMIUM, launchBrowser, openWatched, tableCells } from "../helpers/browser.ts";
+import { CHROMIUM, openWatched, tableCells } from "../helpers/browser.ts";
+import { ARTIFACTS, buildAndServeSite } from "../helpers/site.ts";
 import { arwatch } from "../helpers/cli.ts";
 import { insertRaw, tempDir } from "../helpers/warehouse.ts";
 
-const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
 const AS_OF = "2024-03-31";
 const NAME = "<img src=x onerror=alert(1)>";
 const WHY = "<script>alert(2)</script> paid by transfer";
@@ -90,13 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Credit checks page, in a real browse
     expect(second.stderr).toContain("credit log: 2 checks, 1 later overrides");
     expect(second.stderr).toContain("credit holds: 2 on hold, 0 blocked");
     expect(second.status).toBe(0);
-    const env = { NODE_OPTIONS: `--import ${GUARD}`, ARWATCH_NETWORK_LOG: networkLog };
-    const report = arwatch(["report", "build", "--db", db, "--out", site], { env, cwd: dir });
-    expect(report.stderr).not.toMatch(/arwatch: /);
-    expect(report.status).toBe(0);
-    ({ server, url: origin } = await serveSite(site));
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ server, origin, browser } = await buildAndServeSite({ db, site, networkLog, cwd: dir }));
   }, 240_000);
 
   afterAll(async () => {

@@ -7,14 +7,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatAmount } from "../../core/money.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
-import { serveSite } from "../../reports/serve-site.ts";
 import { arwatch } from "../helpers/cli.ts";
-import { CHROMIUM, launchBrowser, watch } from "../helpers/browser.ts";
+import { CHROMIUM, watch } from "../helpers/browser.ts";
+import { ARTIFACTS, buildAndServeSite, GUARD } from "../helpers/site.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
-const GUARD = fileURLToPath(new URL("../helpers/no-network.mjs", import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL("../artifacts", import.meta.url));
 const PAGES = ["/", "/aging", "/credit", "/expected-loss", "/collections", "/alerts", "/customers", "/customer?id=C1", "/data-quality"];
 
 describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () => {
@@ -46,13 +44,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     // ... and the site with a config of the moment that says otherwise: the site must show the build's.
     const momentConfig = join(dir, "moment.yaml");
     writeFileSync(momentConfig, "currency: THB\naging:\n  buckets: [30, 60]\n");
-    const env = { NODE_OPTIONS: `--import ${GUARD}`, ARWATCH_NETWORK_LOG: networkLog };
-    const built = arwatch(["report", "build", "--db", db, "--out", site, "--config", momentConfig], { env });
-    expect(built.stderr).not.toMatch(/arwatch: /);
-    expect(built.status).toBe(0);
-    ({ server, url: origin } = await serveSite(site));
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
+    ({ server, origin, browser } = await buildAndServeSite({ db, site, networkLog, args: ["--config", momentConfig] }));
   }, 120_000);
 
   afterAll(async () => {
