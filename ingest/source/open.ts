@@ -61,7 +61,7 @@ export async function openSourceFile(path: string, decodedPath: string, source: 
   const none = (opened: OpenedExtract): OpenedSource => ({ opened, decodedPath, labels: new Map() });
   // A workbook's sheet becomes the CSV (row r on line r); a text file is decoded to UTF-8 line for line.
   const workbook = isWorkbook(path);
-  const decoded = workbook ? await xlsxToCsv(path, decodedPath, { sheet: source.sheet }) : await decodeToUtf8(path, decodedPath, source.encoding);
+  const decoded = workbook ? await xlsxToCsv(path, decodedPath, { sheet: source.sheet, decimal: source.numbers.decimal }) : await decodeToUtf8(path, decodedPath, source.encoding);
   if ("problem" in decoded) return none({ source: "", columns: [], problems: [decoded.problem], checks: [], position: "record" });
   if (("lines" in decoded ? decoded.lines : decoded.rows) === 0) return none(failed(workbook ? "the sheet is empty: no header row" : "the file is empty: no header line"));
   const text = headBytes(decodedPath).toString("utf8");

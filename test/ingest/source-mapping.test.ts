@@ -545,6 +545,26 @@ describe("Excel workbooks", () => {
     expect(e.details).toEqual([`source th-erp: ar-2567-bad.xlsx row 5, column "จำนวนเงิน" (amount), value "รวม": not an amount as this source writes them (thousands ",", decimal "."; e.g. 1,234.50)`]);
   });
 
+  it("reads number cells at their value in a source whose amounts have a decimal comma and dot thousands", async () => {
+    const w = await workspace({ currency: "VND", sources: [{ name: "vn", files: "so-*.xlsx", entity: "invoices", numbers: { decimal: ",", thousands: "." } }] });
+    const header = ["document_id", "customer_id", "document_type", "document_date", "amount"].map((v, i) => cell(`${"ABCDE"[i]}1`, v)).join("");
+    // A number cell 1.234 is one and a quarter-ish, never 1,234; 12.5 is twelve and a half.
+    const rows = `<row r="1">${header}</row><row r="2">${cell("A2", "INV-001")}${cell("B2", "C01")}${cell("C2", "invoice")}${cell("D2", 45306, 1)}${cell("E2", 1.234)}</row><row r="3">${cell("A3", "INV-002")}${cell("B3", "C01")}${cell("C3", "invoice")}${cell("D3", 45306, 1)}${cell("E3", 12.5)}</row>`;
+    const path = `${w.dir}/in/so-1.xlsx`;
+    await writeWorkbook(path, { sheets: [{ name: "Sheet1", rows, dimension: "A1:E3" }], sharedStrings: STRINGS.map(si), ...STYLES });
+    // 1.234 has three decimals: an amount must have at most two, so it is refused as written, not read as 1234.
+    const e = await w.rejection(path);
+    expect(e.details).toEqual([expect.stringMatching(/^source vn: so-1\.xlsx row 2, column "amount" \(amount\), value "1,234": not an amount with at most 2 decimals/)]);
+    const fixed = rows.replace(cell("E2", 1.234), cell("E2", 1.25));
+    const fixedPath = `${w.dir}/in/so-2.xlsx`;
+    await writeWorkbook(fixedPath, { sheets: [{ name: "Sheet1", rows: fixed, dimension: "A1:E3" }], sharedStrings: STRINGS.map(si), ...STYLES });
+    await w.load(fixedPath);
+    expect(await w.wh.all("select document_id, amount from raw.invoices order by 1")).toEqual([
+      { document_id: "INV-001", amount: "1.25" },
+      { document_id: "INV-002", amount: "12.50" },
+    ]);
+  });
+
   it("loads a canonical extract saved as a workbook by its name, like its CSV twin", async () => {
     const w = await workspace({});
     const rows = [
