@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../core/config.ts";
 import { encodeLegacy } from "../helpers/legacy-encode.ts";
+import { build } from "../helpers/warehouse.ts";
 import { si, writeWorkbook } from "../helpers/xlsx-file.ts";
 import { INVOICE_HEADER, openIngestWorkspace, type IngestWorkspace } from "../helpers/ingest-workspace.ts";
 
@@ -587,5 +588,30 @@ describe("source config", () => {
     ["[", /not a regular expression/],
   ])("refuses dropRows pattern %s, which DuckDB's RE2 cannot run, when the config loads", (pattern, message) => {
     expect(() => parseConfig({ sources: [{ name: "s", files: "x*.csv", entity: "invoices", dropRows: [pattern] }] })).toThrow(message);
+  });
+});
+
+describe("a source's file and its canonical twin build the same marts", () => {
+  it("every mart of a Thai ERP's invoices (Windows-874, Buddhist era, Thai words, a total row) equals the canonical file's", async () => {
+    const config = { currency: "THB", sources: [THAI_SOURCE] };
+    const payments = "payment_id,customer_id,payment_date,amount,currency,document_id\nP1,C01,2024-02-20,1000.00,THB,INV-001\n";
+    const mapped = await workspace(config);
+    await mapped.load(mapped.write("ar-invoices-2567-03.csv", encodeLegacy(THAI_FILE, "windows-874")), mapped.write("payments.csv", payments));
+    const twin = await workspace({ currency: "THB" });
+    await twin.load(twin.write("invoices.csv", THAI_CANONICAL), twin.write("payments.csv", payments));
+    const settings = parseConfig(config);
+    await build(mapped.wh, "2024-03-31", settings);
+    await build(twin.wh, "2024-03-31", settings);
+    const marts = await twin.wh.all<{ name: string }>("select table_name as name from information_schema.tables where table_schema = 'marts' order by 1");
+    expect(marts.length).toBeGreaterThan(20);
+    for (const { name } of marts) {
+      // When each build and load ran, and the loads' ids, are all that may differ.
+      const columns = await twin.wh.all<{ column: string }>("select column_name as column from information_schema.columns where table_schema = 'marts' and table_name = $1", [name]);
+      const kept = columns.map((c) => c.column).filter((c) => !/^(built_at|_loaded_at|_load_id|load_id|loaded_at)$/.test(c));
+      const rows = (w: IngestWorkspace) => w.wh.all(`select ${kept.map((c) => `"${c}"`).join(", ")} from marts.${name} order by all`);
+      expect(await rows(mapped), name).toEqual(await rows(twin));
+    }
+    // And they hold the ledger: INV-001's 1,234.50 less 1,000.00 paid and 200.00 credited.
+    expect(await twin.wh.all("select document_id, outstanding_amount from marts.fct_open_items where document_id = 'INV-001'")).toEqual([{ document_id: "INV-001", outstanding_amount: "34.50" }]);
   });
 });
