@@ -60,7 +60,7 @@ ranges as (
     select distinct forecast_date, level, level_key, first_day, last_day from delays
 ),
 
-customer_payments as (
+customer_payments as materialized (
     select * from intermediate.int_cash_forecast_customer_payments
 ),
 
@@ -120,33 +120,45 @@ spread_groups as materialized (
     group by all
 ),
 
--- The customer's own payments later than the item already is: its level when there are 5 or more.
-customer_later as materialized (
-    select probes.forecast_date, probes.customer_id, probes.days_late_now, paid.days_late, paid.amount
-    from (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes
+-- The customer's own payments later than the item already is: its level when there are 5 or more,
+-- that is when the item is not yet as late as the customer's 5th-latest payment.
+customer_fifth_latest as (
+    select forecast_date, customer_id, list(days_late order by days_late desc)[5] as fifth_latest_days_late
+    from customer_payments
+    group by all
+),
+
+customer_probes as materialized (
+    select distinct spread_groups.forecast_date, spread_groups.customer_id, spread_groups.days_late_now
+    from spread_groups
+    join customer_fifth_latest
+        on customer_fifth_latest.forecast_date = spread_groups.forecast_date
+        and customer_fifth_latest.customer_id = spread_groups.customer_id
+        and spread_groups.days_late_now < customer_fifth_latest.fifth_latest_days_late
+),
+
+-- Per probe the weight paid in each week after it (week forecast_weeks + 1: any later), in one pass.
+customer_weeks as (
+    select
+        probes.forecast_date, probes.customer_id, probes.days_late_now,
+        least(ceil((paid.days_late - probes.days_late_now) / 7), params.forecast_weeks + 1)::integer as week,
+        sum(paid.amount) as weight,
+    from customer_probes as probes
+    cross join params
     join customer_payments as paid
         on paid.forecast_date = probes.forecast_date
         and paid.customer_id = probes.customer_id
         and paid.days_late > probes.days_late_now
-),
-
-customer_tails as (
-    select forecast_date, customer_id, days_late_now, sum(amount) as tail_weight
-    from customer_later
     group by all
-    having count(*) >= 5
 ),
 
 customer_shares as (
     select
-        forecast_date, 'customer' as level, customer_id as level_key, days_late_now,
-        ceil((days_late - days_late_now) / 7)::integer as week,
-        sum(amount)::double / any_value(tail_weight)::double as share,
-    from customer_later
-    join customer_tails using (forecast_date, customer_id, days_late_now)
+        forecast_date, 'customer' as level, customer_id as level_key, days_late_now, week,
+        weight::double / (sum(weight) over (partition by forecast_date, customer_id, days_late_now))::double as share,
+    from customer_weeks
     cross join params
-    where days_late - days_late_now <= 7 * params.forecast_weeks
-    group by all
+    qualify week <= params.forecast_weeks
 ),
 
 -- What a pooled distribution holds beyond a day count: its weight up to the count clamped into
@@ -157,18 +169,23 @@ pooled_probes as (
     select distinct forecast_date, 'portfolio', 'all', days_late_now from spread_groups
 ),
 
-pooled_tails as materialized (
-    select
-        pooled_probes.*,
-        delays.total_weight - delays.cumulative_weight as tail_weight,
-        delays.total_payments - delays.cumulative_payments as tail_payments,
+pooled_lookups as (
+    select pooled_probes.*, greatest(ranges.first_day, least(pooled_probes.days_late_now, ranges.last_day)) as lookup_day
     from pooled_probes
     join ranges using (forecast_date, level, level_key)
+),
+
+pooled_tails as materialized (
+    select
+        pooled_lookups.forecast_date, pooled_lookups.level, pooled_lookups.level_key, pooled_lookups.days_late_now,
+        delays.total_weight - delays.cumulative_weight as tail_weight,
+        delays.total_payments - delays.cumulative_payments as tail_payments,
+    from pooled_lookups
     join delays
-        on delays.forecast_date = pooled_probes.forecast_date
-        and delays.level = pooled_probes.level
-        and delays.level_key = pooled_probes.level_key
-        and delays.days_late = greatest(ranges.first_day, least(pooled_probes.days_late_now, ranges.last_day))
+        on delays.forecast_date = pooled_lookups.forecast_date
+        and delays.level = pooled_lookups.level
+        and delays.level_key = pooled_lookups.level_key
+        and delays.days_late = pooled_lookups.lookup_day
 ),
 
 -- Each spread group's distribution: its customer's own, else its group's, else the portfolio's.
@@ -176,17 +193,17 @@ chosen as materialized (
     select
         spread_groups.*,
         case
-            when customer_tails.customer_id is not null then 'customer'
+            when customer_probes.customer_id is not null then 'customer'
             when group_tails.tail_payments >= 5 then 'customer_group'
             when portfolio_tails.tail_weight > 0 then 'portfolio'
         end as level,
         case
-            when customer_tails.customer_id is not null then spread_groups.customer_id
+            when customer_probes.customer_id is not null then spread_groups.customer_id
             when group_tails.tail_payments >= 5 then spread_groups.customer_group
             when portfolio_tails.tail_weight > 0 then 'all'
         end as level_key,
     from spread_groups
-    left join customer_tails using (forecast_date, customer_id, days_late_now)
+    left join customer_probes using (forecast_date, customer_id, days_late_now)
     left join pooled_tails as group_tails
         on group_tails.forecast_date = spread_groups.forecast_date
         and group_tails.level = 'customer_group'
@@ -199,19 +216,25 @@ chosen as materialized (
 ),
 
 -- The weight of a pooled distribution up to the end of each week (week 0: the forecast date).
-pooled_by_week as (
+week_lookups as (
     select
         pooled_tails.forecast_date, pooled_tails.level, pooled_tails.level_key, pooled_tails.days_late_now,
-        pooled_tails.tail_weight, weeks.week, delays.cumulative_weight,
+        pooled_tails.tail_weight, weeks.week,
+        greatest(ranges.first_day, least(pooled_tails.days_late_now + 7 * weeks.week, ranges.last_day)) as lookup_day,
     from (select distinct forecast_date, level, level_key, days_late_now from chosen where level <> 'customer') as used
     join pooled_tails using (forecast_date, level, level_key, days_late_now)
     join ranges using (forecast_date, level, level_key)
     cross join weeks
+),
+
+pooled_by_week as (
+    select week_lookups.*, delays.cumulative_weight
+    from week_lookups
     join delays
-        on delays.forecast_date = pooled_tails.forecast_date
-        and delays.level = pooled_tails.level
-        and delays.level_key = pooled_tails.level_key
-        and delays.days_late = greatest(ranges.first_day, least(pooled_tails.days_late_now + 7 * weeks.week, ranges.last_day))
+        on delays.forecast_date = week_lookups.forecast_date
+        and delays.level = week_lookups.level
+        and delays.level_key = week_lookups.level_key
+        and delays.days_late = week_lookups.lookup_day
 ),
 
 pooled_shares as (
