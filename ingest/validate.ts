@@ -1,4 +1,5 @@
 import type { Config } from "../core/config.ts";
+import { minorUnits } from "../core/money.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { ident, literal } from "../core/warehouse.ts";
 import { headBytes, headerBelow, normaliseHeader } from "./header.ts";
@@ -121,6 +122,10 @@ function checksFor(spec: EntitySpec, present: Map<string, string>, shown: Map<st
       add(`too large: the largest amount is ${LARGEST_AMOUNT}`, `_fmt_${c.name} and ${typed} is null`);
       const [op, words] = c.min === "positive" ? ["<=", "must be greater than 0"] : ["<", "must not be negative"];
       add(words, `${typed} ${op} 0`);
+      // Every amount is in the configured currency (checked below): a currency without cents
+      // (VND, JPY, KRW…) has none in its amounts, and 1,234.50 VND is a mistake, not half a đồng.
+      const digits = minorUnits(config.currency);
+      if (digits < 2) add(`${config.currency} has ${digits === 0 ? "no minor unit" : `${digits} decimal`}: an amount with more decimals is a mistake`, `${typed} <> round(${typed}, ${digits})`);
     } else if (c.kind !== "text" && c.kind !== "currency") {
       add(invalidReason(c, config), `${raw} is not null and ${typed} is null`);
     }

@@ -547,7 +547,8 @@ describe("Excel workbooks", () => {
   });
 
   it("reads number cells at their value in a source whose amounts have a decimal comma and dot thousands", async () => {
-    const w = await workspace({ currency: "VND", sources: [{ name: "vn", files: "so-*.xlsx", entity: "invoices", numbers: { decimal: ",", thousands: "." } }] });
+    // (Amounts in euro style; in VND they could have no decimals at all.)
+    const w = await workspace({ currency: "EUR", sources: [{ name: "vn", files: "so-*.xlsx", entity: "invoices", numbers: { decimal: ",", thousands: "." } }] });
     const header = ["document_id", "customer_id", "document_type", "document_date", "amount"].map((v, i) => cell(`${"ABCDE"[i]}1`, v)).join("");
     // A number cell 1.234 is one and a quarter-ish, never 1,234; 12.5 is twelve and a half.
     const rows = `<row r="1">${header}</row><row r="2">${cell("A2", "INV-001")}${cell("B2", "C01")}${cell("C2", "invoice")}${cell("D2", 45306, 1)}${cell("E2", 1.234)}</row><row r="3">${cell("A3", "INV-002")}${cell("B3", "C01")}${cell("C3", "invoice")}${cell("D3", 45306, 1)}${cell("E3", 12.5)}</row>`;
@@ -613,5 +614,15 @@ describe("a source's file and its canonical twin build the same marts", () => {
     }
     // And they hold the ledger: INV-001's 1,234.50 less 1,000.00 paid and 200.00 credited.
     expect(await twin.wh.all("select document_id, outstanding_amount from marts.fct_open_items where document_id = 'INV-001'")).toEqual([{ document_id: "INV-001", outstanding_amount: "34.50" }]);
+  });
+});
+
+describe("minor units", () => {
+  it("refuses an amount with decimals in a currency that has none (VND), and takes whole ones written with .00", async () => {
+    const w = await workspace({ currency: "VND" });
+    const e = await w.rejection(w.write("invoices.csv", `${INVOICE_HEADER}\nX1,C1,invoice,2024-01-01,,"1,234,567.50",VND,\nX2,C1,invoice,2024-01-01,,1234567.00,VND,\n`));
+    expect(e.details).toEqual(['invoices.csv line 2, column amount, value "1,234,567.50": VND has no minor unit: an amount with more decimals is a mistake']);
+    await w.load(w.write("invoices-ok.csv", `${INVOICE_HEADER}\nX2,C1,invoice,2024-01-01,,1234567.00,VND,\n`));
+    expect(await w.wh.all("select amount from raw.invoices")).toEqual([{ amount: "1234567.00" }]);
   });
 });
