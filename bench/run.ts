@@ -9,6 +9,7 @@
  * data each loads (issue 4: ≤ 2 MB per page), see site-pages.ts.
  *
  *   npm run bench -- [--invoices N] [--customers N] [--runs N] [--aging-only] [--label NAME] [--keep] [--extracts DIR]
+ *   npm run bench -- credit | source-mapping | xlsx | notify | notify-delivery | full-build [its options]
  *
  * The aging comparison (issue 7's ratio) runs --runs times on each side, interleaved, and is
  * judged on the medians; everything else runs once, on the first run's warehouse.
@@ -54,6 +55,24 @@ const TARGET_SITE_INVOICES = 1_000_000;
 const TARGET_SITE_CUSTOMERS = 100_000;
 /** arwatch's default history.months; the work dir has no config, so arwatch uses it too. */
 const MONTH_ENDS = monthEnds(AS_OF, HISTORY_MONTHS);
+
+/**
+ * The other suites, each a script of its own with its own options: `npm run bench -- credit`,
+ * `npm run bench -- source-mapping --rows 1000000`, … (bench/README.md says what each measures).
+ */
+const SUITES: Record<string, string> = {
+  credit: "credit.ts",
+  "source-mapping": "source-mapping.ts",
+  xlsx: "xlsx.ts",
+  notify: "notify.ts",
+  "notify-delivery": "notify-delivery.ts",
+  "full-build": "full-build.ts",
+};
+const suite = SUITES[process.argv[2] ?? ""];
+if (suite) {
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(BENCH_DIR, suite), ...process.argv.slice(3)], { stdio: "inherit" });
+  process.exit(child.status ?? 1);
+}
 
 const options = new Command("bench")
   .description("benchmark arwatch against raw DuckDB (the floor) and PostgreSQL 15 (the peer)")
