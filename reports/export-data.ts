@@ -4,6 +4,7 @@ import type { Config } from "../core/config.ts";
 import { minorUnits } from "../core/money.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { alertFiles, type DataFile } from "./export-alerts.ts";
+import { cashForecastFiles } from "./export-cash-forecast.ts";
 import { creditCheckFiles } from "./export-credit.ts";
 import { DIRECTORY_QUERIES, stageShards } from "./export-shards.ts";
 
@@ -172,7 +173,7 @@ export async function exportSiteData(wh: Warehouse, dir: string, config: Config,
   const written = ["meta.json"];
   await stageShards(wh);
   const directories = Object.entries(DIRECTORY_QUERIES).map(([name, sql]) => ({ name, sql }));
-  for (const file of [...FILES, ...directories, ...(await alertFiles(wh)), ...(await creditCheckFiles(wh))]) {
+  for (const file of [...FILES, ...directories, ...(await alertFiles(wh)), ...(await creditCheckFiles(wh)), ...(await cashForecastFiles(wh))]) {
     const rows = await wh.all(file.sql);
     const body = file.name.endsWith("headline.json") || file.name.endsWith("totals.json") ? rows[0] : rows;
     writeFileSync(join(dir, file.name), JSON.stringify(body));

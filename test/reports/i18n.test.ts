@@ -48,7 +48,7 @@ describe("the site's words in en, vi and th", () => {
   });
 
   it("finds each navigation page's label from its URL, with or without .html or a base path", () => {
-    expect(NAV.map((p) => LABELS.vi![p.key])).toEqual(["Tổng quan", "Tuổi nợ", "Tín dụng", "Kiểm tra tín dụng", "Tổn thất dự kiến", "Thu hồi nợ", "Cảnh báo", "Khách hàng", "Chất lượng dữ liệu"]);
+    expect(NAV.map((p) => LABELS.vi![p.key])).toEqual(["Tổng quan", "Tuổi nợ", "Tín dụng", "Kiểm tra tín dụng", "Tổn thất dự kiến", "Dự báo dòng tiền thu", "Thu hồi nợ", "Cảnh báo", "Khách hàng", "Chất lượng dữ liệu"]);
     expect(navKeyOf("/")).toBe("overview");
     expect(navKeyOf("/reports/index.html")).toBe("overview");
     expect(navKeyOf("/expected-loss")).toBe("expected_loss");

@@ -13,7 +13,7 @@ import { ARTIFACTS, buildAndServeSite, GUARD } from "../helpers/site.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
-const PAGES = ["/", "/aging", "/credit", "/expected-loss", "/collections", "/alerts", "/customers", "/customer?id=C1", "/data-quality"];
+const PAGES = ["/", "/aging", "/credit", "/expected-loss", "/cash-forecast", "/collections", "/alerts", "/customers", "/customer?id=C1", "/data-quality"];
 
 describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () => {
   let dir: string;
@@ -249,7 +249,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
   it("names pages, headings, axes and codes in English by default", async () => {
     const page = await browser.newPage();
     await page.goto(origin + "/", { waitUntil: "networkidle" });
-    expect(await navNames(page)).toEqual(["Overview", "Aging", "Credit", "Credit checks", "Expected loss", "Collections", "Alerts", "Customers", "Data quality"]);
+    expect(await navNames(page)).toEqual(["Overview", "Aging", "Credit", "Credit checks", "Expected loss", "Cash forecast", "Collections", "Alerts", "Customers", "Data quality"]);
     expect(await page.title()).toBe("Overview | arwatch");
     expect(await axisTicks(page)).toContain("Mar 2024");
     await page.goto(origin + "/collections", { waitUntil: "networkidle" });
@@ -265,7 +265,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     await page.waitForLoadState("networkidle");
     expect(await page.locator("h1").first().textContent()).toBe("Tổng quan");
     expect(await page.title()).toBe("Tổng quan | arwatch");
-    expect(await navNames(page)).toEqual(["Tổng quan", "Tuổi nợ", "Tín dụng", "Kiểm tra tín dụng", "Tổn thất dự kiến", "Thu hồi nợ", "Cảnh báo", "Khách hàng", "Chất lượng dữ liệu"]);
+    expect(await navNames(page)).toEqual(["Tổng quan", "Tuổi nợ", "Tín dụng", "Kiểm tra tín dụng", "Tổn thất dự kiến", "Dự báo dòng tiền thu", "Thu hồi nợ", "Cảnh báo", "Khách hàng", "Chất lượng dữ liệu"]);
     expect(await page.locator("#observablehq-search input").getAttribute("placeholder")).toBe("Tìm kiếm");
     // The sidebar search finds a page by its Vietnamese name and lists it under that name.
     await page.locator("#observablehq-search input").fill("tuổi");
@@ -291,7 +291,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the report site in a real browser", () =
     expect(await page.locator("#observablehq-main").textContent()).toContain("2567");
     expect(await page.locator("#observablehq-footer").textContent()).toContain("30 เม.ย. 2567");
     await page.goto(origin + "/", { waitUntil: "networkidle" });
-    expect(await navNames(page)).toEqual(["ภาพรวม", "อายุหนี้", "เครดิต", "ตรวจสอบเครดิต", "ผลขาดทุนที่คาดไว้", "การติดตามหนี้", "การแจ้งเตือน", "ลูกค้า", "คุณภาพข้อมูล"]);
+    expect(await navNames(page)).toEqual(["ภาพรวม", "อายุหนี้", "เครดิต", "ตรวจสอบเครดิต", "ผลขาดทุนที่คาดไว้", "ประมาณการเงินสดรับ", "การติดตามหนี้", "การแจ้งเตือน", "ลูกค้า", "คุณภาพข้อมูล"]);
     expect(await axisTicks(page)).toContain("มี.ค. 2567");
     await page.screenshot({ path: join(ARTIFACTS, "site-th-overview.png"), fullPage: true });
     await page.goto(origin + "/collections", { waitUntil: "networkidle" });

@@ -6,6 +6,7 @@ export const NAV = [
   { path: "/credit", key: "credit" },
   { path: "/credit-checks", key: "credit_checks" },
   { path: "/expected-loss", key: "expected_loss" },
+  { path: "/cash-forecast", key: "cash_forecast" },
   { path: "/collections", key: "collections" },
   { path: "/alerts", key: "alerts" },
   { path: "/customers", key: "customers" },
