@@ -146,13 +146,13 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
 
 /**
  * Rows kept: not blank, not matched by a dropRows pattern on their first non-empty cell, not
- * holding a dropRowsWhere value in a column the header has, and (dropZeroAmounts) not of a zero
- * or empty amount.
+ * holding a dropRowsWhere value in a column the header has, and not matched by one of `dropped`
+ * (SQL conditions: a zero amount, an amount of the other sign, an empty dropRowsWithout column).
  */
-function keepSql(source: SourceConfig, header: string[], zeroAmounts: string[]): string {
+function keepSql(source: SourceConfig, header: string[], dropped: string[]): string {
   const cells = header.map((_, i) => `nullif(trim(c${i}), '')`);
   const first = `coalesce(${cells.join(", ")})`;
-  const drops = [...source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`), ...zeroAmounts];
+  const drops = [...source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`), ...dropped];
   for (const [label, values] of Object.entries(source.dropRowsWhere)) {
     const i = header.findIndex((h) => labelKey(h) === labelKey(label));
     if (i !== -1) drops.push(`lower(trim(c${i})) in (${values.map((v) => literal(v.trim().toLowerCase())).join(", ")})`);
