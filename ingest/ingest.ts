@@ -8,13 +8,13 @@ import { dropTempTables, ident } from "../core/warehouse.ts";
 import { archiveSnapshot } from "./archive.ts";
 import { discoverExtracts, type ExtractFile } from "./discover.ts";
 import { paymentRowProblems } from "./payment-rows.ts";
-import { isWorkbook, openExtract, type OpenedExtract } from "./read.ts";
+import { failed, isWorkbook, openExtract, type OpenedExtract } from "./read.ts";
 import { applyFile, type Applied } from "./replace.ts";
 import { headBytes } from "./header.ts";
 import { IngestRejected, describeProblems } from "./report.ts";
 import { ensureRawSchema } from "./schema.ts";
 import { createSnapshotDir, snapshotFile, type Snapshot, type SnapshotDir } from "./snapshot.ts";
-import { decodeToUtf8 } from "./source/decode.ts";
+import { bomEncoding, decodeToUtf8 } from "./source/decode.ts";
 import { openSourceFile } from "./source/open.ts";
 import { xlsxToCsv } from "./source/xlsx.ts";
 import { validateExtract } from "./validate.ts";
@@ -224,28 +224,22 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
  * then that decoded copy, with the file's column labels for messages.
  */
 async function openFile(wh: Warehouse, snapshot: ExtractFile, n: number): Promise<{ opened: OpenedExtract; read: ExtractFile }> {
-  if (!snapshot.source && isWorkbook(snapshot.name)) {
-    // A canonical extract saved from Excel: its first worksheet, as CSV (sheet row r is line r).
-    const converted = await xlsxToCsv(snapshot.path, `${snapshot.path}.csv`);
-    if ("problem" in converted) return { opened: { source: "", columns: [], problems: [converted.problem], checks: [], position: "record" }, read: snapshot };
-    const read = { ...snapshot, path: `${snapshot.path}.csv` };
-    return { opened: await openExtract(wh, read.path, "csv", n), read };
+  if (snapshot.source) {
+    const mapped = await openSourceFile(snapshot.path, `${snapshot.path}.utf8`, snapshot.source, snapshot.spec, n);
+    return { opened: mapped.opened, read: { ...snapshot, path: mapped.decodedPath, labels: mapped.labels } };
   }
-  if (!snapshot.source && snapshot.format === "csv" && hasUtf16Bom(snapshot.path)) {
-    // Excel's "Unicode text": decoded line for line, then read as any CSV.
-    const decoded = await decodeToUtf8(snapshot.path, `${snapshot.path}.utf8`, "utf-16le");
-    if ("problem" in decoded) return { opened: { source: "", columns: [], problems: [decoded.problem], checks: [], position: "record" }, read: snapshot };
-    const read = { ...snapshot, path: `${snapshot.path}.utf8` };
-    return { opened: await openExtract(wh, read.path, read.format, n), read };
-  }
-  if (!snapshot.source) return { opened: await openExtract(wh, snapshot.path, snapshot.format, n), read: snapshot };
-  const mapped = await openSourceFile(snapshot.path, `${snapshot.path}.utf8`, snapshot.source, snapshot.spec, n);
-  return { opened: mapped.opened, read: { ...snapshot, path: mapped.decodedPath, labels: mapped.labels } };
-}
-
-function hasUtf16Bom(path: string): boolean {
-  const head = headBytes(path, 2);
-  return (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  // A canonical extract saved from Excel (its first worksheet) or as Excel's "Unicode text"
+  // (UTF-16 with a BOM) is first turned into the UTF-8 CSV it stands for, line for line.
+  const converted = `${snapshot.path}.csv`;
+  const conversion = isWorkbook(snapshot.name)
+    ? xlsxToCsv(snapshot.path, converted)
+    : snapshot.format === "csv" && bomEncoding(headBytes(snapshot.path, 4))?.startsWith("utf-16")
+      ? decodeToUtf8(snapshot.path, converted, "utf-16le")
+      : undefined;
+  if (!conversion) return { opened: await openExtract(wh, snapshot.path, snapshot.format, n), read: snapshot };
+  const result = await conversion;
+  if ("problem" in result) return { opened: failed(result.problem), read: snapshot };
+  return { opened: await openExtract(wh, converted, "csv", n), read: { ...snapshot, path: converted } };
 }
 
 /** Drops this connection's temp views whose names match a regular expression (a CSV's typed rows are a view that numbers them). */

@@ -112,7 +112,8 @@ export interface OpenedExtract {
 /** Never found in a real field: a CSV read keeps an empty field '' and a missing one NULL. */
 const NEVER = "\u0001\u0002\u0003";
 
-function failed(problem: FileProblem): OpenedExtract {
+/** An extract that cannot be read at all: its one problem, and nothing to read. */
+export function failed(problem: FileProblem): OpenedExtract {
   return { source: "", columns: [], problems: [problem], checks: [], position: "record" };
 }
 

@@ -1,6 +1,6 @@
 import type { SourceConfig } from "../../core/sources-config.ts";
 import { headBytes } from "../header.ts";
-import { csvReads, isWorkbook, type OpenedExtract } from "../read.ts";
+import { csvReads, failed, isWorkbook, type OpenedExtract } from "../read.ts";
 import type { EntitySpec } from "../specs.ts";
 import { decodeToUtf8 } from "./decode.ts";
 import { xlsxToCsv } from "./xlsx.ts";
@@ -25,10 +25,6 @@ interface FoundHeader {
   delimiter: string;
   /** The records above it (title and filter lines). */
   above: HeadRecord[];
-}
-
-function failed(reason: string, line?: number): OpenedExtract {
-  return { source: "", columns: [], problems: [{ reason, line }], checks: [], position: "record" };
 }
 
 /** The header record: the one on the configured line, or the first that holds every required column's label. */
@@ -62,16 +58,16 @@ export async function openSourceFile(path: string, decodedPath: string, source: 
   // A workbook's sheet becomes the CSV (row r on line r); a text file is decoded to UTF-8 line for line.
   const workbook = isWorkbook(path);
   const decoded = workbook ? await xlsxToCsv(path, decodedPath, { sheet: source.sheet, decimal: source.numbers.decimal }) : await decodeToUtf8(path, decodedPath, source.encoding);
-  if ("problem" in decoded) return none({ source: "", columns: [], problems: [decoded.problem], checks: [], position: "record" });
-  if (("lines" in decoded ? decoded.lines : decoded.rows) === 0) return none(failed(workbook ? "the sheet is empty: no header row" : "the file is empty: no header line"));
+  if ("problem" in decoded) return none(failed(decoded.problem));
+  if (("lines" in decoded ? decoded.lines : decoded.rows) === 0) return none(failed({ reason: workbook ? "the sheet is empty: no header row" : "the file is empty: no header line" }));
   const text = headBytes(decodedPath).toString("utf8");
   const header = findHeader(text, source, spec);
   if (!header) {
-    if (typeof source.header === "number") return none(failed(`the file has no line ${source.header} to read the header from (header: ${source.header})`));
+    if (typeof source.header === "number") return none(failed({ reason: `the file has no line ${source.header} to read the header from (header: ${source.header})` }));
     const wanted = spec.columns
       .filter((c) => c.required && !(c.name in source.constants))
       .map((c) => `${c.name} (${acceptedLabels(source, c.name).map((l) => JSON.stringify(l)).join(" or ")})`);
-    return none(failed(`no header found in the first ${HEADER_SEARCH_LINES} lines: no line has a label for each of ${wanted.join(", ")}`));
+    return none(failed({ reason: `no header found in the first ${HEADER_SEARCH_LINES} lines: no line has a label for each of ${wanted.join(", ")}` }));
   }
   const mapping = mapHeader(source, spec, header.record.fields, header.record.line, workbook);
   const width = header.record.fields.length;
