@@ -14,6 +14,12 @@ export function acceptedLabels(source: SourceConfig, column: string): string[] {
   return typeof mapped === "string" ? [mapped] : mapped;
 }
 
+/** The number of the header's column with this label (compared as labels are), or -1. */
+function columnOf(header: string[], label: string): number {
+  const key = labelKey(label);
+  return header.findIndex((h) => labelKey(h) === key);
+}
+
 /** Which field of a header holds a canonical column: one whose label is accepted, or whose name normalises to it. */
 function fieldsFor(source: SourceConfig, column: string, header: string[]): number[] {
   const accepted = new Set(acceptedLabels(source, column).map(labelKey));
@@ -84,7 +90,7 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     // reference is allocated), or altogether when the file lacks this one.
     const fallbacks = source.fallbacks[c.name];
     const fallback = (fallbacks === undefined ? [] : typeof fallbacks === "string" ? [fallbacks] : fallbacks)
-      .map((label) => header.findIndex((h) => labelKey(h) === labelKey(label)))
+      .map((label) => columnOf(header, label))
       .find((j) => j !== -1);
     const found = fieldsFor(source, c.name, header);
     const fields = found.length === 0 && fallback !== undefined ? [fallback] : found;
@@ -119,14 +125,14 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     ? amounts.map((c) => `coalesce(try_cast(${c.sql} as DECIMAL(38,2)) = 0, ${c.shown} is null or trim(${c.shown}) = '')`)
     : [];
   for (const [label, refuse] of Object.entries(source.refuseRowsWhere)) {
-    const j = header.findIndex((h) => labelKey(h) === labelKey(label));
+    const j = columnOf(header, label);
     if (j === -1) continue;
     const cell = `nullif(trim(c${j}), '')`;
     const when = [
       ...(refuse.values ? [`lower(${cell}) in (${refuse.values.map((v) => literal(v.trim().toLowerCase())).join(", ")})`] : []),
       ...(refuse.nonZero ? [`coalesce(try_cast(${amountSql(cell, source.numbers)} as DECIMAL(38,2)) <> 0, false)`] : []),
     ];
-    const also = refuse.withValueIn === undefined ? -2 : header.findIndex((h) => labelKey(h) === labelKey(refuse.withValueIn!));
+    const also = refuse.withValueIn === undefined ? -2 : columnOf(header, refuse.withValueIn);
     if (also === -1) continue; // the column it must also have a value in is not in this file
     const condition = `(${when.join(" or ")})${also >= 0 ? ` and nullif(trim(c${also}), '') is not null` : ""}`;
     if (when.length) checks.push({ reason: `column ${JSON.stringify(header[j])}: ${refuse.reason}`, condition, value: `c${j}` });
@@ -134,11 +140,11 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
   const fill = source.fillDown.flatMap((name) => {
     const mapped = columns.find((c) => c.name === name)?.shown;
     if (mapped && /^c\d+$/.test(mapped)) return [Number(mapped.slice(1))];
-    const j = header.findIndex((h) => labelKey(h) === labelKey(name));
+    const j = columnOf(header, name);
     return j === -1 ? [] : [j];
   });
   const without = source.dropRowsWithout.flatMap((label) => {
-    const j = header.findIndex((h) => labelKey(h) === labelKey(label));
+    const j = columnOf(header, label);
     return j === -1 ? [] : [`nullif(trim(c${j}), '') is null`];
   });
   return { columns, checks, problems, labels, keep: keepSql(source, header, [...zeroAmounts, ...otherSign, ...without]), fill };
@@ -154,7 +160,7 @@ function keepSql(source: SourceConfig, header: string[], dropped: string[]): str
   const first = `coalesce(${cells.join(", ")})`;
   const drops = [...source.dropRows.map((p) => `regexp_matches(${first}, ${literal(p)})`), ...dropped];
   for (const [label, values] of Object.entries(source.dropRowsWhere)) {
-    const i = header.findIndex((h) => labelKey(h) === labelKey(label));
+    const i = columnOf(header, label);
     if (i !== -1) drops.push(`lower(trim(c${i})) in (${values.map((v) => literal(v.trim().toLowerCase())).join(", ")})`);
   }
   return `(${first} is not null${drops.length ? ` and not coalesce(${drops.join(" or ")}, false)` : ""})`;

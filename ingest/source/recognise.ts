@@ -20,8 +20,8 @@ export function recogniseByHeader(path: string, name: string, sources: readonly 
   } catch {
     return undefined; // unreadable: it is named as what it is not, like any file no source knows
   }
-  return candidates.find((source) => {
-    const text = new TextDecoder(bomEncoding(head) ?? source.encoding).decode(head);
-    return findHeader(text, source, specFor(source.entity)) !== undefined;
-  });
+  // Decoded once per encoding, not once per candidate (a preset brings several sources).
+  const texts = new Map<string, string>();
+  const textIn = (encoding: string) => texts.get(encoding) ?? texts.set(encoding, new TextDecoder(encoding).decode(head)).get(encoding)!;
+  return candidates.find((source) => findHeader(textIn(bomEncoding(head) ?? source.encoding), source, specFor(source.entity)) !== undefined);
 }
