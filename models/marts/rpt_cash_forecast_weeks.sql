@@ -61,7 +61,7 @@ ranges as (
 ),
 
 customer_payments as materialized (
-    select * from intermediate.int_cash_forecast_customer_payments
+    select forecast_date, customer_id, days_late, amount::double as weight from intermediate.int_cash_forecast_customer_payments
 ),
 
 -- The open items of every forecast date, with the month-end whose loss rates apply.
@@ -89,20 +89,16 @@ open_orders as (
         and (orders.order_date is null or orders.order_date <= params.as_of_date)
 ),
 
-items as materialized (
+-- What customers owe, less what is expected never to be collected, summed over the items of a
+-- customer as late as each other at a date: those are spread alike.
+spread_groups as materialized (
     select
         items.forecast_date,
         items.customer_id,
         coalesce(groups.customer_group, '(none)') as customer_group,
-        case
-            when items.item_type = 'open_order' then 'open_orders'
-            when items.due_date > items.forecast_date then 'not_yet_due'
-            else 'overdue'
-        end as component,
-        items.item_type in ('invoice', 'debit_note', 'open_order') and items.outstanding_amount > 0 as is_spread,
+        items.item_type = 'open_order' as is_order,
         (items.forecast_date - items.due_date)::integer as days_late_now,
-        -- Only what customers owe can be lost; unapplied cash and credits count in full.
-        items.outstanding_amount * case when is_spread then 1 - coalesce(rates.loss_rate, 0) else 1 end as collectible_amount,
+        sum(items.outstanding_amount * (1 - coalesce(rates.loss_rate, 0)))::double as collectible_amount,
     from (select * from open_items union all select * from open_orders) as items
     left join groups using (customer_id)
     left join segments using (customer_id)
@@ -110,13 +106,17 @@ items as materialized (
         on rates.month_end = items.rate_month_end
         and rates.segment = segments.segment
         and rates.bucket_order = items.bucket_order
+    where items.item_type in ('invoice', 'debit_note', 'open_order') and items.outstanding_amount > 0
+    group by all
 ),
 
--- Items of a customer as late as each other at a date are spread alike: spread their sum once.
-spread_groups as materialized (
-    select forecast_date, customer_id, customer_group, component, days_late_now, sum(collectible_amount) as collectible_amount
-    from items
-    where is_spread
+-- Unapplied cash and credits, and any other negative balance, count in full in week 1.
+unapplied as (
+    select open_items.forecast_date, case when open_items.forecast_date = params.as_of_date then open_items.customer_id end as customer_id,
+        'unapplied' as component, 1 as week, sum(open_items.outstanding_amount)::double as amount
+    from open_items
+    cross join params
+    where not (open_items.item_type in ('invoice', 'debit_note') and open_items.outstanding_amount > 0)
     group by all
 ),
 
@@ -141,8 +141,8 @@ customer_probes as materialized (
 customer_weeks as (
     select
         probes.forecast_date, probes.customer_id, probes.days_late_now,
-        least(ceil((paid.days_late - probes.days_late_now) / 7), params.forecast_weeks + 1)::integer as week,
-        sum(paid.amount) as weight,
+        least((paid.days_late - probes.days_late_now + 6) // 7, params.forecast_weeks + 1)::integer as week,
+        sum(paid.weight) as weight,
     from customer_probes as probes
     cross join params
     join customer_payments as paid
@@ -155,7 +155,7 @@ customer_weeks as (
 customer_shares as (
     select
         forecast_date, 'customer' as level, customer_id as level_key, days_late_now, week,
-        weight::double / (sum(weight) over (partition by forecast_date, customer_id, days_late_now))::double as share,
+        weight / sum(weight) over (partition by forecast_date, customer_id, days_late_now) as share,
     from customer_weeks
     cross join params
     qualify week <= params.forecast_weeks
@@ -188,10 +188,18 @@ pooled_tails as materialized (
         and delays.days_late = pooled_lookups.lookup_day
 ),
 
--- Each spread group's distribution: its customer's own, else its group's, else the portfolio's.
-chosen as materialized (
+-- Each spread group's distribution: its customer's own, else its group's, else the portfolio's;
+-- at the as-of date per customer, at the back-test's month-ends only the company total is read,
+-- so the groups are summed before they are spread (customer_id null).
+chosen as (
     select
-        spread_groups.*,
+        spread_groups.forecast_date,
+        case when spread_groups.forecast_date = params.as_of_date then spread_groups.customer_id end as customer_id,
+        case
+            when spread_groups.is_order then 'open_orders'
+            when spread_groups.days_late_now < 0 then 'not_yet_due'
+            else 'overdue'
+        end as component,
         case
             when customer_probes.customer_id is not null then 'customer'
             when group_tails.tail_payments >= 5 then 'customer_group'
@@ -202,7 +210,10 @@ chosen as materialized (
             when group_tails.tail_payments >= 5 then spread_groups.customer_group
             when portfolio_tails.tail_weight > 0 then 'all'
         end as level_key,
+        spread_groups.days_late_now,
+        spread_groups.collectible_amount,
     from spread_groups
+    cross join params
     left join customer_probes using (forecast_date, customer_id, days_late_now)
     left join pooled_tails as group_tails
         on group_tails.forecast_date = spread_groups.forecast_date
@@ -215,13 +226,19 @@ chosen as materialized (
         and portfolio_tails.days_late_now = spread_groups.days_late_now
 ),
 
+to_spread as materialized (
+    select forecast_date, customer_id, component, level, level_key, days_late_now, sum(collectible_amount) as collectible_amount
+    from chosen
+    where level is not null
+    group by all
+),
+
 -- The weight of a pooled distribution up to the end of each week (week 0: the forecast date).
 week_lookups as (
     select
-        pooled_tails.forecast_date, pooled_tails.level, pooled_tails.level_key, pooled_tails.days_late_now,
-        pooled_tails.tail_weight, weeks.week,
-        greatest(ranges.first_day, least(pooled_tails.days_late_now + 7 * weeks.week, ranges.last_day)) as lookup_day,
-    from (select distinct forecast_date, level, level_key, days_late_now from chosen where level <> 'customer') as used
+        used.forecast_date, used.level, used.level_key, used.days_late_now, pooled_tails.tail_weight, weeks.week,
+        greatest(ranges.first_day, least(used.days_late_now + 7 * weeks.week, ranges.last_day)) as lookup_day,
+    from (select distinct forecast_date, level, level_key, days_late_now from to_spread where level <> 'customer') as used
     join pooled_tails using (forecast_date, level, level_key, days_late_now)
     join ranges using (forecast_date, level, level_key)
     cross join weeks
@@ -252,34 +269,23 @@ shares as (
     select * from pooled_shares where share <> 0
 ),
 
--- At the as-of date per customer; at the back-test's month-ends only the company total is read,
--- so the groups are summed before they are spread (customer_id null).
-to_spread as (
-    select
-        chosen.forecast_date,
-        case when chosen.forecast_date = params.as_of_date then chosen.customer_id end as customer_id,
-        chosen.component, chosen.level, chosen.level_key, chosen.days_late_now,
-        sum(chosen.collectible_amount) as collectible_amount,
-    from chosen
-    cross join params
-    where chosen.level is not null
-    group by all
-),
-
 -- The back-test's yardsticks at its month-ends: every document paid on its due date (overdue ones
 -- in week 1), and the payments that came in against the documents then open.
 naive as (
-    select forecast_date, 'naive' as component, greatest(1, ceil((due_date - forecast_date) / 7))::integer as week, outstanding_amount as amount
+    select forecast_date, null as customer_id, 'naive' as component,
+        greatest(1, ceil((due_date - forecast_date) / 7))::integer as week, sum(outstanding_amount)::double as amount
     from open_items
     cross join params
     where forecast_date < params.as_of_date
         and item_type in ('invoice', 'debit_note')
         and outstanding_amount > 0
         and due_date - forecast_date <= 7 * params.forecast_weeks
+    group by all
 ),
 
 actual as (
-    select open_items.forecast_date, 'actual' as component, ceil((payments.payment_date - open_items.forecast_date) / 7)::integer as week, payments.amount
+    select open_items.forecast_date, null as customer_id, 'actual' as component,
+        ceil((payments.payment_date - open_items.forecast_date) / 7)::integer as week, sum(payments.amount)::double as amount
     from open_items
     cross join params
     join staging.stg_payments as payments
@@ -290,23 +296,20 @@ actual as (
     where open_items.forecast_date < params.as_of_date
         and open_items.item_type in ('invoice', 'debit_note')
         and open_items.outstanding_amount > 0
+    group by all
 ),
 
 spread as (
-    select forecast_date, null as customer_id, component, week, amount::double as amount from naive
-    union all
-    select forecast_date, null, component, week, amount::double from actual
-    union all
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, shares.week,
-        to_spread.collectible_amount::double * shares.share as amount
+        to_spread.collectible_amount * shares.share as amount
     from to_spread
     join shares using (forecast_date, level, level_key, days_late_now)
     union all
-    select items.forecast_date, case when items.forecast_date = params.as_of_date then items.customer_id end,
-        'unapplied', 1, items.collectible_amount::double
-    from items
-    cross join params
-    where not items.is_spread
+    select * from unapplied
+    union all
+    select * from naive
+    union all
+    select * from actual
 ),
 
 final as (
