@@ -15,6 +15,17 @@ export function minorUnits(currency: string): number {
   return digits;
 }
 
+let isoCurrencies: readonly string[] | undefined;
+
+/**
+ * The ISO 4217 codes Node's Intl knows (USD, VND, THB, …), upper case, sorted: what a `currency`
+ * column of an extract may hold. Made once: the list does not change while the process runs.
+ */
+export function isoCurrencyCodes(): readonly string[] {
+  isoCurrencies ??= Object.freeze(Intl.supportedValuesOf("currency").map((c) => c.toUpperCase()));
+  return isoCurrencies;
+}
+
 /**
  * Formats an exact decimal string ("-1234567.5") with thousands separators and the currency's
  * minor units, without passing through a float, so that large VND totals stay exact.

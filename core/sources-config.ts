@@ -9,7 +9,7 @@ import { PRESET_SOURCES } from "./source-presets.ts";
  */
 
 /** The canonical extracts a source can be (ingest/specs.ts). */
-export const SOURCE_ENTITIES = ["customers", "invoices", "payments", "sales_orders", "collection_attempts", "credit_limits"] as const;
+export const SOURCE_ENTITIES = ["customers", "invoices", "payments", "sales_orders", "collection_attempts", "credit_limits", "fx_rates"] as const;
 
 /** A TextDecoder label Node knows (windows-874, tis-620, windows-1258, utf-16le, …), normalised to its name. */
 export function encodingName(label: string): string | undefined {

@@ -25,6 +25,8 @@ function what(spec: ColumnSpec): string {
   switch (spec.kind) {
     case "amount":
       return "an amount (DECIMAL, an integer or text)";
+    case "rate":
+      return "a rate (DECIMAL, DOUBLE, an integer or text)";
     case "days":
       return "a whole number of days (an integer or text)";
     case "date":
@@ -32,6 +34,31 @@ function what(spec: ColumnSpec): string {
     default:
       return "text (or an integer)";
   }
+}
+
+/** A decimal's text without the zeros that end its fraction: 25400.000000 → 25400, 0.0000393000 → 0.0000393. */
+const withoutTrailingZeros = (text: string) => `regexp_replace(${text}, '\\.?0+$', '')`;
+
+/**
+ * A DOUBLE or FLOAT rate as written: DuckDB writes the shortest text that reads back the same
+ * value (25400.0, 3.93e-05), and one in exponent form is spelt out exactly through a DECIMAL
+ * (3.93e-05 → 0.0000393). A rate too small or too large for that keeps its exponent form, and is
+ * refused as no rate. The digits a float holds exactly bound the significant ones, as for amounts.
+ */
+function floatRate(sql: string, type: string, digits: number): NativeText {
+  const text = `${sql}::varchar`;
+  const spelt = `nullif(${withoutTrailingZeros(`try_cast(${text} as DECIMAL(38,18))::varchar`)}, '0')`;
+  const mantissa = `regexp_replace(regexp_replace(${text}, '[eE].*$', ''), '\\.0$', '')`;
+  const significant = `length(ltrim(regexp_replace(${mantissa}, '[^0-9]', '', 'g'), '0'))`;
+  return {
+    text: `case when ${text} ilike '%e%' then coalesce(${spelt}, ${text}) else ${text} end`,
+    checks: [
+      {
+        reason: `a ${type} rate with more than ${digits} significant digits, which ${type} cannot hold exactly: write rates as DECIMAL`,
+        condition: `${significant} > ${digits}`,
+      },
+    ],
+  };
 }
 
 /** The text of a native column for a spec column; VARCHAR is read as is. */
@@ -59,6 +86,13 @@ export function nativeText(column: SourceColumn, spec: ColumnSpec): NativeText {
           },
         ],
       };
+    }
+    case "rate": {
+      if (INTEGER.test(type) || scale?.[1] === "0") return asText;
+      // DECIMAL(38,18) 25400.500000000000000000 is 25400.5 exactly; a 13th non-zero decimal stays and is an error.
+      if (scale) return { text: withoutTrailingZeros(`${sql}::varchar`), checks: [] };
+      const digits = EXACT_DIGITS[type];
+      return digits === undefined ? refused : floatRate(sql, type, digits);
     }
     case "days":
       return INTEGER.test(type) || scale?.[1] === "0" ? asText : refused;

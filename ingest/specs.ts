@@ -12,6 +12,8 @@ const columnKind = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("enum"), values: z.array(z.string()).min(1), default: z.string().optional() }),
   z.object({ kind: z.literal("email") }),
   z.object({ kind: z.literal("currency") }),
+  // An exchange rate: units of the functional currency one unit of the row's currency is worth.
+  z.object({ kind: z.literal("rate") }),
 ]);
 
 const columnSpec = z.intersection(
@@ -128,6 +130,13 @@ const definitions = [
       { name: "credit_term_days", kind: "days" },
     ],
   },
+  {
+    // The rates the models convert foreign-currency rows with (functional VND, a USD row: 25400;
+    // functional USD, a VND row: 0.0000393). The functional currency's own rate, when given, is 1.
+    entity: "fx_rates",
+    key: ["rate_date", "currency"],
+    columns: [date("rate_date", true), { ...currency, required: true }, { name: "rate", kind: "rate", required: true }],
+  },
 ];
 
 export const SPECS: readonly EntitySpec[] = Object.freeze(definitions.map((d) => entitySpec.parse(d)));
@@ -147,6 +156,9 @@ export function sqlType(column: ColumnSpec): string {
       return "DECIMAL(18,2)";
     case "days":
       return "INTEGER";
+    case "rate":
+      // 12 integer digits and 12 decimals: 25400 and 0.000039370079 both exactly.
+      return "DECIMAL(24,12)";
     default:
       return "VARCHAR";
   }

@@ -1,5 +1,5 @@
 import type { Config } from "../core/config.ts";
-import { minorUnits } from "../core/money.ts";
+import { isoCurrencyCodes, minorUnits } from "../core/money.ts";
 import type { Warehouse } from "../core/warehouse.ts";
 import { ident, literal } from "../core/warehouse.ts";
 import { headBytes, headerBelow, normaliseHeader } from "./header.ts";
@@ -27,6 +27,11 @@ export const EXAMPLES_PER_PROBLEM = 5;
  * aborts the file's other checks.
  */
 const AMOUNT_PATTERN = "[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]{1,2})?";
+/**
+ * 25400, 25,400.5 or 0.000039370079: an exchange rate, unsigned, at most 12 decimals (DECIMAL(24,12)
+ * holds them exactly); its 12 integer digits are bounded by the cast, and 0 by a comparison.
+ */
+const RATE_PATTERN = "([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\\.[0-9]{1,12})?";
 const EMAIL_PATTERN = "[^@\\s<>,;\"']+@[^@\\s<>,;\"']+\\.[^@\\s<>,;\"']+";
 /**
  * In an id or a name: a tab or another C0 control but the line breaks quoted fields may hold, or
@@ -35,6 +40,44 @@ const EMAIL_PATTERN = "[^@\\s<>,;\"']+@[^@\\s<>,;\"']+\\.[^@\\s<>,;\"']+";
 const CONTROL_PATTERN = "[\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]";
 /** The largest DECIMAL(18,2), which raw tables hold. */
 export const LARGEST_AMOUNT = "9,999,999,999,999,999.99";
+
+/** The codes a currency column accepts: every ISO 4217 code Intl knows, and the configured one. */
+function acceptedCurrencies(config: Config): string[] {
+  const codes = isoCurrencyCodes();
+  return codes.includes(config.currency) ? [...codes] : [...codes, config.currency];
+}
+
+/**
+ * SQL: true when `code` (upper case) is one of `codes`. A regular expression, not an IN list: DuckDB
+ * plans a long IN list as a join, which loses the order of a CSV read in parallel, whose row
+ * numbers are the typed table's rowids.
+ */
+function isOneOf(code: string, codes: string[]): string {
+  return `regexp_full_match(${code}, ${literal(codes.join("|"))})`;
+}
+
+/** What an amount in this currency may have after the point, as a finance user reads it. */
+function minorUnitRule(currency: string): string {
+  const digits = minorUnits(currency);
+  return `${currency} has ${digits === 0 ? "no minor unit" : `${digits} decimal`}: an amount with more decimals is a mistake`;
+}
+
+/**
+ * SQL: true when an amount has more decimals than its currency's minor unit (1,234.50 VND is a
+ * mistake, not half a đồng). `currency` is SQL for the row's currency code, null for a code that
+ * is no currency (reported as that, and not also here). Only currencies with fewer than 2 digits
+ * are listed: an amount holds 2 decimals at most anyway.
+ */
+function moreDecimalsThanMinorUnit(amount: string, currency: string, codes: string[]): string {
+  const byDigits = new Map<number, string[]>();
+  for (const code of codes) {
+    const digits = minorUnits(code);
+    if (digits < 2) byDigits.set(digits, [...(byDigits.get(digits) ?? []), code]);
+  }
+  if (byDigits.size === 0) return "false";
+  const whens = [...byDigits].map(([digits, list]) => `when ${isOneOf(currency, list)} then ${amount} <> round(${amount}, ${digits})`);
+  return `case ${whens.join(" ")} else false end`;
+}
 
 function typedExpression(c: ColumnSpec, raw: string, config: Config, isoDate: boolean): string {
   switch (c.kind) {
@@ -58,7 +101,9 @@ function typedExpression(c: ColumnSpec, raw: string, config: Config, isoDate: bo
     case "email":
       return `case when regexp_full_match(${raw}, ${literal(EMAIL_PATTERN)}) then ${raw} end`;
     case "currency":
-      return `upper(${raw})`;
+      return `case when ${isOneOf(`upper(${raw})`, acceptedCurrencies(config))} then upper(${raw}) end`;
+    case "rate":
+      return `case when regexp_full_match(${raw}, ${literal(RATE_PATTERN)}) then try_cast(replace(${raw}, ',', '') as DECIMAL(24,12)) end`;
   }
 }
 
@@ -90,6 +135,10 @@ function invalidReason(c: ColumnSpec, config: Config): string {
       return `not one of: ${c.values.join(", ")}`;
     case "email":
       return "not an e-mail address";
+    case "currency":
+      return "not an ISO 4217 currency code (e.g. USD, VND, THB)";
+    case "rate":
+      return "not a positive rate with at most 12 decimals (e.g. 25400 or 0.0000393)";
     default:
       return "not valid";
   }
@@ -106,15 +155,21 @@ interface Check {
   gate?: boolean;
   /** SQL over the source's columns: the value to show. */
   value: string;
+  /**
+   * For a reason that depends on the row (the currency an amount is in): SQL over the typed table
+   * aliased `t` whose value picks the reason; rows failing the check are reported per value.
+   */
+  reasonBy?: { sql: (t: string) => string; reason: (key: string) => string };
 }
 
 function checksFor(spec: EntitySpec, present: Map<string, string>, shown: Map<string, string>, config: Config): Check[] {
   const checks: Check[] = [];
+  const currencyColumn = spec.columns.find((c) => c.kind === "currency");
   for (const c of spec.columns) {
     const raw = `raw_${c.name}`;
     const typed = ident(c.name);
     const value = shown.get(c.name) ?? present.get(c.name) ?? "null";
-    const add = (reason: string, condition: string) => checks.push({ column: c.name, reason, condition, stage: "typed", value });
+    const add = (reason: string, condition: string, reasonBy?: Check["reasonBy"]) => checks.push({ column: c.name, reason, condition, stage: "typed", value, reasonBy });
     if (c.required) add("a required value is missing", `${raw} is null`);
     if (!present.has(c.name)) continue;
     if (c.kind === "amount") {
@@ -122,11 +177,23 @@ function checksFor(spec: EntitySpec, present: Map<string, string>, shown: Map<st
       add(`too large: the largest amount is ${LARGEST_AMOUNT}`, `_fmt_${c.name} and ${typed} is null`);
       const [op, words] = c.min === "positive" ? ["<=", "must be greater than 0"] : ["<", "must not be negative"];
       add(words, `${typed} ${op} 0`);
-      // Every amount is in the configured currency (checked below): a currency without cents
-      // (VND, JPY, KRW…) has none in its amounts, and 1,234.50 VND is a mistake, not half a đồng.
-      const digits = minorUnits(config.currency);
-      if (digits < 2) add(`${config.currency} has ${digits === 0 ? "no minor unit" : `${digits} decimal`}: an amount with more decimals is a mistake`, `${typed} <> round(${typed}, ${digits})`);
-    } else if (c.kind !== "text" && c.kind !== "currency") {
+      // A currency without cents (VND, JPY, KRW…) has none in its amounts. An entity with a currency
+      // column has its amounts in the row's currency (the configured one when empty); others in the configured one.
+      if (currencyColumn) {
+        const functional = literal(config.currency);
+        const rowCurrency = `case when raw_${currencyColumn.name} is null then ${functional} else ${ident(currencyColumn.name)} end`;
+        add(minorUnitRule(config.currency), moreDecimalsThanMinorUnit(typed, rowCurrency, acceptedCurrencies(config)), {
+          sql: (t) => `coalesce(${t}.${ident(currencyColumn.name)}, ${functional})`,
+          reason: minorUnitRule,
+        });
+      } else if (minorUnits(config.currency) < 2) {
+        add(minorUnitRule(config.currency), moreDecimalsThanMinorUnit(typed, literal(config.currency), [config.currency]));
+      }
+    } else if (c.kind === "rate") {
+      add(invalidReason(c, config), `${raw} is not null and coalesce(${typed} <= 0, true)`);
+      // A rate converts into the functional currency: the functional currency's own is 1 exactly.
+      if (currencyColumn) add("the functional currency's rate is 1", `${ident(currencyColumn.name)} = ${literal(config.currency)} and ${typed} <> 1`);
+    } else if (c.kind !== "text") {
       add(invalidReason(c, config), `${raw} is not null and ${typed} is null`);
     }
     // _ctl: one regular expression over all text columns of the row; the column is found only on a hit.
@@ -137,9 +204,6 @@ function checksFor(spec: EntitySpec, present: Map<string, string>, shown: Map<st
       // Date comparisons, not year(): this runs on every row of every file.
       add("the year is before 1900 (a 2-digit year such as 24? write it in full: 2024)", `${typed} < DATE '1900-01-01'`);
       add("the year is after 2200 (a Buddhist-era year? 2567 BE = 2024 CE)", `${typed} > DATE '2200-12-31'`);
-    }
-    if (c.kind === "currency") {
-      add(`not the configured currency ${config.currency} (multi-currency extracts are not supported yet)`, `${typed} <> ${literal(config.currency)}`);
     }
   }
   return checks;
@@ -242,9 +306,10 @@ function preambleProblem(spec: EntitySpec, opened: OpenedExtract, path: string):
 /**
  * Reads an opened extract once, typing every column and recording which checks each row fails
  * in a bitmask, into the temp table _typed_<n>: lines that are malformed (too many or too few
- * fields, not a JSON object), values that are nested, missing or invalid, amounts out of range,
- * foreign currencies, then duplicate keys. Rows keep the source's `_row`; the caller maps them to
- * lines. The raw text is read a second time only when there is a bad value to quote.
+ * fields, not a JSON object), values that are nested, missing or invalid, amounts out of range
+ * or finer than their currency's minor unit, unknown currency codes, then duplicate keys. Rows
+ * keep the source's `_row`; the caller maps them to lines. The raw text is read a second time
+ * only when there is a bad value to quote.
  */
 export async function validateExtract(
   wh: Warehouse,
@@ -376,18 +441,29 @@ async function validateOpened(
       const text = `_text_${n}`;
       await readText();
       await wh.run(`create temp table if not exists ${text} as select * from ${source}`);
-      const examples = await wh.all<{ row: string; value: string | null }>(
-        `select t._row as row, i.value
-           from ${table} t join (select _row, ${check.value} as value from ${text}) i on i._row = t._row
-          where t._bad & (1::bigint << ${i}) <> 0 order by t._row limit ${EXAMPLES_PER_PROBLEM}`,
-      );
-      rowProblems.push({
-        reason: check.reason,
-        column: check.column ?? "",
-        rows: examples.map((e) => Number(e.row)),
-        values: examples.map((e) => e.value),
-        count,
-      });
+      const failing = `t._bad & (1::bigint << ${i}) <> 0`;
+      // A reason that depends on the row: one problem per reason, in the order its first row comes.
+      const groups = check.reasonBy
+        ? (
+            await wh.all<{ key: string; count: string }>(
+              `select ${check.reasonBy.sql("t")} as key, count(*) as count from ${table} t where ${failing} group by key order by min(t._row)`,
+            )
+          ).map((g) => ({ reason: check.reasonBy!.reason(g.key), count: Number(g.count), where: `${failing} and ${check.reasonBy!.sql("t")} = ${literal(g.key)}` }))
+        : [{ reason: check.reason, count, where: failing }];
+      for (const group of groups) {
+        const examples = await wh.all<{ row: string; value: string | null }>(
+          `select t._row as row, i.value
+             from ${table} t join (select _row, ${check.value} as value from ${text}) i on i._row = t._row
+            where ${group.where} order by t._row limit ${EXAMPLES_PER_PROBLEM}`,
+        );
+        rowProblems.push({
+          reason: group.reason,
+          column: check.column ?? "",
+          rows: examples.map((e) => Number(e.row)),
+          values: examples.map((e) => e.value),
+          count: group.count,
+        });
+      }
     }
   }
   rowProblems.push(...(await duplicateKeys(wh, spec, table)));

@@ -4,7 +4,7 @@ import { normaliseHeader } from "../header.ts";
 import type { FileProblem, ReaderCheck, SourceColumn } from "../read.ts";
 import type { ColumnSpec, EntitySpec } from "../specs.ts";
 import { labelKey } from "./head-records.ts";
-import { amountSql, dateSql, numberStyle, valueMapSql } from "./values-sql.ts";
+import { amountSql, dateSql, numberStyle, rateSql, valueMapSql } from "./values-sql.ts";
 
 /** The labels a source accepts for a canonical column: its mapping, else the column's own name. */
 export function acceptedLabels(source: SourceConfig, column: string): string[] {
@@ -52,6 +52,8 @@ function describe(c: ColumnSpec, source: SourceConfig): string {
   switch (c.kind) {
     case "amount":
       return `not an amount as this source writes them (${numberStyle(source.numbers)}; e.g. ${exampleAmount(source)})`;
+    case "rate":
+      return `not a rate as this source writes them (${numberStyle(source.numbers)}; e.g. ${exampleAmount(source)})`;
     case "date": {
       const formats = typeof source.dates.format === "string" ? [source.dates.format] : source.dates.format;
       const era = source.dates.buddhistEra ? ", Buddhist-era years from 2400 (2567 = 2024)" : "";
@@ -66,6 +68,20 @@ function describe(c: ColumnSpec, source: SourceConfig): string {
 function exampleAmount(source: SourceConfig): string {
   const { decimal, thousands } = source.numbers;
   return `1${thousands}234${decimal}50`;
+}
+
+/** SQL turning a value as the source writes it into the canonical text, for the kinds whose spelling a source chooses. */
+function convertedSql(c: ColumnSpec, text: string, source: SourceConfig, workbook: boolean): string | undefined {
+  switch (c.kind) {
+    case "amount":
+      return amountSql(text, source.numbers);
+    case "rate":
+      return rateSql(text, source.numbers);
+    case "date":
+      return dateSql(text, source.dates, workbook);
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -107,7 +123,7 @@ export function mapHeader(source: SourceConfig, spec: EntitySpec, header: string
     const raw = fallback === undefined || fallback === i ? `c${i}` : `coalesce(nullif(trim(c${i}), ''), c${fallback})`;
     labels.set(c.name, `${JSON.stringify(header[i])} (${c.name})`);
     const text = `nullif(trim(${valueMapSql(raw, source.values[c.name])}), '')`;
-    const converted = c.kind === "amount" ? amountSql(text, source.numbers) : c.kind === "date" ? dateSql(text, source.dates, workbook) : undefined;
+    const converted = convertedSql(c, text, source, workbook);
     if (converted === undefined) {
       columns.push({ name: c.name, sql: valueMapSql(raw, source.values[c.name]), type: "VARCHAR", shown: raw });
       continue;

@@ -46,6 +46,15 @@ export function amountSql(x: string, numbers: SourceConfig["numbers"]): string {
 }
 
 /**
+ * An exchange rate in the source's number style ("25.400,50", "0,0000393"): read as an amount is,
+ * so that the thousands and decimal separators are the source's, but never without its sign (a
+ * negative rate is refused as one, not loaded as positive). The result is canonical: 25400.50.
+ */
+export function rateSql(x: string, numbers: SourceConfig["numbers"]): string {
+  return amountSql(x, { ...numbers, absolute: false });
+}
+
+/**
  * A date: parsed with the source's formats (tried in order), Buddhist-era years turned into
  * Common Era ones first (2567 → 2024, so that 29/02/2567 is the real 29 February 2024), or an
  * Excel serial day number when configured. Written as ISO YYYY-MM-DD.

@@ -104,7 +104,7 @@ const CSV_CASES: Case[] = [
       'invoices-t3.csv line 3, value "X1,C1,invoice,2024-01-01,,1,234.50,USD,I9,x": the line has more fields than the header (a delimiter in an unquoted value, such as 1,234.50? quote it)',
     ],
   ],
-  ["a foreign currency", "invoices-i.csv", invoices("X1,C1,invoice,2024-01-01,,1,EUR,"), ['invoices-i.csv line 2, column currency, value "EUR": not the configured currency USD (multi-currency extracts are not supported yet)']],
+  ["a currency that is no ISO 4217 code", "invoices-i.csv", invoices("X1,C1,invoice,2024-01-01,,1,EURO,"), ['invoices-i.csv line 2, column currency, value "EURO": not an ISO 4217 currency code (e.g. USD, VND, THB)']],
   ["a missing required value", "invoices-j.csv", invoices("X1,,invoice,2024-01-01,,1,USD,"), [`invoices-j.csv line 2, column customer_id, value (empty): ${MISSING}`]],
   ["a required value of spaces only", "invoices-j2.csv", invoices("X1,   ,invoice,2024-01-01,,1,USD,"), [`invoices-j2.csv line 2, column customer_id, value "   ": ${MISSING}`]],
   ["an id of a tab and a no-break space", "invoices-j3.csv", invoices("X1,\t\u00a0,invoice,2024-01-01,,1,USD,"), [`invoices-j3.csv line 2, column customer_id, value "\\t\u00a0": ${CONTROL}`]],
@@ -205,7 +205,7 @@ const CSV_CASES: Case[] = [
   ["a negative credit term", "customers-v2.csv", customers("C9,Bee,Retail,North,Lan,,,-30,USD,"), ['customers-v2.csv line 2, column credit_term_days, value "-30": not a whole number of days']],
   ["an unknown status", "customers-v3.csv", customers("C9,Bee,Retail,North,Lan,,,,USD,closed"), ['customers-v3.csv line 2, column status, value "closed": not one of: active, blocked']],
   ["a negative credit limit", "customers-v4.csv", customers("C9,Bee,Retail,North,Lan,,-1,,USD,"), ['customers-v4.csv line 2, column credit_limit, value "-1": must not be negative']],
-  ["the currency of another country", "customers-v5.csv", customers("C9,Bee,Retail,North,Lan,,,,VND,"), ['customers-v5.csv line 2, column currency, value "VND": not the configured currency USD (multi-currency extracts are not supported yet)']],
+  ["a currency written as its local sign, not its code", "customers-v5.csv", customers("C9,Bee,Retail,North,Lan,,,,VNĐ,"), ['customers-v5.csv line 2, column currency, value "VNĐ": not an ISO 4217 currency code (e.g. USD, VND, THB)']],
   [
     "a payment applied twice to one document in one file",
     "payments-x.csv",
