@@ -156,6 +156,17 @@ export const configSchema = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD, VND or THB").default("USD"),
     /**
+     * Amounts in another currency than `currency` (the functional one) are converted at the rate
+     * in force at the as-of date, from the fx_rates extract (README: Several currencies).
+     */
+    fx: z
+      .object({
+        /** A rate older than this many days at the as-of date counts as missing: the build stops and says so. */
+        maxRateAgeDays: days(0).default(31),
+      })
+      .strict()
+      .prefault({}),
+    /**
      * How payments and credits that name no open document are aged: as_named leaves them unapplied
      * (today's behaviour); fifo applies each customer's unapplied cash and credits to its oldest
      * open documents by due date, as of the as-of date (README: Allocation).

@@ -4,16 +4,19 @@ import { EXAMPLES_PER_PROBLEM, type RowProblem } from "./validate.ts";
 
 /**
  * What every row of one payment must share: the models treat a payment as one receipt of one
- * customer on one date (unapplied cash is one open item per payment), so a payment id with two
+ * customer on one date in one currency (unapplied cash is one open item per payment), so a payment id with two
  * customers or two dates fails the build's uniqueness tests.
  */
 const SHARED = [
-  { column: "customer_id", what: "customer", rule: "a payment belongs to one customer" },
-  { column: "payment_date", what: "payment_date", rule: "a payment has one date" },
+  { column: "customer_id", value: "customer_id", what: "customer", rule: "a payment belongs to one customer" },
+  { column: "payment_date", value: "payment_date", what: "payment_date", rule: "a payment has one date" },
+  // Unapplied cash is one open item per payment, in the payment's currency (README: Several
+  // currencies). Empty (the functional currency) counts as a value of its own: it compares equal to nothing.
+  { column: "currency", value: "coalesce(currency, '')", what: "currency", rule: "a payment is in one currency" },
 ] as const;
 
 /**
- * Checks that each payment's rows in a file share one customer and one date. A file's rows of a
+ * Checks that each payment's rows in a file share one customer, one date and one currency. A file's rows of a
  * payment replace all its earlier rows (see replace.ts), so they are that payment's whole state
  * after the load: checking them checks the would-be warehouse before anything is committed. A
  * payment may move to another customer or date by restating all its rows. Every row that differs
@@ -21,11 +24,11 @@ const SHARED = [
  */
 export async function paymentRowProblems(wh: Warehouse, typedTable: string): Promise<RowProblem[]> {
   // min <> max is one cheap aggregate over the file; the rows are looked at only when it finds some.
-  const differing = SHARED.map((s) => `min(${ident(s.column)}) <> max(${ident(s.column)})`).join(" or ");
-  const firsts = SHARED.map((s) => `arg_min(${ident(s.column)}, _row) over (partition by payment_id) as first_${s.column}`).join(", ");
+  const differing = SHARED.map((s) => `min(${s.value}) <> max(${s.value})`).join(" or ");
+  const firsts = SHARED.map((s) => `arg_min(${s.value}, _row) over (partition by payment_id) as first_${s.column}`).join(", ");
   await wh.run(
     `create or replace temp table _payment_rows as
-     select _row, payment_id, ${SHARED.map((s) => ident(s.column)).join(", ")}, ${firsts}, min(_row) over (partition by payment_id) as first_row
+     select _row, payment_id, ${SHARED.map((s) => `${s.value} as ${ident(s.column)}`).join(", ")}, ${firsts}, min(_row) over (partition by payment_id) as first_row
        from ${typedTable}
       where _bad = 0 and payment_id in (select payment_id from ${typedTable} where _bad = 0 group by payment_id having ${differing})`,
   );

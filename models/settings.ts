@@ -1,4 +1,5 @@
 import type { Config } from "../core/config.ts";
+import { minorUnits } from "../core/money.ts";
 import type { ParamTable, ParamValue } from "./runner/params.ts";
 
 /**
@@ -11,6 +12,9 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
   return {
     params: {
       currency: config.currency,
+      // Converted amounts are rounded to the functional currency's minor units (VND 0, USD 2).
+      functional_minor_units: { type: "INTEGER", value: minorUnits(config.currency) },
+      fx_max_rate_age_days: { type: "INTEGER", value: config.fx.maxRateAgeDays },
       // as_named or fifo: how unapplied cash and credits are aged (README: Allocation).
       allocation: config.allocation,
       aging_basis: aging.basis,
@@ -34,6 +38,12 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       forecast_include_open_orders: { type: "BOOLEAN", value: forecast.includeOpenOrders },
     },
     paramTables: {
+      // Every ISO 4217 currency with its minor units, for amounts converted into a currency other
+      // than the functional one (README: Several currencies).
+      currencies: {
+        columns: { currency: "VARCHAR", minor_units: "INTEGER" },
+        rows: Intl.supportedValuesOf("currency").map((currency) => ({ currency, minor_units: minorUnits(currency) })),
+      },
       // Loss rates that finance sets (method: matrix), one row per bucket label.
       loss_rates: {
         columns: { aging_bucket: "VARCHAR", loss_rate: "DECIMAL(9,6)" },

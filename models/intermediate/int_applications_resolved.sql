@@ -16,6 +16,10 @@ payments as (
         customer_id,
         payment_date as applied_date,
         amount,
+        currency,
+        amount_in_currency,
+        fx_rate,
+        fx_rate_date,
         document_id as target_id,
     from staging.stg_payments, params
     where payment_date <= params.as_of_date
@@ -28,6 +32,10 @@ credits as (
         customer_id,
         document_date as applied_date,
         amount,
+        currency,
+        amount_in_currency,
+        fx_rate,
+        fx_rate_date,
         applies_to as target_id,
     from staging.stg_invoices, params
     where not is_debit and document_date <= params.as_of_date

@@ -39,6 +39,10 @@ final as (
         ) as due_date,
         documents.due_date is null as is_due_date_derived,
         documents.amount,
+        documents.currency,
+        documents.amount_in_currency,
+        documents.fx_rate,
+        documents.fx_rate_date,
         documents.applies_to,
     from documents
     left join term_on_document_date using (document_id)

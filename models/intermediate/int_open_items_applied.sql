@@ -5,7 +5,11 @@
 with
 
 params as (
-    select as_of_date from meta.build_params
+    select as_of_date, currency as functional_currency from meta.build_params
+),
+
+minor_units as (
+    select currency, minor_units from meta.build_currencies
 ),
 
 documents as (
@@ -23,6 +27,29 @@ applied_to_documents as (
     group by all
 ),
 
+-- What was applied to a document in another currency than the functional one, in its currency
+-- (README: Several currencies): what came in that currency as it came; what came in another one
+-- through its functional amount, at the document's rate, to the currency's minor units.
+applied_in_currency as (
+    select
+        documents.document_id,
+        sum(case
+            when applications.currency = documents.currency then applications.amount_in_currency
+            -- A quotient of decimals is a double: back to exact cents before it is summed.
+            else round_to_minor_units(applications.amount / documents.fx_rate, minor_units.minor_units)::decimal(38, 2)
+        end) as applied_in_currency,
+    from applications
+    cross join params
+    join documents
+        on documents.document_id = applications.target_id
+        and documents.customer_id = applications.customer_id
+        and documents.is_debit
+        and documents.currency <> params.functional_currency
+    left join minor_units on minor_units.currency = documents.currency
+    where applications.is_applied
+    group by all
+),
+
 debit_items as (
     select
         documents.document_id,
@@ -33,9 +60,17 @@ debit_items as (
         documents.amount,
         documents.amount - coalesce(applied_to_documents.applied_amount, 0) as outstanding_amount,
         null as pooled_amount,
+        documents.currency,
+        case
+            when documents.currency = params.functional_currency then documents.amount - coalesce(applied_to_documents.applied_amount, 0)
+            else documents.amount_in_currency - coalesce(applied_in_currency.applied_in_currency, 0)
+        end as outstanding_in_currency,
+        documents.fx_rate,
+        documents.fx_rate_date,
     from documents
     cross join params
     left join applied_to_documents using (document_id)
+    left join applied_in_currency using (document_id)
     where documents.is_debit and documents.document_date <= params.as_of_date
 ),
 
@@ -50,9 +85,14 @@ unapplied_cash as (
         sum(amount) as amount,
         -sum(amount) as outstanding_amount,
         coalesce(sum(amount) filter (where not is_awaiting_document), 0) as pooled_amount,
+        -- Ingest keeps the rows of a payment in one currency.
+        any_value(currency) as currency,
+        -sum(amount_in_currency) as outstanding_in_currency,
+        any_value(fx_rate) as fx_rate,
+        any_value(fx_rate_date) as fx_rate_date,
     from applications
     where not is_applied and source_type = 'payment'
-    group by all
+    group by source_id, customer_id, applied_date
 ),
 
 unapplied_credits as (
@@ -65,6 +105,10 @@ unapplied_credits as (
         amount,
         -amount as outstanding_amount,
         case when is_awaiting_document then 0 else amount end as pooled_amount,
+        currency,
+        -amount_in_currency as outstanding_in_currency,
+        fx_rate,
+        fx_rate_date,
     from applications
     where not is_applied and source_type <> 'payment'
 ),

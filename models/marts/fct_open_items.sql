@@ -6,7 +6,11 @@
 with
 
 params as (
-    select as_of_date, aging_basis, bucket_bounds from meta.build_params
+    select as_of_date, aging_basis, bucket_bounds, currency as functional_currency from meta.build_params
+),
+
+minor_units as (
+    select currency, minor_units from meta.build_currencies
 ),
 
 applied_items as (
@@ -31,9 +35,20 @@ allocated_items as (
                 when allocations.allocated_amount is null then 0
                 when applied_items.document_type in ('invoice', 'debit_note') then -allocations.allocated_amount
                 else allocations.allocated_amount
-            end as outstanding_amount
+            end as outstanding_amount,
+            -- FIFO allocates functional amounts: in another currency, at the item's rate.
+            applied_items.outstanding_in_currency + case
+                when allocations.allocated_amount is null then 0
+                else (case when applied_items.document_type in ('invoice', 'debit_note') then -1 else 1 end) * case
+                    when applied_items.currency = params.functional_currency then allocations.allocated_amount
+                    -- A quotient of decimals is a double: back to exact cents before it meets other amounts.
+                    else round_to_minor_units(allocations.allocated_amount / applied_items.fx_rate, minor_units.minor_units)::decimal(38, 2)
+                end
+            end as outstanding_in_currency
         ),
     from applied_items
+    cross join params
+    left join minor_units on minor_units.currency = applied_items.currency
     left join allocations using (document_type, document_id)
 ),
 
@@ -60,6 +75,10 @@ final as (
         aged.due_date,
         aged.amount::decimal(18, 2) as amount,
         aged.outstanding_amount::decimal(38, 2) as outstanding_amount,
+        aged.currency,
+        aged.outstanding_in_currency::decimal(38, 2) as outstanding_in_currency,
+        aged.fx_rate::decimal(24, 12) as fx_rate,
+        aged.fx_rate_date,
         aged.days_past_due::integer as days_past_due,
         buckets.aging_bucket,
         buckets.bucket_order,
