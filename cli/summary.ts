@@ -47,7 +47,7 @@ export async function summarize(wh: Warehouse, build: BuildResult): Promise<stri
 }
 
 /**
- * The outstanding per currency, when more than one currency has open items (README: Several
+ * The outstanding per currency, when a currency other than the functional one has open items (README: Several
  * currencies): each in its own currency and in the functional one, with the rate converted at.
  */
 async function byCurrency(wh: Warehouse, money: (v: string, currency?: string) => string, functional: string): Promise<string[]> {
@@ -60,7 +60,7 @@ async function byCurrency(wh: Warehouse, money: (v: string, currency?: string) =
      having sum(open_items) > 0
       order by is_functional desc, currency`,
   );
-  if (rows.length < 2) return [];
+  if (rows.every((r) => r.is_functional)) return [];
   const width = Math.max(...rows.map((r) => money(r.in_currency, r.currency).length));
   return [
     "  By currency:",
