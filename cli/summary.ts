@@ -51,7 +51,7 @@ export async function summarize(wh: Warehouse, build: BuildResult): Promise<stri
  * currencies): each in its own currency and in the functional one, with the rate converted at.
  */
 async function byCurrency(wh: Warehouse, money: (v: string, currency?: string) => string, functional: string): Promise<string[]> {
-  const rows = await wh.all<{ currency: string; is_functional: boolean; in_currency: string; amount: string; fx_rate: string; fx_rate_date: string | null }>(
+  const rows = await wh.all<{ currency: string; is_functional: boolean; in_currency: string; amount: string; fx_rate: string | null; fx_rate_date: string | null }>(
     `select currency, is_functional, sum(outstanding_in_currency)::varchar as in_currency, sum(outstanding_amount)::varchar as amount,
             -- The rate as written, without DECIMAL(24,12)'s trailing zeros.
             rtrim(rtrim(any_value(fx_rate)::varchar, '0'), '.') as fx_rate, any_value(fx_rate_date)::varchar as fx_rate_date
@@ -67,7 +67,10 @@ async function byCurrency(wh: Warehouse, money: (v: string, currency?: string) =
     ...rows.map((r) =>
       r.is_functional
         ? `    ${money(r.in_currency, r.currency)}`
-        : `    ${money(r.in_currency, r.currency).padEnd(width)} = ${money(r.amount)} at ${r.fx_rate} ${functional} per ${r.currency} (rate of ${r.fx_rate_date})`,
+        : `    ${money(r.in_currency, r.currency).padEnd(width)} = ${money(r.amount)} ${
+            // Null under fx.rateDate document_date when the items have several rates.
+            r.fx_rate === null ? "at each document's rate" : `at ${r.fx_rate} ${functional} per ${r.currency} (rate of ${r.fx_rate_date})`
+          }`,
     ),
   ];
 }

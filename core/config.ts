@@ -156,11 +156,13 @@ export const configSchema = z
   .object({
     currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD, VND or THB").default("USD"),
     /**
-     * Amounts in another currency than `currency` (the functional one) are converted at the rate
-     * in force at the as-of date, from the fx_rates extract (README: Several currencies).
+     * Amounts in another currency than `currency` (the functional one) are converted with the
+     * fx_rates extract (README: Several currencies).
      */
     fx: z
       .object({
+        /** as_of_date: every amount at the rate in force at the as-of date; document_date: each document (and what settles it) at its own date's. */
+        rateDate: z.enum(["as_of_date", "document_date"]).default("as_of_date"),
         /** A rate older than this many days at the as-of date counts as missing: the build stops and says so. */
         maxRateAgeDays: days(0).default(31),
       })

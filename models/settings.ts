@@ -15,6 +15,7 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       // Converted amounts are rounded to the functional currency's minor units (VND 0, USD 2).
       functional_minor_units: { type: "INTEGER", value: minorUnits(config.currency) },
       fx_max_rate_age_days: { type: "INTEGER", value: config.fx.maxRateAgeDays },
+      fx_rate_date_basis: config.fx.rateDate,
       // as_named or fifo: how unapplied cash and credits are aged (README: Allocation).
       allocation: config.allocation,
       aging_basis: aging.basis,

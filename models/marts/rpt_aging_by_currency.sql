@@ -16,8 +16,13 @@ open_items as (
     select * from marts.fct_open_items
 ),
 
+-- One rate per currency under fx.rateDate as_of_date; under document_date the items of a
+-- currency may have several, and then the currency has none (each item keeps its own).
 currencies as (
-    select currency, any_value(fx_rate) as fx_rate, any_value(fx_rate_date) as fx_rate_date
+    select
+        currency,
+        case when count(distinct fx_rate) = 1 then any_value(fx_rate) end as fx_rate,
+        case when count(distinct fx_rate) = 1 and count(distinct fx_rate_date) <= 1 then any_value(fx_rate_date) end as fx_rate_date,
     from open_items
     group by all
 ),

@@ -1,22 +1,22 @@
--- The exchange rate every amount in another currency than the functional one is converted at
--- (README: Several currencies): for each currency the ledger uses (documents, payments, open orders,
--- customers' credit limits), the latest fx_rates row dated on or before the as-of date, when it is
--- at most fx.maxRateAgeDays old. fx_rate is null when there is none: the build stops there, with a
--- data test naming the currency, the date and the latest rate it found.
+-- The exchange rate at the as-of date (README: Several currencies) for each currency converted at
+-- it: open orders' and credit limits', and under fx.rateDate as_of_date the documents' and
+-- payments' too: the latest fx_rates row dated on or before the as-of date, when it is at most
+-- fx.maxRateAgeDays old. fx_rate is null when there is none: the build stops there, with a data
+-- test naming the currency, the date and the latest rate it found.
 with
 
 params as (
-    select as_of_date, currency as functional_currency, fx_max_rate_age_days from meta.build_params
+    select as_of_date, currency as functional_currency, fx_max_rate_age_days, fx_rate_date_basis from meta.build_params
 ),
 
 used as (
-    select currency from raw.invoices
-    union
-    select currency from raw.payments
-    union
     select currency from raw.sales_orders
     union
     select currency from raw.customers
+    union
+    select currency from raw.invoices, params where params.fx_rate_date_basis = 'as_of_date'
+    union
+    select currency from raw.payments, params where params.fx_rate_date_basis = 'as_of_date'
 ),
 
 foreign_currencies as (

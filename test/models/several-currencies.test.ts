@@ -101,3 +101,62 @@ describe("several currencies, converted at the rate in force at the as-of date",
     expect(await wh.all("select amount::varchar as thb from staging.stg_invoices where document_id = 'U2'")).toEqual([{ thb: "35000.00" }]);
   });
 });
+
+/*
+ * fx.rateDate: document_date, a THB company. USD rates: 35.0 on 2024-01-31, 36.0 on 2024-02-29,
+ * 36.5 on 2024-03-29. As of 2024-03-31:
+ *   D1  USD invoice 100.00 of 2024-02-01: at 35.0 (2024-01-31) = 3,500.00 THB; P7 pays 40.00 USD of
+ *       it on 2024-03-05, at D1's rate 35.0 = 1,400.00 THB: 60.00 USD = 2,100.00 THB open.
+ *   D2  USD invoice 50.00 of 2024-03-01: at 36.0 (2024-02-29) = 1,800.00 THB.
+ *   P8  10.00 USD unapplied on 2024-03-30: at 36.5 (2024-03-29) = −365.00 THB.
+ * USD open: 60.00 + 50.00 − 10.00 = 100.00 USD = 2,100.00 + 1,800.00 − 365.00 = 3,535.00 THB, at
+ * three rates: rpt_aging_by_currency has no single rate for USD.
+ */
+describe("several currencies, each document converted at its own date's rate (fx.rateDate: document_date)", () => {
+  const config = parseConfig({ currency: "THB", fx: { rateDate: "document_date" } });
+
+  async function documentDated() {
+    const wh = await emptyWarehouse();
+    await insertRaw(wh, "fx_rates", [
+      { rate_date: "2024-01-31", currency: "USD", rate: "35.0" },
+      { rate_date: "2024-02-29", currency: "USD", rate: "36.0" },
+      { rate_date: "2024-03-29", currency: "USD", rate: "36.5" },
+    ]);
+    await insertRaw(wh, "customers", [{ customer_id: "C1" }]);
+    await insertRaw(wh, "invoices", [
+      { document_id: "D1", customer_id: "C1", document_type: "invoice", document_date: "2024-02-01", due_date: "2024-03-02", amount: "100.00", currency: "USD" },
+      { document_id: "D2", customer_id: "C1", document_type: "invoice", document_date: "2024-03-01", due_date: "2024-03-31", amount: "50.00", currency: "USD" },
+    ]);
+    await insertRaw(wh, "payments", [
+      { payment_id: "P7", customer_id: "C1", payment_date: "2024-03-05", amount: "40.00", currency: "USD", document_id: "D1" },
+      { payment_id: "P8", customer_id: "C1", payment_date: "2024-03-30", amount: "10.00", currency: "USD", document_id: null },
+    ]);
+    return wh;
+  }
+
+  it("converts a document and what pays it at the document's date, unapplied cash at its own", async () => {
+    const wh = await documentDated();
+    await build(wh, "2024-03-31", config);
+    const items = await byKey(wh, "select document_id, outstanding_in_currency::varchar as usd, outstanding_amount::varchar as thb, fx_rate::double as rate, fx_rate_date from marts.fct_open_items", "document_id");
+    expect(items).toEqual({
+      D1: { document_id: "D1", usd: "60.00", thb: "2100.00", rate: 35, fx_rate_date: "2024-01-31" },
+      D2: { document_id: "D2", usd: "50.00", thb: "1800.00", rate: 36, fx_rate_date: "2024-02-29" },
+      P8: { document_id: "P8", usd: "-10.00", thb: "-365.00", rate: 36.5, fx_rate_date: "2024-03-29" },
+    });
+    expect(await wh.all("select amount::varchar as thb from staging.stg_payments where payment_id = 'P7'")).toEqual([{ thb: "1400.00" }]);
+    expect(
+      await wh.all("select sum(outstanding_in_currency)::varchar as usd, sum(outstanding_amount)::varchar as thb, any_value(fx_rate) as rate from marts.rpt_aging_by_currency where currency = 'USD'"),
+    ).toEqual([{ usd: "100.00", thb: "3535.00", rate: null }]);
+  });
+
+  it("stops the build naming the currency and the dates without a rate", async () => {
+    const wh = await documentDated();
+    // 2023-06-01 has no USD rate on or before it at all; the as-of date's rate is not asked for.
+    await insertRaw(wh, "invoices", [{ document_id: "D0", customer_id: "C1", document_type: "invoice", document_date: "2023-06-01", amount: "5.00", currency: "USD" }]);
+    const failed = await build(wh, "2024-03-31", config).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(BuildFailed);
+    const test = (failed as BuildFailed).result.tests.find((t) => t.failures > 0)!;
+    expect(test.test.name).toBe("fx_rate_missing_on_date__stg_fx_amounts");
+    expect(test.sample).toEqual([{ currency: "USD", first_date_without_rate: "2023-06-01", last_date_without_rate: "2023-06-01", rows: "1" }]);
+  });
+});
