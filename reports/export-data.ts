@@ -23,6 +23,14 @@ const FILES: DataFile[] = [
     sql: "select bucket_order, aging_bucket, outstanding_amount, open_items from marts.rpt_aging_by_bucket order by bucket_order",
   },
   {
+    // Every currency with an open item × every bucket, in that currency and in the functional one
+    // with the rate converted at: the Aging page's "By currency" section and its download.
+    name: "aging-by-currency.json",
+    sql: `select as_of_date, currency, is_functional, bucket_order, aging_bucket, outstanding_in_currency, outstanding_amount,
+                 fx_rate, fx_rate_date, open_items, customers
+            from marts.rpt_aging_by_currency order by currency, bucket_order`,
+  },
+  {
     name: "monthly-status.json",
     sql: `select month_end, gross_amount, under_follow_up_amount, overdue_amount, expected_bad_debt_amount,
                  outstanding_amount, collected_amount, invoiced_amount, follow_up_ratio
