@@ -279,10 +279,6 @@ export const configSchema = z
         const problem = dateFormatProblem(format) ?? (source.dates.buddhistEra && !format.includes("%Y") ? "buddhistEra needs a 4-digit year (%Y)" : undefined);
         if (problem) ctx.addIssue({ code: "custom", path: ["sources", i, "dates", "format"], input: format, message: problem });
       }
-      // Per-source allocation needs the loaded rows to remember their source: until then it must agree.
-      if (source.allocation && source.allocation !== c.allocation) {
-        ctx.addIssue({ code: "custom", path: ["sources", i, "allocation"], input: source.allocation, message: `differs from the top-level allocation (${c.allocation}); a per-source allocation is not supported yet: set allocation at the top level` });
-      }
     });
     // A bucket cannot be partly in default: default starts at a bucket bound (the build checks it too).
     const defaultAfter = c.expectedLoss.defaultAfterDays;

@@ -176,6 +176,8 @@ const presetSchema = z
     numbers: z.object({ decimal: z.enum([".", ","]), thousands: separator, absolute: z.boolean() }).partial().strict().optional(),
     /** Extra accepted labels per canonical column (e.g. the Thai or Vietnamese ones), added to the preset's. */
     columns: z.record(canonical, labels).optional(),
+    /** The allocation of every one of the preset's sources (README: Allocation). */
+    allocation: sourceSchema.shape.allocation,
   })
   .strict();
 
@@ -198,6 +200,7 @@ function expandPreset(ref: PresetRef): SourceConfig[] {
       ...(ref.encoding === undefined ? {} : { encoding: ref.encoding }),
       ...(ref.dates === undefined ? {} : { dates: { ...preset.dates, ...ref.dates } }),
       ...(ref.numbers === undefined ? {} : { numbers: { ...preset.numbers, ...ref.numbers } }),
+      ...(ref.allocation === undefined ? {} : { allocation: ref.allocation }),
       constants: { ...preset.constants, ...ref.constants },
     });
   });

@@ -18,6 +18,8 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       fx_rate_date_basis: config.fx.rateDate,
       // as_named or fifo: how unapplied cash and credits are aged (README: Allocation).
       allocation: config.allocation,
+      // Whether any payment or credit may be allocated FIFO: the top-level setting or a source's.
+      any_fifo: config.allocation === "fifo" || config.sources.some((s) => s.allocation === "fifo"),
       aging_basis: aging.basis,
       bucket_bounds: { type: "INTEGER[]", value: [...aging.buckets] },
       max_debt_age_days: { type: "INTEGER", value: badDebt.maxDebtAgeDays },
@@ -39,6 +41,12 @@ export function modelSettings(config: Config): { params: Record<string, ParamVal
       forecast_include_open_orders: { type: "BOOLEAN", value: forecast.includeOpenOrders },
     },
     paramTables: {
+      // The sources whose allocation is set (README: Allocation); a row loaded by one of them
+      // (meta.load_log.source) is allocated so, any other as the top-level allocation says.
+      source_allocations: {
+        columns: { source: "VARCHAR", allocation: "VARCHAR" },
+        rows: config.sources.flatMap((s) => (s.allocation ? [{ source: s.name, allocation: s.allocation }] : [])),
+      },
       // Every ISO 4217 currency with its minor units, for amounts converted into a currency other
       // than the functional one (README: Several currencies).
       currencies: {

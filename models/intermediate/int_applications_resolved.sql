@@ -20,6 +20,7 @@ payments as (
         amount_in_currency,
         fx_rate,
         fx_rate_date,
+        allocation,
         document_id as target_id,
     from staging.stg_payments, params
     where payment_date <= params.as_of_date
@@ -36,6 +37,7 @@ credits as (
         amount_in_currency,
         fx_rate,
         fx_rate_date,
+        allocation,
         applies_to as target_id,
     from staging.stg_invoices, params
     where not is_debit and document_date <= params.as_of_date

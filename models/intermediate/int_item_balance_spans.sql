@@ -18,12 +18,12 @@ debit_documents as (
 
 applications as (
     select 'payment' as source_type, payment_id as source_id, customer_id, payment_date as applied_date, amount,
-        document_id as target_id,
+        document_id as target_id, allocation,
     from staging.stg_payments
     union all
     -- Credits straight from staging: they need no due date, and with documents read once DuckDB
     -- does not keep a copy of every document for a second reader.
-    select document_type, document_id, customer_id, document_date, amount, applies_to
+    select document_type, document_id, customer_id, document_date, amount, applies_to, allocation
     from staging.stg_invoices
     where not is_debit
 ),
@@ -66,6 +66,8 @@ unapplied_spans as (
         -- A prepayment is unapplied only until the invoice it names is raised.
         case when target_date > applied_date then target_date else date '9999-12-31' end as valid_to,
         -amount as balance,
+        -- Whether the FIFO allocation may pool it (its source's allocation, else the top-level one).
+        allocation,
     from matched
     where target_date is null or target_date > applied_date
 ),
@@ -81,6 +83,7 @@ final as (
         debit_spans.valid_from,
         debit_spans.valid_to,
         debit_spans.balance,
+        null as allocation,
     from debit_spans
     join debit_documents on debit_documents.document_id = debit_spans.item_id
     where debit_spans.balance <> 0 and debit_spans.valid_to > debit_spans.valid_from

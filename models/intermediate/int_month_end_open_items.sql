@@ -1,13 +1,13 @@
 -- Every open item at every replayed month-end, aged as of that month-end: the history's
 -- month-ends (is_reported) and the look-back month-ends before them that only the roll rates
 -- read. For a positive item also its bucket at the month-end before, when it existed then, so
--- that roll rates need no second pass over the history. Under allocation: fifo each month-end is
+-- that roll rates need no second pass over the history. When anything is allocated fifo each month-end is
 -- allocated as fct_open_items allocates the as-of date (the fifo_allocations macro), so that the
 -- latest month-end's replay still equals the as-of aging.
 with
 
 params as (
-    select aging_basis, bucket_bounds, allocation from meta.build_params
+    select aging_basis, bucket_bounds, any_fifo from meta.build_params
 ),
 
 -- The bucket of every day count from 1 to the last bound, worked out once: per row a list lookup
@@ -52,17 +52,18 @@ at_month_end as not materialized (
     group by all
 ),
 
--- What takes part in a month-end's FIFO allocation (none under as_named): the documents with a
--- positive balance, and the unapplied cash and credits that may be pooled. An unapplied span lasts
+-- What takes part in a month-end's FIFO allocation (none when neither the top-level allocation nor
+-- a source's is fifo): the documents with a positive balance, and the unapplied cash and credits
+-- that may be pooled (allocated fifo by their source, else by the top-level setting). An unapplied span lasts
 -- until 9999-12-31 unless it is a prepayment, which ends when its document is raised and waits for it.
 fifo_items as (
     select month_end as allocated_on, customer_id, item_type, item_id, document_date, due_date, balance as amount
     from spans_at_month_ends, params
-    where params.allocation = 'fifo' and item_type in ('invoice', 'debit_note') and balance > 0
+    where params.any_fifo and item_type in ('invoice', 'debit_note') and balance > 0
     union all
     select month_end, customer_id, item_type, item_id, document_date, due_date, -sum(balance)
     from spans_at_month_ends, params
-    where params.allocation = 'fifo' and item_type not in ('invoice', 'debit_note') and valid_to = date '9999-12-31'
+    where params.any_fifo and item_type not in ('invoice', 'debit_note') and valid_to = date '9999-12-31' and allocation = 'fifo'
     group by all
 ),
 
@@ -78,7 +79,7 @@ allocations as (
 allocated as (
     select at_month_end.*
     from at_month_end, params
-    where params.allocation <> 'fifo'
+    where not params.any_fifo
     union all
     select at_month_end.* replace (
         at_month_end.outstanding_amount + case
@@ -90,7 +91,7 @@ allocated as (
     from at_month_end
     cross join params
     left join allocations using (month_end, item_type, item_id)
-    where params.allocation = 'fifo'
+    where params.any_fifo
 ),
 
 aged as (

@@ -1,11 +1,12 @@
 -- The FIFO allocation as of the as-of date (allocation: fifo): what each customer's unapplied
 -- cash and credits pay of its open invoices and debit notes, oldest due date first, by the one
 -- rule the replayed month-ends also apply (the fifo_allocations macro). One row per item the
--- allocation touches; none under as_named. fct_open_items nets it, rpt_fifo_allocation sums it.
+-- allocation touches; none when nothing is allocated fifo (neither the top-level allocation nor a
+-- source's). fct_open_items nets it, rpt_fifo_allocation sums it.
 with
 
 params as (
-    select as_of_date, allocation from meta.build_params
+    select as_of_date, any_fifo from meta.build_params
 ),
 
 open_items as (
@@ -27,7 +28,7 @@ fifo_items as (
         end as amount,
     from open_items
     cross join params
-    where params.allocation = 'fifo'
+    where params.any_fifo
         and (
             (open_items.document_type in ('invoice', 'debit_note') and open_items.outstanding_amount > 0)
             or open_items.pooled_amount > 0

@@ -74,7 +74,8 @@ debit_items as (
     where documents.is_debit and documents.document_date <= params.as_of_date
 ),
 
--- pooled_amount: what the FIFO allocation may use, all but a prepayment awaiting its document.
+-- pooled_amount: what the FIFO allocation may use: what is allocated fifo (its source's allocation,
+-- else the top-level one), all but a prepayment awaiting its document.
 unapplied_cash as (
     select
         source_id as document_id,
@@ -84,7 +85,7 @@ unapplied_cash as (
         applied_date as due_date,
         sum(amount) as amount,
         -sum(amount) as outstanding_amount,
-        coalesce(sum(amount) filter (where not is_awaiting_document), 0) as pooled_amount,
+        coalesce(sum(amount) filter (where not is_awaiting_document and allocation = 'fifo'), 0) as pooled_amount,
         -- Ingest keeps the rows of a payment in one currency.
         any_value(currency) as currency,
         -sum(amount_in_currency) as outstanding_in_currency,
@@ -104,7 +105,7 @@ unapplied_credits as (
         applied_date as due_date,
         amount,
         -amount as outstanding_amount,
-        case when is_awaiting_document then 0 else amount end as pooled_amount,
+        case when is_awaiting_document or allocation <> 'fifo' then 0 else amount end as pooled_amount,
         currency,
         -amount_in_currency as outstanding_in_currency,
         fx_rate,

@@ -8,6 +8,13 @@ params as (
     select as_of_date, allocation from meta.build_params
 ),
 
+-- The sources (config sources) whose own allocation is fifo.
+fifo_sources as (
+    select coalesce(list(source order by source), []) as fifo_sources
+    from meta.build_source_allocations
+    where allocation = 'fifo'
+),
+
 allocated as (
     select allocated.*
     from intermediate.int_open_items_allocated as allocated, params
@@ -28,6 +35,7 @@ totals as (
 final as (
     select
         params.allocation,
+        fifo_sources.fifo_sources,
         params.as_of_date,
         totals.customers::integer as customers,
         totals.documents::integer as documents,
@@ -37,6 +45,7 @@ final as (
         coalesce(totals.credit_amount, 0)::decimal(38, 2) as credit_amount,
         (coalesce(totals.cash_amount, 0) + coalesce(totals.credit_amount, 0))::decimal(38, 2) as allocated_amount,
     from params
+    cross join fifo_sources
     cross join totals
 )
 

@@ -4,7 +4,16 @@
 with
 
 params as (
-    select currency as functional_currency from meta.build_params
+    select currency as functional_currency, allocation from meta.build_params
+),
+
+-- The files loaded by a source (config sources) whose allocation differs from the top-level one.
+other_allocations as (
+    select distinct log.load_id, log.file_name, allocations.allocation
+    from meta.load_log as log
+    join meta.build_source_allocations as allocations on allocations.source = log.source
+    cross join params
+    where log.entity = 'invoices' and log.outcome = 'loaded' and allocations.allocation <> params.allocation
 ),
 
 converted as (
@@ -27,6 +36,9 @@ select
     -- Ingest stores an empty field as null already; null, never '', means "not from an order".
     nullif(invoices.order_id::varchar, '') as order_id,
     invoices.document_type in ('invoice', 'debit_note') as is_debit,
+    -- as_named or fifo: how a credit is aged when it names no open document (README: Allocation).
+    coalesce(other_allocations.allocation, params.allocation) as allocation,
 from raw.invoices as invoices
 cross join params
+left join other_allocations on other_allocations.load_id = invoices._load_id and other_allocations.file_name = invoices._source_file
 left join converted on converted.document_id = invoices.document_id

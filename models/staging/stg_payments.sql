@@ -4,7 +4,16 @@
 with
 
 params as (
-    select currency as functional_currency from meta.build_params
+    select currency as functional_currency, allocation from meta.build_params
+),
+
+-- The files loaded by a source (config sources) whose allocation differs from the top-level one.
+other_allocations as (
+    select distinct log.load_id, log.file_name, allocations.allocation
+    from meta.load_log as log
+    join meta.build_source_allocations as allocations on allocations.source = log.source
+    cross join params
+    where log.entity = 'payments' and log.outcome = 'loaded' and allocations.allocation <> params.allocation
 ),
 
 converted as (
@@ -24,8 +33,11 @@ select
     case when converted.payment_id is null then 1 else converted.fx_rate end::decimal(24, 12) as fx_rate,
     converted.fx_rate_date,
     payments.document_id,
+    -- as_named or fifo: how the payment is aged when it names no open document (README: Allocation).
+    coalesce(other_allocations.allocation, params.allocation) as allocation,
 from raw.payments as payments
 cross join params
+left join other_allocations on other_allocations.load_id = payments._load_id and other_allocations.file_name = payments._source_file
 left join converted
     on converted.payment_id = payments.payment_id
     and converted.document_id is not distinct from payments.document_id

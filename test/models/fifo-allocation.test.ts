@@ -140,7 +140,7 @@ describe("allocation: fifo, as of 2024-03-31", () => {
 
   it("says in rpt_fifo_allocation how much was allocated, and from what", async () => {
     expect(await wh.all("select * exclude (as_of_date) from marts.rpt_fifo_allocation")).toEqual([
-      { allocation: "fifo", customers: 3, documents: 7, payments: 4, credits: 1, cash_amount: "505.00", credit_amount: "120.00", allocated_amount: "625.00" },
+      { allocation: "fifo", fifo_sources: [], customers: 3, documents: 7, payments: 4, credits: 1, cash_amount: "505.00", credit_amount: "120.00", allocated_amount: "625.00" },
     ]);
   });
 
@@ -203,7 +203,7 @@ describe("allocation: as_named on the same ledger", () => {
   it("allocates nothing, and says so", async () => {
     expect(await wh.all("select count(*)::integer as n from intermediate.int_open_items_allocated")).toEqual([{ n: 0 }]);
     expect(await wh.all("select * exclude (as_of_date) from marts.rpt_fifo_allocation")).toEqual([
-      { allocation: "as_named", customers: 0, documents: 0, payments: 0, credits: 0, cash_amount: "0.00", credit_amount: "0.00", allocated_amount: "0.00" },
+      { allocation: "as_named", fifo_sources: [], customers: 0, documents: 0, payments: 0, credits: 0, cash_amount: "0.00", credit_amount: "0.00", allocated_amount: "0.00" },
     ]);
   });
 });
