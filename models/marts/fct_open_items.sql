@@ -75,13 +75,14 @@ final as (
         aged.due_date,
         aged.amount::decimal(18, 2) as amount,
         aged.outstanding_amount::decimal(38, 2) as outstanding_amount,
+        aged.days_past_due::integer as days_past_due,
+        buckets.aging_bucket,
+        buckets.bucket_order,
+        -- Added after the first release: last, so that readers by position keep working.
         aged.currency,
         aged.outstanding_in_currency::decimal(38, 2) as outstanding_in_currency,
         aged.fx_rate::decimal(24, 12) as fx_rate,
         aged.fx_rate_date,
-        aged.days_past_due::integer as days_past_due,
-        buckets.aging_bucket,
-        buckets.bucket_order,
     from aged
     cross join params
     left join buckets
