@@ -7,7 +7,7 @@ import { compareFileNames, compareText } from "./natural-order.ts";
 import { formatOf, isWorkbook, type FileFormat } from "./read.ts";
 import { sourceOfFile } from "./source/match.ts";
 import { recogniseByHeader } from "./source/recognise.ts";
-import { entityOfFile, specFor, type EntitySpec } from "./specs.ts";
+import { SPECS, entityOfFile, specFor, type EntitySpec } from "./specs.ts";
 
 export interface ExtractFile {
   path: string;
@@ -94,7 +94,7 @@ function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (
   notExtract(
     !format
       ? "its extension is not .csv, .tsv, .txt, .xlsx, .parquet, .jsonl or .ndjson"
-      : `its name does not start with an entity (customers, invoices, payments, sales_orders, collection_attempts, credit_limits)${sources.length ? " and no source in config sources names it or recognises its header" : ""}`,
+      : `its name does not start with an entity (${SPECS.map((s) => s.entity).join(", ")})${sources.length ? " and no source in config sources names it or recognises its header" : ""}`,
   );
   return undefined;
 }
