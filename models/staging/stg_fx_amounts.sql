@@ -27,17 +27,20 @@ rates as (
 ),
 
 debit_documents as (
-    select document_id, document_date::date as document_date, currency from raw.invoices where document_type in ('invoice', 'debit_note')
+    select document_id, customer_id, document_date::date as document_date, currency
+    from raw.invoices
+    where document_type in ('invoice', 'debit_note')
 ),
 
 foreign_rows as (
-    select 'document' as source_type, invoices.document_id as source_id,
+    select 'document' as source_type, invoices.document_id as source_id, invoices.customer_id,
         case when invoices.document_type in ('credit_note', 'write_off') then invoices.applies_to end as target_id,
         invoices.document_date::date as row_date, invoices.amount::decimal(18, 2) as amount_in_currency, invoices.currency,
     from raw.invoices as invoices, params
     where invoices.currency <> params.functional_currency
     union all
-    select 'payment', payments.payment_id, payments.document_id, payments.payment_date::date, payments.amount::decimal(18, 2), payments.currency
+    select 'payment', payments.payment_id, payments.customer_id, payments.document_id, payments.payment_date::date,
+        payments.amount::decimal(18, 2), payments.currency
     from raw.payments as payments, params
     where payments.currency <> params.functional_currency
 ),
@@ -54,7 +57,10 @@ dated as (
         end as rate_needed_on,
     from foreign_rows
     cross join params
-    left join debit_documents as targets on targets.document_id = foreign_rows.target_id
+    -- As int_applications_resolved applies them: a document of the same customer.
+    left join debit_documents as targets
+        on targets.document_id = foreign_rows.target_id
+        and targets.customer_id = foreign_rows.customer_id
 ),
 
 rated as (
