@@ -34,12 +34,19 @@ export async function stageShards(wh: Warehouse): Promise<void> {
       from marts.dim_customers c
       join _site_paths p on p.team is not distinct from c.team and p.collector is not distinct from c.collector
                         and p.customer_group is not distinct from c.customer_group`);
+  // An item's currency and its outstanding in it go into the shards only when some open item is
+  // in another currency than the functional one: a build in one currency ships no two fields per
+  // item that would only repeat the functional currency and the outstanding amount.
+  const [found] = await wh.all<{ other_currency_open: boolean }>(
+    `select exists (select 1 from marts.fct_open_items o join marts.rpt_build_info b on o.currency <> b.currency) as other_currency_open`,
+  );
+  const currencyFields = found?.other_currency_open ? `, 'currency': currency, 'outstanding_in_currency': outstanding_in_currency::varchar` : "";
   await wh.run(`create or replace temp table _site_customer_rows as
     with items as (
       select customer_id, list({
           'document_id': document_id, 'document_type': document_type, 'document_date': document_date::varchar,
           'due_date': due_date::varchar, 'amount': amount::varchar, 'outstanding_amount': outstanding_amount::varchar,
-          'days_past_due': days_past_due, 'aging_bucket': aging_bucket
+          'days_past_due': days_past_due, 'aging_bucket': aging_bucket${currencyFields}
         } order by bucket_order desc, due_date, document_id) as open_items
         from marts.fct_open_items group by all
     ), follow_ups as (

@@ -5,6 +5,7 @@ export const LABELS = {
   en: {
     search_none: "no results", search_results: "Pages found: {n}",
     by_currency: "By currency", by_currency_note: "Each currency's buckets are in that currency. Converted to {currency}, the currencies add up to the total.", currency: "Currency", outstanding_in_currency: "Outstanding in currency", outstanding_in: "Outstanding in {currency}", fx_rate: "Rate", fx_rate_of: "1 {currency} = {rate} {functional}, rate of {date}", fx_rate_per_document: "Each document at its own date's rate", functional_currency: "Functional currency", total_in: "Total in {currency}",
+    in_currency: "In currency",
     days_since_document: "Days since document",
     ecl_unknown: "unknown: {amount} of the gross receivable has no loss rate yet (too little history)",
     search: "Search", id: "ID", customer_page: "Customer", advice_reason: "{class} payer: 6-month average credit sales {sales} × ({term}-day term + {late} days late) ÷ 30 × {factor}, rounded up to two significant figures", advice_no_history: "No payment history in the last 6 months: the current limit stays", value: "Value",
@@ -33,6 +34,7 @@ export const LABELS = {
   vi: {
     search_none: "không có kết quả", search_results: "Số trang tìm thấy: {n}",
     by_currency: "Theo loại tiền", by_currency_note: "Các nhóm tuổi nợ của mỗi loại tiền được ghi bằng nguyên tệ. Quy đổi sang {currency}, các loại tiền cộng lại bằng tổng công nợ.", currency: "Loại tiền", outstanding_in_currency: "Công nợ nguyên tệ", outstanding_in: "Công nợ quy đổi {currency}", fx_rate: "Tỷ giá", fx_rate_of: "1 {currency} = {rate} {functional}, tỷ giá ngày {date}", fx_rate_per_document: "Mỗi chứng từ theo tỷ giá ngày chứng từ", functional_currency: "Đồng tiền chức năng", total_in: "Tổng quy đổi {currency}",
+    in_currency: "Nguyên tệ",
     days_since_document: "Số ngày kể từ chứng từ",
     ecl_unknown: "chưa xác định: {amount} công nợ gộp chưa có tỷ lệ tổn thất (lịch sử chưa đủ)",
     search: "Tìm kiếm", id: "Mã", customer_page: "Khách hàng", advice_reason: "{class}: doanh số bán chịu bình quân 6 tháng {sales} × (thời hạn {term} ngày + trễ {late} ngày) ÷ 30 × {factor}, làm tròn lên hai chữ số có nghĩa", advice_no_history: "Không có lịch sử thanh toán trong 6 tháng qua: giữ hạn mức hiện tại", value: "Giá trị",
@@ -61,6 +63,7 @@ export const LABELS = {
   th: {
     search_none: "ไม่พบผลลัพธ์", search_results: "พบ {n} หน้า",
     by_currency: "ตามสกุลเงิน", by_currency_note: "ช่วงอายุหนี้ของแต่ละสกุลเงินแสดงเป็นสกุลเงินนั้น เมื่อแปลงค่าเป็น {currency} ทุกสกุลเงินรวมกันเท่ากับยอดรวม", currency: "สกุลเงิน", outstanding_in_currency: "ยอดคงค้างในสกุลเงินเดิม", outstanding_in: "ยอดคงค้างเป็น {currency}", fx_rate: "อัตราแลกเปลี่ยน", fx_rate_of: "1 {currency} = {rate} {functional} อัตรา ณ วันที่ {date}", fx_rate_per_document: "เอกสารแต่ละฉบับใช้อัตรา ณ วันที่ของเอกสาร", functional_currency: "สกุลเงินที่ใช้ในการดำเนินงาน", total_in: "รวมเป็น {currency}",
+    in_currency: "ในสกุลเงินเดิม",
     days_since_document: "จำนวนวันนับจากวันที่เอกสาร",
     ecl_unknown: "ยังไม่ทราบ: ยอดลูกหนี้รวม {amount} ยังไม่มีอัตราความเสียหาย (ประวัติยังไม่พอ)",
     search: "ค้นหา", id: "รหัส", customer_page: "ลูกค้า", advice_reason: "{class}: ยอดขายเชื่อเฉลี่ย 6 เดือน {sales} × (เครดิตเทอม {term} วัน + ล่าช้า {late} วัน) ÷ 30 × {factor} ปัดขึ้นเป็นเลขนัยสำคัญสองหลัก", advice_no_history: "ไม่มีประวัติการชำระใน 6 เดือนที่ผ่านมา: คงวงเงินปัจจุบันไว้", value: "มูลค่า",
