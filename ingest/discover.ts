@@ -6,7 +6,7 @@ import { fsReason, inspectPath } from "./file-type.ts";
 import { compareFileNames, compareText } from "./natural-order.ts";
 import { formatOf, isWorkbook, type FileFormat } from "./read.ts";
 import { sourceOfFile } from "./source/match.ts";
-import { recogniseByHeader } from "./source/recognise.ts";
+import { recogniseByHeader, recogniseWorkbookByHeader } from "./source/recognise.ts";
 import { SPECS, entityOfFile, specFor, type EntitySpec } from "./specs.ts";
 
 export interface ExtractFile {
@@ -28,7 +28,7 @@ export interface ExtractFile {
  * silently, and opening a FIFO would wait for ever. Within an entity, files load in natural
  * name order (digit runs compared as numbers), so invoices-2024-10 restates invoices-2024-9.
  */
-export function discoverExtracts(paths: string[], log: Logger, sources: readonly SourceConfig[] = []): ExtractFile[] {
+export async function discoverExtracts(paths: string[], log: Logger, sources: readonly SourceConfig[] = []): Promise<ExtractFile[]> {
   const found: ExtractFile[] = [];
   for (const path of paths) {
     const top = inspectPath(path);
@@ -36,9 +36,9 @@ export function discoverExtracts(paths: string[], log: Logger, sources: readonly
     if (top.kind === "file") {
       found.push(
         ...withCompanions(
-          asExtract(path, sources, (why) => {
+          (await asExtract(path, sources, (why) => {
             throw new Error(`${path}: not an extract: ${why}`);
-          })!,
+          }))!,
           sources,
         ),
       );
@@ -57,7 +57,7 @@ export function discoverExtracts(paths: string[], log: Logger, sources: readonly
         log.info(`skipping ${file}: a folder (folders are not searched recursively)`);
         continue;
       }
-      const extract = asExtract(file, sources, (why) => log.info(`skipping ${file}: ${why}`));
+      const extract = await asExtract(file, sources, (why) => log.info(`skipping ${file}: ${why}`));
       if (!extract) continue;
       if (kind.kind === "refused") throw new Error(kind.why);
       found.push(...withCompanions(extract, sources));
@@ -77,7 +77,8 @@ function withCompanions(file: ExtractFile, sources: readonly SourceConfig[]): Ex
 /** Extensions a source mapping reads (as CSV text, whatever the delimiter, or an Excel workbook's sheet). */
 const SOURCE_EXTENSIONS = /\.(csv|tsv|txt|xlsx)$/i;
 
-function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (why: string) => void): ExtractFile | undefined {
+/** Async only for a workbook's header, which is read from inside its zip; files are still taken one at a time, in order. */
+async function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (why: string) => void): Promise<ExtractFile | undefined> {
   const name = basename(file);
   const source = sourceOfFile(name, sources);
   if (source) {
@@ -87,9 +88,8 @@ function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (
   const format = formatOf(file);
   const spec = entityOfFile(name);
   if (format && spec) return { path: file, name, format, spec };
-  // An ERP's file as it comes ("Sales Invoice.csv"): a preset may know it by its header.
-  // (A workbook is known by its name only: its header is inside a zip.)
-  const recognised = SOURCE_EXTENSIONS.test(name) && !isWorkbook(name) && inspectPath(file).kind === "file" ? recogniseByHeader(file, name, sources) : undefined;
+  // An ERP's file as it comes ("Sales Invoice.csv", "Accounts Receivable.xlsx"): a preset may know it by its header.
+  const recognised = SOURCE_EXTENSIONS.test(name) && inspectPath(file).kind === "file" ? await recogniseFile(file, name, sources) : undefined;
   if (recognised) return { path: file, name, format: "csv", spec: specFor(recognised.entity), source: recognised };
   notExtract(
     !format
@@ -97,4 +97,9 @@ function asExtract(file: string, sources: readonly SourceConfig[], notExtract: (
       : `its name does not start with an entity (${SPECS.map((s) => s.entity).join(", ")})${sources.length ? " and no source in config sources names it or recognises its header" : ""}`,
   );
   return undefined;
+}
+
+/** The source that recognises the file by its header: a workbook's in its sheet's first rows, a text file's in its first megabyte. */
+async function recogniseFile(file: string, name: string, sources: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
+  return isWorkbook(name) ? recogniseWorkbookByHeader(file, name, sources) : recogniseByHeader(file, name, sources);
 }

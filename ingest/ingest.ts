@@ -64,7 +64,7 @@ interface Prepared {
  * old extract can never undo a later restatement.
  */
 export async function ingest(wh: Warehouse, paths: string[], options: IngestOptions): Promise<FileOutcome[]> {
-  const files = discoverExtracts(paths, options.log, options.config.sources);
+  const files = await discoverExtracts(paths, options.log, options.config.sources);
   const snapshots = createSnapshotDir(options.archiveDir);
   const reader = new SnapshotReader(files, snapshots);
   try {

@@ -4,6 +4,7 @@ import { specFor } from "../specs.ts";
 import { bomEncoding } from "./decode.ts";
 import { headerCandidates } from "./match.ts";
 import { findHeader } from "./open.ts";
+import { xlsxHeadCsv } from "./xlsx.ts";
 
 /**
  * The source that recognises a file by its header (a preset, or a source without globs): the
@@ -24,4 +25,41 @@ export function recogniseByHeader(path: string, name: string, sources: readonly 
   const texts = new Map<string, string>();
   const textIn = (encoding: string) => texts.get(encoding) ?? texts.set(encoding, new TextDecoder(encoding).decode(head)).get(encoding)!;
   return candidates.find((source) => findHeader(textIn(bomEncoding(head) ?? source.encoding), source, specFor(source.entity)) !== undefined);
+}
+
+/**
+ * Rows of a workbook's sheet read to recognise its header: as many records as findHeader looks
+ * at with `header: auto` (open.ts HEADER_SEARCH_LINES), each sheet row being one CSV record.
+ */
+const WORKBOOK_HEAD_ROWS = 100;
+
+/**
+ * recogniseByHeader for an Excel workbook: each candidate's header is looked for in the CSV text
+ * of the first rows of the sheet it reads (its `sheet`, default the first worksheet), as the
+ * load converts that sheet, so a header found here is the one the load finds. Each distinct
+ * (sheet, decimal separator) is read once. A workbook that cannot be read (no zip, damaged, no
+ * such sheet) is recognised by no source.
+ */
+export async function recogniseWorkbookByHeader(path: string, name: string, sources: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
+  const candidates = headerCandidates(name, sources);
+  // A source with a numbered header line needs the sheet down to that line.
+  const rows = Math.max(WORKBOOK_HEAD_ROWS, ...candidates.map((s) => (typeof s.header === "number" ? s.header : 0)));
+  const heads = new Map<string, Promise<string | undefined>>();
+  const headOf = (source: SourceConfig) => {
+    const key = JSON.stringify([source.sheet ?? null, source.numbers.decimal]);
+    let head = heads.get(key);
+    if (!head) {
+      head = xlsxHeadCsv(path, { sheet: source.sheet, decimal: source.numbers.decimal, rows }).then(
+        (read) => ("problem" in read ? undefined : read.text),
+        () => undefined, // unreadable (a file error): named as what it is not, like any file no source knows
+      );
+      heads.set(key, head);
+    }
+    return head;
+  };
+  for (const source of candidates) {
+    const text = await headOf(source);
+    if (text !== undefined && findHeader(text, source, specFor(source.entity)) !== undefined) return source;
+  }
+  return undefined;
 }

@@ -12,6 +12,8 @@ export interface SheetContext {
   decimal?: "." | ",";
   /** Fields in every record; undefined: the sheet's <dimension>, its used range, says. */
   width: number | undefined;
+  /** Only the sheet's first rows, up to this one, are read (its head, to recognise its header); undefined: all. */
+  lastRow?: number;
 }
 
 /** Excel's last row and column (XFD): a sheet past them is no sheet Excel wrote, and would make records without end. */
@@ -83,7 +85,10 @@ export class SheetToCsv implements XmlHandler {
   /** The rightmost column holding a value; when past `width`, those values were not written. */
   widest = 0;
   width: number;
+  /** The rows up to context.lastRow are read: any later row is passed over, and the reader may stop. */
+  done = false;
   private readonly fixedWidth: boolean;
+  private readonly lastRow: number;
   private inSheetData = false;
   private inRow = false;
   private row = 0;
@@ -100,6 +105,7 @@ export class SheetToCsv implements XmlHandler {
   constructor(private readonly context: SheetContext) {
     this.width = context.width ?? 0;
     this.fixedWidth = context.width !== undefined;
+    this.lastRow = context.lastRow ?? LAST_ROW;
   }
 
   open(name: string, raw: string): void {
@@ -111,7 +117,7 @@ export class SheetToCsv implements XmlHandler {
     } else if (name === "v") this.inValue = this.inRow;
     else if (name === "is") this.inInline = this.inRow;
     else if (this.inInline) this.inline.open(name);
-    else if (name === "row" && this.inSheetData) this.startRow(attributes(raw).r);
+    else if (name === "row" && this.inSheetData && !this.done) this.startRow(attributes(raw).r);
     else if (name === "sheetData") this.inSheetData = true;
     else if (name === "dimension" && !this.fixedWidth) {
       // ref="A1:F100001" (or "A1" for a one-cell range): the width is the last column's.
@@ -179,8 +185,8 @@ export class SheetToCsv implements XmlHandler {
    * by tag instead, which also refuses what is not XML.
    */
   raw(name: string, attrs: string, content: string): void {
-    if (!this.inSheetData) return;
-    this.startRow(ROW_NUMBER.exec(attrs)?.[1] ?? attributes(attrs).r);
+    if (!this.inSheetData || this.done) return;
+    if (!this.startRow(ROW_NUMBER.exec(attrs)?.[1] ?? attributes(attrs).r)) return;
     if (!this.quickCells(content)) {
       this.fields.fill("");
       this.column = 0;
@@ -222,14 +228,15 @@ export class SheetToCsv implements XmlHandler {
     }
   }
 
-  private startRow(r: string | undefined): void {
+  /** Starts a row; false when it is past context.lastRow, which is then the last record, and the row is passed over. */
+  private startRow(r: string | undefined): boolean {
     const row = r === undefined ? this.rows + 1 : Number(r);
     if (!Number.isInteger(row) || row <= this.rows) {
       throw new SheetProblem(`the sheet's rows are out of order: row ${r} comes after row ${this.rows}`, this.rows + 1);
     }
     if (row > LAST_ROW) throw new SheetProblem(`row ${r} is past Excel's last row, ${LAST_ROW}: a damaged file?`, this.rows + 1);
-    // Excel writes no empty rows: an empty record for each keeps the numbering.
-    const missing = row - this.rows - 1;
+    // Excel writes no empty rows: an empty record for each keeps the numbering (up to the last row read).
+    const missing = Math.min(row, this.lastRow + 1) - this.rows - 1;
     if (missing > 0) {
       const empty = this.record(new Array<string>(this.width).fill(""));
       if (missing * empty.length <= GAP_RUN) this.output += empty.repeat(missing);
@@ -240,10 +247,16 @@ export class SheetToCsv implements XmlHandler {
         this.output = "";
       }
     }
+    if (row > this.lastRow) {
+      this.rows = this.lastRow;
+      this.done = true;
+      return false;
+    }
     this.row = row;
     this.fields = new Array<string>(this.width).fill("");
     this.column = 0;
     this.inRow = true;
+    return true;
   }
 
   private endCell(): void {

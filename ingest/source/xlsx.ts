@@ -49,6 +49,45 @@ export interface XlsxOptions {
  * held in memory. `target` is created (flags "wx"): it must not exist.
  */
 export async function xlsxToCsv(path: string, target: string, options: XlsxOptions = {}): Promise<XlsxConverted> {
+  return readSheet(path, options, async (pkg, part, context) => {
+    let width: number | undefined;
+    for (;;) {
+      const sheet = await writeSheet(pkg, part, target, { ...context, width });
+      if (sheet.widest <= sheet.width) return { rows: sheet.rows, date1904: context.date1904 };
+      // Cells past the width the sheet declared: write it again, as wide as it is.
+      await rm(target);
+      width = sheet.widest;
+    }
+  });
+}
+
+/**
+ * The CSV text of a sheet's first `rows` rows, exactly as xlsxToCsv writes them (record r is
+ * sheet row r, as wide as the sheet): what a source's header is recognised in. The sheet is
+ * streamed and its reading stops past that row, so a large workbook's head costs its shared
+ * strings and the sheet's first pieces, not the whole sheet. A workbook that cannot be read is a
+ * problem, as in xlsxToCsv.
+ */
+export async function xlsxHeadCsv(path: string, options: XlsxOptions & { rows: number }): Promise<{ text: string } | { problem: { reason: string; line?: number } }> {
+  return readSheet(path, options, async (pkg, part, context) => {
+    let width: number | undefined;
+    for (;;) {
+      const sheet = await readSheetHead(pkg, part, { ...context, width, lastRow: options.rows });
+      if (sheet.widest <= sheet.width) return { text: sheet.queued.map((q) => (typeof q === "string" ? q : q.record.repeat(q.times))).join("") + sheet.output };
+      width = sheet.widest;
+    }
+  });
+}
+
+/**
+ * Opens the workbook, chooses the sheet and reads what its cells need (date styles, shared
+ * strings), then hands them to `read`; every failure to read the workbook is a problem naming it.
+ */
+async function readSheet<T>(
+  path: string,
+  options: XlsxOptions,
+  read: (pkg: XlsxPackage, part: string, context: Omit<SheetContext, "width">) => Promise<T>,
+): Promise<T | { problem: { reason: string; line?: number } }> {
   let pkg: XlsxPackage;
   try {
     pkg = await openXlsxPackage(path);
@@ -65,14 +104,7 @@ export async function xlsxToCsv(path: string, target: string, options: XlsxOptio
       readDateStyles(pkg, workbook.stylesPart),
       readSharedStrings(pkg, workbook.sharedStringsPart, cellText),
     ]);
-    let width: number | undefined;
-    for (;;) {
-      const sheet = await writeSheet(pkg, chosen.part, target, { sharedStrings, dateStyles, date1904: workbook.date1904, decimal: options.decimal, width });
-      if (sheet.widest <= sheet.width) return { rows: sheet.rows, date1904: workbook.date1904 };
-      // Cells past the width the sheet declared: write it again, as wide as it is.
-      await rm(target);
-      width = sheet.widest;
-    }
+    return await read(pkg, chosen.part, { sharedStrings, dateStyles, date1904: workbook.date1904, decimal: options.decimal });
   } catch (e) {
     if (e instanceof SheetProblem) return { problem: { reason: e.message, line: e.line } };
     if (e instanceof WorkbookTooLarge) return { problem: { reason: e.message } };
@@ -108,6 +140,22 @@ class TargetFailure extends Error {
   constructor(override readonly cause: unknown) {
     super(cause instanceof Error ? cause.message : String(cause));
   }
+}
+
+/** Thrown to stop reading a sheet once its head is read. */
+class HeadRead extends Error {}
+
+/** Reads a sheet up to context.lastRow, then stops inflating it. */
+async function readSheetHead(pkg: XlsxPackage, part: string, context: SheetContext): Promise<SheetToCsv> {
+  const sheet = new SheetToCsv(context);
+  try {
+    await scanPart(await pkg.open(part), sheet, () => {
+      if (sheet.done) throw new HeadRead();
+    });
+  } catch (e) {
+    if (!(e instanceof HeadRead)) throw e;
+  }
+  return sheet;
 }
 
 /** Characters of empty records written at a time, for a row far below the last. */
