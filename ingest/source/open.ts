@@ -8,7 +8,7 @@ import { headRecords, sniffDelimiter, type HeadRecord } from "./head-records.ts"
 import { acceptedLabels, isHeaderOf, mapHeader } from "./mapping.ts";
 
 /** How far down `header: auto` looks for the header. */
-const HEADER_SEARCH_LINES = 100;
+export const HEADER_SEARCH_LINES = 100;
 
 export interface OpenedSource {
   opened: OpenedExtract;

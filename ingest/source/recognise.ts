@@ -3,7 +3,7 @@ import { headBytes } from "../header.ts";
 import { specFor } from "../specs.ts";
 import { bomEncoding } from "./decode.ts";
 import { headerCandidates } from "./match.ts";
-import { findHeader } from "./open.ts";
+import { HEADER_SEARCH_LINES, findHeader } from "./open.ts";
 import { xlsxHeadCsv } from "./xlsx.ts";
 
 /**
@@ -28,12 +28,6 @@ export function recogniseByHeader(path: string, name: string, sources: readonly 
 }
 
 /**
- * Rows of a workbook's sheet read to recognise its header: as many records as findHeader looks
- * at with `header: auto` (open.ts HEADER_SEARCH_LINES), each sheet row being one CSV record.
- */
-const WORKBOOK_HEAD_ROWS = 100;
-
-/**
  * recogniseByHeader for an Excel workbook: each candidate's header is looked for in the CSV text
  * of the first rows of the sheet it reads (its `sheet`, default the first worksheet), as the
  * load converts that sheet, so a header found here is the one the load finds. Each distinct
@@ -42,8 +36,9 @@ const WORKBOOK_HEAD_ROWS = 100;
  */
 export async function recogniseWorkbookByHeader(path: string, name: string, sources: readonly SourceConfig[]): Promise<SourceConfig | undefined> {
   const candidates = headerCandidates(name, sources);
-  // A source with a numbered header line needs the sheet down to that line.
-  const rows = Math.max(WORKBOOK_HEAD_ROWS, ...candidates.map((s) => (typeof s.header === "number" ? s.header : 0)));
+  // As many rows as findHeader looks at with `header: auto` (each sheet row is one CSV record);
+  // a source with a numbered header line needs the sheet down to that line.
+  const rows = Math.max(HEADER_SEARCH_LINES, ...candidates.map((s) => (typeof s.header === "number" ? s.header : 0)));
   const heads = new Map<string, Promise<string | undefined>>();
   const headOf = (source: SourceConfig) => {
     const key = JSON.stringify([source.sheet ?? null, source.numbers.decimal]);
