@@ -19,10 +19,9 @@ customers as (
 select
     limits.customer_id,
     limits.effective_date::date as effective_date,
-    case
-        when rates.currency is null then limits.credit_limit::decimal(18, 2)
-        else round_to_minor_units(limits.credit_limit * rates.fx_rate, params.functional_minor_units)::decimal(18, 2)
-    end as credit_limit,
+    -- rates has a row for every currency but the functional one.
+    to_functional_currency(limits.credit_limit, rates.currency is null, rates.fx_rate, params.functional_minor_units)::decimal(18, 2)
+        as credit_limit,
     limits.credit_limit::decimal(18, 2) as credit_limit_in_currency,
     limits.credit_term_days::integer as credit_term_days,
 from raw.credit_limits as limits

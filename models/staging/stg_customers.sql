@@ -19,10 +19,9 @@ select
     customers.team,
     customers.collector,
     customers.collector_email,
-    case
-        when rates.currency is null then customers.credit_limit::decimal(18, 2)
-        else round_to_minor_units(customers.credit_limit * rates.fx_rate, params.functional_minor_units)::decimal(18, 2)
-    end as credit_limit,
+    -- rates has a row for every currency but the functional one.
+    to_functional_currency(customers.credit_limit, rates.currency is null, rates.fx_rate, params.functional_minor_units)::decimal(18, 2)
+        as credit_limit,
     coalesce(customers.currency, params.functional_currency) as credit_limit_currency,
     customers.credit_limit::decimal(18, 2) as credit_limit_in_currency,
     customers.credit_term_days::integer as credit_term_days,

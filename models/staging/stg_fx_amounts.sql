@@ -98,7 +98,7 @@ final as (
             when running.is_settling then
                 round_to_minor_units(running.running_amount * running.fx_rate, params.functional_minor_units)
                 - round_to_minor_units((running.running_amount - running.amount_in_currency) * running.fx_rate, params.functional_minor_units)
-            else round_to_minor_units(running.amount_in_currency * running.fx_rate, params.functional_minor_units)
+            else to_functional_currency(running.amount_in_currency, false, running.fx_rate, params.functional_minor_units)
         end::decimal(18, 2) as amount,
         running.fx_rate::decimal(24, 12) as fx_rate,
         running.fx_rate_date,

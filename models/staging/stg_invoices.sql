@@ -7,13 +7,8 @@ params as (
     select currency as functional_currency, allocation from meta.build_params
 ),
 
--- The files loaded by a source (config sources) whose allocation differs from the top-level one.
 other_allocations as (
-    select distinct log.load_id, log.file_name, allocations.allocation
-    from meta.load_log as log
-    join meta.build_source_allocations as allocations on allocations.source = log.source
-    cross join params
-    where log.entity = 'invoices' and log.outcome = 'loaded' and allocations.allocation <> params.allocation
+    select load_id, file_name, allocation from staging.stg_load_allocations where entity = 'invoices'
 ),
 
 converted as (

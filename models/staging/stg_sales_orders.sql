@@ -15,10 +15,9 @@ select
     orders.order_id,
     orders.customer_id,
     orders.order_date::date as order_date,
-    case
-        when rates.currency is null then orders.unbilled_amount::decimal(18, 2)
-        else round_to_minor_units(orders.unbilled_amount * rates.fx_rate, params.functional_minor_units)::decimal(18, 2)
-    end as unbilled_amount,
+    -- rates has a row for every currency but the functional one.
+    to_functional_currency(orders.unbilled_amount, rates.currency is null, rates.fx_rate, params.functional_minor_units)::decimal(18, 2)
+        as unbilled_amount,
     coalesce(orders.currency, params.functional_currency) as currency,
     orders.unbilled_amount::decimal(18, 2) as unbilled_in_currency,
     case when rates.currency is null then 1 else rates.fx_rate end::decimal(24, 12) as fx_rate,

@@ -1,3 +1,5 @@
+import { literal, openWarehouse } from "../../core/warehouse.ts";
+import { ensureRawSchema } from "../../ingest/schema.ts";
 import { emptyWarehouse, insertRaw } from "./warehouse.ts";
 
 /*
@@ -59,3 +61,23 @@ export async function multiCurrencyLedger() {
   return wh;
 }
 
+/** The worked ledger written into a warehouse file, for the tests that build it with the CLI. */
+export async function writeMultiCurrencyLedger(db: string): Promise<void> {
+  const ledger = await multiCurrencyLedger();
+  await ledger.run(`attach ${literal(db)} as target`);
+  await ledger.run("copy from database memory to target");
+  await ledger.run("detach target");
+  ledger.close();
+}
+
+/** A ledger in the functional currency (THB) only: C2's T1 5,000.00 and T2 1,000.00, T2 with its currency spelt out. */
+export async function writeThbOnlyLedger(db: string): Promise<void> {
+  const wh = await openWarehouse(db);
+  await ensureRawSchema(wh);
+  await insertRaw(wh, "customers", [{ customer_id: "C2", customer_group: "Local" }]);
+  await insertRaw(wh, "invoices", [
+    { document_id: "T1", customer_id: "C2", document_type: "invoice", document_date: "2024-02-20", due_date: "2024-03-21", amount: "5000.00" },
+    { document_id: "T2", customer_id: "C2", document_type: "invoice", document_date: "2024-02-25", due_date: "2024-03-25", amount: "1000.00", currency: "THB" },
+  ]);
+  wh.close();
+}

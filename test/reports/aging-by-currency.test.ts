@@ -1,23 +1,21 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../core/warehouse.ts";
-import { ensureRawSchema } from "../../ingest/schema.ts";
 import { CHROMIUM, openWatched, tableCells } from "../helpers/browser.ts";
-import { arwatch } from "../helpers/cli.ts";
-import { ARTIFACTS, buildAndServeSite } from "../helpers/site.ts";
-import { insertRaw, tempDir } from "../helpers/warehouse.ts";
+import { writeMultiCurrencyLedger, writeThbOnlyLedger } from "../helpers/multi-currency-ledger.ts";
+import { ARTIFACTS, siteOfLedger } from "../helpers/site.ts";
 
 const AS_OF = "2024-03-31";
 /** A Thai company: THB is the functional currency, read by both builds from their working folder. */
 const CONFIG = "currency: THB\n";
 
 /*
- * The open items of test/models/several-currencies.test.ts's worked ledger (README: Several
- * currencies), as of 2024-03-31. Rates, THB per unit: USD 36.0 on 03-28 and 36.5 on 03-29 (the
- * latest on or before the as-of date: 36.5; 40.0 on 04-01 is after it), VND 0.001437 on 03-29.
+ * The worked ledger of test/helpers/multi-currency-ledger.ts (README: Several currencies), as of
+ * 2024-03-31. Rates, THB per unit: USD 36.5 (of 03-29; 36.0 of 03-28 is older, 40.0 of 04-01 after
+ * the as-of date), VND 0.001437. Open (U1 and U4 are settled):
  *   U2  USD invoice 1,000.00 due 03-31 (not due), P4 250.50 USD paid on it: 749.50 USD open;
  *       in THB 1,000.00 × 36.5 = 36,500.00 − 250.50 × 36.5 = 9,143.25 → 27,356.75.
  *   P5  100.00 USD unapplied, paid 03-28 (3 days: 1-30): −100.00 USD = −3,650.00 THB.
@@ -27,57 +25,7 @@ const CONFIG = "currency: THB\n";
  * THB 5,000.00 (1); VND 1,000,000 = 1,437.00 THB (1). By bucket in THB: not_due 27,356.75,
  * 1-30 −3,650.00 + 5,000.00 = 1,350.00, 31-60 1,437.00; total 30,143.75 THB, 4 open items.
  */
-async function insertSeveralCurrencies(db: string): Promise<void> {
-  const wh = await openWarehouse(db);
-  await ensureRawSchema(wh);
-  await insertRaw(wh, "fx_rates", [
-    { rate_date: "2024-03-28", currency: "USD", rate: "36.0" },
-    { rate_date: "2024-03-29", currency: "USD", rate: "36.5" },
-    { rate_date: "2024-03-29", currency: "VND", rate: "0.001437" },
-    { rate_date: "2024-04-01", currency: "USD", rate: "40.0" },
-  ]);
-  await insertRaw(wh, "customers", [
-    { customer_id: "C1", customer_name: "Saigon Export", customer_group: "Export" },
-    { customer_id: "C2", customer_name: "Chiang Mai Local", customer_group: "Local" },
-  ]);
-  const invoice = (document_id: string, customer_id: string, currency: string | null, amount: string, document_date: string, due_date: string) =>
-    ({ document_id, customer_id, document_type: "invoice", document_date, due_date, amount, currency });
-  await insertRaw(wh, "invoices", [
-    invoice("U2", "C1", "USD", "1000.00", "2024-03-01", "2024-03-31"),
-    invoice("V1", "C2", "VND", "1000000", "2024-01-15", "2024-02-14"),
-    invoice("T1", "C2", null, "5000.00", "2024-02-20", "2024-03-21"),
-  ]);
-  await insertRaw(wh, "payments", [
-    { payment_id: "P4", customer_id: "C1", payment_date: "2024-03-20", amount: "250.50", currency: "USD", document_id: "U2" },
-    { payment_id: "P5", customer_id: "C1", payment_date: "2024-03-28", amount: "100.00", currency: "USD", document_id: null },
-  ]);
-  wh.close();
-}
-
-/** T1 alone: a ledger in the functional currency only. */
-async function insertThbOnly(db: string): Promise<void> {
-  const wh = await openWarehouse(db);
-  await ensureRawSchema(wh);
-  await insertRaw(wh, "customers", [{ customer_id: "C2", customer_name: "Chiang Mai Local", customer_group: "Local" }]);
-  await insertRaw(wh, "invoices", [
-    { document_id: "T1", customer_id: "C2", document_type: "invoice", document_date: "2024-02-20", due_date: "2024-03-21", amount: "5000.00" },
-  ]);
-  wh.close();
-}
-
-/** A warehouse built from a ledger as of AS_OF, and the site built from it and served. */
-async function builtSite(insert: (db: string) => Promise<void>) {
-  const dir = tempDir();
-  const db = join(dir, "warehouse.duckdb");
-  const networkLog = join(dir, "network.log");
-  writeFileSync(networkLog, "");
-  writeFileSync(join(dir, "arwatch.config.yaml"), CONFIG);
-  await insert(db);
-  const built = arwatch(["build", "--db", db, "--as-of", AS_OF], { cwd: dir });
-  expect(built.stderr).not.toMatch(/arwatch: /);
-  expect(built.status).toBe(0);
-  return { db, networkLog, ...(await buildAndServeSite({ db, site: join(dir, "site"), networkLog, cwd: dir })) };
-}
+const builtSite = (write: (db: string) => Promise<void>) => siteOfLedger(write, { config: CONFIG, asOf: AS_OF });
 
 /** The last cell of the drill-down table's totals row: the page's total. */
 const pageTotal = (page: Page) => page.locator("table.data").first().locator("tbody tr").last().locator("td").last().textContent();
@@ -92,7 +40,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Aging page by currency, in a real br
   const open = (path: string) => openWatched(browser, origin + path, () => dialogs++);
 
   beforeAll(async () => {
-    ({ db, networkLog, server, origin, browser } = await builtSite(insertSeveralCurrencies));
+    ({ db, networkLog, server, origin, browser } = await builtSite(writeMultiCurrencyLedger));
   }, 240_000);
 
   afterAll(async () => {
@@ -195,7 +143,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the Aging page of a ledger in one curren
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ server, origin, browser } = await builtSite(insertThbOnly));
+    ({ server, origin, browser } = await builtSite(writeThbOnlyLedger));
   }, 240_000);
 
   afterAll(async () => {
@@ -205,8 +153,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the Aging page of a ledger in one curren
 
   it("has no by-currency section", async () => {
     const { page, seen } = await openWatched(browser, `${origin}/aging`, () => {});
-    // The page did render: T1 is the whole aging.
-    expect(await pageTotal(page)).toBe("5,000.00");
+    // The page did render: T1 and T2, 5,000.00 + 1,000.00, are the whole aging.
+    expect(await pageTotal(page)).toBe("6,000.00");
     expect(await page.locator("#aging-by-currency").count()).toBe(0);
     expect(await page.getByText("By currency").count()).toBe(0);
     expect(seen.errors).toEqual([]);

@@ -1,15 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { literal, openWarehouse } from "../../core/warehouse.ts";
-import { ensureRawSchema } from "../../ingest/schema.ts";
 import { CHROMIUM, openWatched } from "../helpers/browser.ts";
-import { arwatch } from "../helpers/cli.ts";
-import { multiCurrencyLedger } from "../helpers/multi-currency-ledger.ts";
-import { ARTIFACTS, buildAndServeSite } from "../helpers/site.ts";
-import { insertRaw, tempDir } from "../helpers/warehouse.ts";
+import { writeMultiCurrencyLedger, writeThbOnlyLedger } from "../helpers/multi-currency-ledger.ts";
+import { ARTIFACTS, siteOfLedger } from "../helpers/site.ts";
 
 const AS_OF = "2024-03-31";
 /** A Thai company: THB is the functional currency, read by both builds from their working folder. */
@@ -23,41 +19,8 @@ const CONFIG = "currency: THB\n";
  *       −100.00 × 36.5 = −3,650.00 THB (3 days: 1-30).
  *   C2  V1: 1,000,000 VND (no minor unit: no decimals) = 1,437.00 THB (46 days: 31-60).
  *       T1: 5,000.00 THB, the functional currency (10 days: 1-30).
- * Copied from the helper's in-memory warehouse into the file the CLI builds.
  */
-async function insertWorkedLedger(db: string): Promise<void> {
-  const ledger = await multiCurrencyLedger();
-  await ledger.run(`attach ${literal(db)} as target`);
-  await ledger.run("copy from database memory to target");
-  await ledger.run("detach target");
-  ledger.close();
-}
-
-/** T1 and T2 of C2 in THB only, T2 with its currency spelt out: a ledger in the functional currency. */
-async function insertThbOnly(db: string): Promise<void> {
-  const wh = await openWarehouse(db);
-  await ensureRawSchema(wh);
-  await insertRaw(wh, "customers", [{ customer_id: "C2", customer_group: "Local" }]);
-  await insertRaw(wh, "invoices", [
-    { document_id: "T1", customer_id: "C2", document_type: "invoice", document_date: "2024-02-20", due_date: "2024-03-21", amount: "5000.00" },
-    { document_id: "T2", customer_id: "C2", document_type: "invoice", document_date: "2024-02-25", due_date: "2024-03-25", amount: "1000.00", currency: "THB" },
-  ]);
-  wh.close();
-}
-
-/** A warehouse built from a ledger as of AS_OF, and the site built from it and served. */
-async function builtSite(insert: (db: string) => Promise<void>) {
-  const dir = tempDir();
-  const db = join(dir, "warehouse.duckdb");
-  const networkLog = join(dir, "network.log");
-  writeFileSync(networkLog, "");
-  writeFileSync(join(dir, "arwatch.config.yaml"), CONFIG);
-  await insert(db);
-  const built = arwatch(["build", "--db", db, "--as-of", AS_OF], { cwd: dir });
-  expect(built.stderr).not.toMatch(/arwatch: /);
-  expect(built.status).toBe(0);
-  return { networkLog, ...(await buildAndServeSite({ db, site: join(dir, "site"), networkLog, cwd: dir })) };
-}
+const builtSite = (write: (db: string) => Promise<void>) => siteOfLedger(write, { config: CONFIG, asOf: AS_OF });
 
 /** The open-items table: the page's one table with a due-date column. */
 const openItems = (page: Page, due = "Due") => page.locator("table.data", { has: page.locator("th", { hasText: new RegExp(`^${due}$`) }) });
@@ -90,7 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))("open items in their own currency, in a r
   const open = (path: string) => openWatched(browser, origin + path, () => dialogs++);
 
   beforeAll(async () => {
-    ({ networkLog, server, origin, browser } = await builtSite(insertWorkedLedger));
+    ({ networkLog, server, origin, browser } = await builtSite(writeMultiCurrencyLedger));
   }, 240_000);
 
   afterAll(async () => {
@@ -169,7 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM))("open items of a ledger in one currency",
   let browser: Browser;
 
   beforeAll(async () => {
-    ({ server, origin, browser } = await builtSite(insertThbOnly));
+    ({ server, origin, browser } = await builtSite(writeThbOnlyLedger));
   }, 240_000);
 
   afterAll(async () => {
