@@ -71,6 +71,27 @@ describe("several currencies, converted at the rate in force at the as-of date",
     ]);
   });
 
+  it("leaves out of a document's running totals a payment of another customer that names it", async () => {
+    // X1 (C1) 10.05 USD paid by C1 in three payments of 3.35 on 03-05, 03-10, 03-15: 122.28, 122.27,
+    // 122.28 = 366.83, X1's own 10.05 × 36.5. C2's 3.35 USD of 03-01 names X1 too but cannot pay it
+    // (another customer's document): counted among X1's running totals it would come first, and C1's
+    // three would be 244.55 − 122.28, 366.83 − 244.55 and 489.10 − 366.83 = 366.82, leaving 0.01 open.
+    const wh = await emptyWarehouse();
+    await insertRaw(wh, "fx_rates", [{ rate_date: "2024-03-29", currency: "USD", rate: "36.5" }]);
+    await insertRaw(wh, "customers", [{ customer_id: "C1" }, { customer_id: "C2" }]);
+    await insertRaw(wh, "invoices", [{ document_id: "X1", customer_id: "C1", document_type: "invoice", document_date: "2024-02-01", due_date: "2024-03-02", amount: "10.05", currency: "USD" }]);
+    await insertRaw(wh, "payments", [
+      { payment_id: "Q0", customer_id: "C2", payment_date: "2024-03-01", amount: "3.35", currency: "USD", document_id: "X1" },
+      { payment_id: "Q1", customer_id: "C1", payment_date: "2024-03-05", amount: "3.35", currency: "USD", document_id: "X1" },
+      { payment_id: "Q2", customer_id: "C1", payment_date: "2024-03-10", amount: "3.35", currency: "USD", document_id: "X1" },
+      { payment_id: "Q3", customer_id: "C1", payment_date: "2024-03-15", amount: "3.35", currency: "USD", document_id: "X1" },
+    ]);
+    await build(wh, "2024-03-31", THB);
+    expect(await wh.all("select document_id, customer_id, outstanding_amount::varchar as thb from marts.fct_open_items order by document_id")).toEqual([
+      { document_id: "Q0", customer_id: "C2", thb: "-122.28" },
+    ]);
+  });
+
   it("rounds to whole đồng when the functional currency is VND", async () => {
     // 100.55 USD × 25,400.5 = 2,554,020.275 đồng → 2,554,020.
     const wh = await emptyWarehouse();
