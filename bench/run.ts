@@ -9,7 +9,7 @@
  * data each loads (issue 4: ≤ 2 MB per page), see site-pages.ts.
  *
  *   npm run bench -- [--invoices N] [--customers N] [--runs N] [--aging-only] [--label NAME] [--keep] [--extracts DIR]
- *   npm run bench -- credit | source-mapping | xlsx | notify | notify-delivery | full-build [its options]
+ *   npm run bench -- credit | source-mapping | xlsx | currencies | notify | notify-delivery | full-build [its options]
  *
  * The aging comparison (issue 7's ratio) runs --runs times on each side, interleaved, and is
  * judged on the medians; everything else runs once, on the first run's warehouse.
@@ -64,6 +64,7 @@ const SUITES: Record<string, string> = {
   credit: "credit.ts",
   "source-mapping": "source-mapping.ts",
   xlsx: "xlsx.ts",
+  currencies: "currencies.ts",
   notify: "notify.ts",
   "notify-delivery": "notify-delivery.ts",
   "full-build": "full-build.ts",
