@@ -149,7 +149,7 @@ async function ingestFiles(wh: Warehouse, files: ExtractFile[], snapshots: Snaps
     // The payment check is about the warehouse a file would make, so it runs on files valid
     // row by row: a duplicated line is reported as that, not also as a second date.
     const valid = validated !== undefined && validated.problems.length === 0 && validated.rowProblems.length === 0;
-    const paymentProblems = file.spec.entity === "payments" && valid ? await paymentRowProblems(wh, validated.table) : [];
+    const paymentProblems = file.spec.entity === "payments" && valid ? await paymentRowProblems(wh, validated.table, options.config.currency) : [];
     const problems = describeProblems(read, [...opened.problems, ...(validated?.problems ?? [])], [...(validated?.rowProblems ?? []), ...paymentProblems])
       // A reader's error may quote the path it read: name the user's file, not the snapshot.
       .map((line) => line.replaceAll(read.path, file.path).replaceAll(p.snapshot.path, file.path));

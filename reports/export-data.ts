@@ -131,7 +131,7 @@ const FILES: DataFile[] = [
   {
     // One row: which allocation the build applied, and what the FIFO allocation settled.
     name: "fifo-allocation.json",
-    sql: "select allocation, customers, documents, payments, credits, cash_amount, credit_amount, allocated_amount from marts.rpt_fifo_allocation",
+    sql: "select allocation, array_to_string(fifo_sources, ', ') as fifo_sources, customers, documents, payments, credits, cash_amount, credit_amount, allocated_amount from marts.rpt_fifo_allocation",
   },
   {
     name: "data-tests.json",

@@ -48,11 +48,18 @@ foreign_rows as (
 dated as (
     select
         foreign_rows.*,
-        -- Settles a document in its own currency: converted with it, as a running total.
-        coalesce(targets.currency = foreign_rows.currency, false) as is_settling,
+        -- Settles a document in its own currency: converted with it, at its rate, as a running
+        -- total (under document_date only a document raised by the as-of date has its rate).
+        coalesce(
+            targets.currency = foreign_rows.currency
+                and (params.fx_rate_date_basis = 'as_of_date' or targets.document_date <= params.as_of_date),
+            false
+        ) as is_settling,
         case
             when params.fx_rate_date_basis = 'as_of_date' then params.as_of_date
-            when targets.currency = foreign_rows.currency then targets.document_date
+            -- A prepayment for a document not yet raised at the as-of date waits as unapplied cash,
+            -- at its own date's rate, not at one dated after the as-of date.
+            when is_settling then targets.document_date
             else foreign_rows.row_date
         end as rate_needed_on,
     from foreign_rows
@@ -104,6 +111,8 @@ final as (
         running.fx_rate_date,
         running.rate_needed_on,
         running.latest_rate_date,
+        -- Dated after the as-of date: not in this build's figures, so a rate it lacks stops nothing.
+        running.row_date > params.as_of_date as is_after_as_of,
     from running, params
 )
 

@@ -22,7 +22,8 @@ select
     invoices.document_date::date as document_date,
     invoices.due_date::date as due_date,
     -- converted has a row for every document in another currency than the functional one.
-    coalesce(converted.amount, invoices.amount)::decimal(18, 2) as amount,
+    -- Never the unconverted amount: null when a row dated after the as-of date has no rate yet.
+    case when converted.document_id is null then invoices.amount else converted.amount end::decimal(18, 2) as amount,
     coalesce(invoices.currency, params.functional_currency) as currency,
     invoices.amount::decimal(18, 2) as amount_in_currency,
     case when converted.document_id is null then 1 else converted.fx_rate end::decimal(24, 12) as fx_rate,

@@ -22,7 +22,8 @@ select
     payments.customer_id,
     payments.payment_date::date as payment_date,
     -- converted has a row for every payment row in another currency than the functional one.
-    coalesce(converted.amount, payments.amount)::decimal(18, 2) as amount,
+    -- Never the unconverted amount: null when a row dated after the as-of date has no rate yet.
+    case when converted.payment_id is null then payments.amount else converted.amount end::decimal(18, 2) as amount,
     coalesce(payments.currency, params.functional_currency) as currency,
     payments.amount::decimal(18, 2) as amount_in_currency,
     case when converted.payment_id is null then 1 else converted.fx_rate end::decimal(24, 12) as fx_rate,

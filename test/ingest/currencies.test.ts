@@ -73,8 +73,8 @@ describe("currency columns hold any ISO 4217 code", () => {
 });
 
 describe("a payment is in one currency", () => {
-  it("refuses a payment whose rows are in two currencies, an empty one (the functional currency) counting as a value", async () => {
-    // P1's rows: USD then VND; P2's: USD then empty. Unapplied cash is one open item per payment, in its currency.
+  it("refuses a payment whose rows are in two currencies, an empty one being the functional currency", async () => {
+    // P1's rows: USD then VND; P2's: USD then empty (THB). Unapplied cash is one open item per payment, in its currency.
     const w = await workspace({ currency: "THB" });
     const e = await w.rejection(
       w.write("payments.csv", lines(PAYMENT_HEADER, "P1,C1,2024-02-01,10.00,USD,I1", "P1,C1,2024-02-01,5000,VND,I2", "P2,C1,2024-02-01,10.00,USD,I1", "P2,C1,2024-02-01,10.00,,I2")),
@@ -84,6 +84,12 @@ describe("a payment is in one currency", () => {
       'payments.csv line 5, column currency, value (empty): payment_id "P2" already has currency "USD": a payment is in one currency (first on line 4)',
     ]);
     expect(await w.wh.all("select count(*)::INTEGER as n from raw.payments")).toEqual([{ n: 0 }]);
+  });
+
+  it("loads a payment whose rows say THB and leave the currency empty, in a THB company: one currency", async () => {
+    const w = await workspace({ currency: "THB" });
+    await w.load(w.write("payments.csv", lines(PAYMENT_HEADER, "P1,C1,2024-02-01,10.00,THB,I1", "P1,C1,2024-02-01,20.00,,I2")));
+    expect(await w.wh.all("select count(*)::INTEGER as n from raw.payments")).toEqual([{ n: 2 }]);
   });
 });
 

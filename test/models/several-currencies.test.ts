@@ -92,6 +92,19 @@ describe("several currencies, converted at the rate in force at the as-of date",
     ]);
   });
 
+  it("rounds what a payment in another currency pays of a document half away from zero", async () => {
+    // A VND company, USD at 25,400: invoice H1 2.00 USD = 50,800 VND; a VND payment of 25,527 names it,
+    // exactly 25,527 ÷ 25,400 = 1.005 USD → 1.01 (a double gives 1.00499…, which would round to 1.00).
+    // Open: 2.00 − 1.01 = 0.99 USD; 50,800 − 25,527 = 25,273 VND.
+    const wh = await emptyWarehouse();
+    await insertRaw(wh, "fx_rates", [{ rate_date: "2024-03-31", currency: "USD", rate: "25400" }]);
+    await insertRaw(wh, "customers", [{ customer_id: "C1" }]);
+    await insertRaw(wh, "invoices", [{ document_id: "H1", customer_id: "C1", document_type: "invoice", document_date: "2024-03-01", due_date: "2024-03-31", amount: "2.00", currency: "USD" }]);
+    await insertRaw(wh, "payments", [{ payment_id: "V9", customer_id: "C1", payment_date: "2024-03-20", amount: "25527", currency: "VND", document_id: "H1" }]);
+    await build(wh, "2024-03-31", parseConfig({ currency: "VND" }));
+    expect(await wh.all("select outstanding_in_currency::varchar as usd, outstanding_amount::varchar as vnd from marts.fct_open_items")).toEqual([{ usd: "0.99", vnd: "25273.00" }]);
+  });
+
   it("rounds to whole đồng when the functional currency is VND", async () => {
     // 100.55 USD × 25,400.5 = 2,554,020.275 đồng → 2,554,020.
     const wh = await emptyWarehouse();
@@ -168,6 +181,20 @@ describe("several currencies, each document converted at its own date's rate (fx
     expect(
       await wh.all("select sum(outstanding_in_currency)::varchar as usd, sum(outstanding_amount)::varchar as thb, any_value(fx_rate) as rate from marts.rpt_aging_by_currency where currency = 'USD'"),
     ).toEqual([{ usd: "100.00", thb: "3535.00", rate: null }]);
+  });
+
+  it("converts a prepayment for a document not yet raised at its own date's rate, and a later document needs no rate yet", async () => {
+    // As of 2024-03-31: P9 pays 20.00 USD on 2024-03-10 for D9, an invoice raised 2024-06-15. P9 waits
+    // as unapplied cash at its own date's rate, the latest on or before 03-10: 36.0 of 2024-02-29
+    // (10 days old), so −720.00 THB (not D9's date's). D9 is after the as-of date: the build needs no
+    // rate for it (the latest, of 03-29, is 78 days older than 06-15).
+    const wh = await documentDated();
+    await insertRaw(wh, "invoices", [{ document_id: "D9", customer_id: "C1", document_type: "invoice", document_date: "2024-06-15", due_date: "2024-07-15", amount: "20.00", currency: "USD" }]);
+    await insertRaw(wh, "payments", [{ payment_id: "P9", customer_id: "C1", payment_date: "2024-03-10", amount: "20.00", currency: "USD", document_id: "D9" }]);
+    await build(wh, "2024-03-31", config);
+    expect(await wh.all("select outstanding_in_currency::varchar as usd, outstanding_amount::varchar as thb, fx_rate_date from marts.fct_open_items where document_id = 'P9'")).toEqual([
+      { usd: "-20.00", thb: "-720.00", fx_rate_date: "2024-02-29" },
+    ]);
   });
 
   it("stops the build naming the currency and the dates without a rate", async () => {
