@@ -45,3 +45,8 @@ export async function openWatched(browser: Browser, url: string, onDialog: () =>
 export function tableCells(page: Page, selector: string): Promise<string[][]> {
   return page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent ?? "")));
 }
+
+/** The last cell of a page's first data table's last row: the Aging page's total. */
+export function pageTotal(page: Page): Promise<string | null> {
+  return page.locator("table.data").first().locator("tbody tr").last().locator("td").last().textContent();
+}

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWarehouse } from "../../core/warehouse.ts";
-import { CHROMIUM, openWatched, tableCells } from "../helpers/browser.ts";
-import { writeMultiCurrencyLedger, writeThbOnlyLedger } from "../helpers/multi-currency-ledger.ts";
+import { CHROMIUM, openWatched, pageTotal, tableCells } from "../helpers/browser.ts";
+import { writeMultiCurrencyLedger } from "../helpers/multi-currency-ledger.ts";
 import { ARTIFACTS, siteOfLedger } from "../helpers/site.ts";
 
 const AS_OF = "2024-03-31";
@@ -27,8 +27,6 @@ const CONFIG = "currency: THB\n";
  */
 const builtSite = (write: (db: string) => Promise<void>) => siteOfLedger(write, { config: CONFIG, asOf: AS_OF });
 
-/** The last cell of the drill-down table's totals row: the page's total. */
-const pageTotal = (page: Page) => page.locator("table.data").first().locator("tbody tr").last().locator("td").last().textContent();
 
 describe.skipIf(!existsSync(CHROMIUM))("the Aging page by currency, in a real browser", () => {
   let db: string;
@@ -133,32 +131,6 @@ describe.skipIf(!existsSync(CHROMIUM))("the Aging page by currency, in a real br
     expect(await pageTotal(page)).toBe("30,143.75");
     expect(await page.locator("#aging-by-currency").count()).toBe(0);
     expect(seen.errors).toEqual([]);
-    await page.close();
-  });
-});
-
-describe.skipIf(!existsSync(CHROMIUM))("the Aging page of a ledger in one currency", () => {
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ server, origin, browser } = await builtSite(writeThbOnlyLedger));
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    server?.close();
-  });
-
-  it("has no by-currency section", async () => {
-    const { page, seen } = await openWatched(browser, `${origin}/aging`, () => {});
-    // The page did render: T1 and T2, 5,000.00 + 1,000.00, are the whole aging.
-    expect(await pageTotal(page)).toBe("6,000.00");
-    expect(await page.locator("#aging-by-currency").count()).toBe(0);
-    expect(await page.getByText("By currency").count()).toBe(0);
-    expect(seen.errors).toEqual([]);
-    expect(seen.requests.filter((r) => !r.startsWith(`${origin}/`))).toEqual([]);
     await page.close();
   });
 });

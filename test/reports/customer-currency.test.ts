@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, openWatched } from "../helpers/browser.ts";
+import { CHROMIUM, openWatched, pageTotal } from "../helpers/browser.ts";
 import { writeMultiCurrencyLedger, writeThbOnlyLedger } from "../helpers/multi-currency-ledger.ts";
 import { ARTIFACTS, siteOfLedger } from "../helpers/site.ts";
 
@@ -126,7 +126,9 @@ describe.skipIf(!existsSync(CHROMIUM))("open items in their own currency, in a r
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))("open items of a ledger in one currency", () => {
+// One site of a ledger in one currency serves both pages' checks (the Aging page's by-currency
+// section is tested in aging-by-currency.test.ts).
+describe.skipIf(!existsSync(CHROMIUM))("a ledger in one currency", () => {
   let server: Server;
   let origin: string;
   let browser: Browser;
@@ -138,6 +140,17 @@ describe.skipIf(!existsSync(CHROMIUM))("open items of a ledger in one currency",
   afterAll(async () => {
     await browser?.close();
     server?.close();
+  });
+
+  it("has no by-currency section on the Aging page", async () => {
+    const { page, seen } = await openWatched(browser, `${origin}/aging`, () => {});
+    // The page did render: T1 and T2, 5,000.00 + 1,000.00, are the whole aging.
+    expect(await pageTotal(page)).toBe("6,000.00");
+    expect(await page.locator("#aging-by-currency").count()).toBe(0);
+    expect(await page.getByText("By currency").count()).toBe(0);
+    expect(seen.errors).toEqual([]);
+    expect(seen.requests.filter((r) => !r.startsWith(`${origin}/`))).toEqual([]);
+    await page.close();
   });
 
   it("has no In currency column, and its shards no currency fields", async () => {
