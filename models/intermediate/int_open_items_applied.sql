@@ -35,9 +35,7 @@ applied_in_currency as (
         documents.document_id,
         sum(case
             when applications.currency = documents.currency then applications.amount_in_currency
-            -- A quotient of decimals is a double (1.005 may come out 1.00499…): back to a decimal
-            -- before it is rounded, so that a half rounds away from zero.
-            else round_to_minor_units((applications.amount / documents.fx_rate)::decimal(38, 10), minor_units.minor_units)::decimal(38, 2)
+            else from_functional_currency(applications.amount, documents.fx_rate, minor_units.minor_units)
         end) as applied_in_currency,
     from applications
     cross join params

@@ -41,9 +41,7 @@ allocated_items as (
                 when allocations.allocated_amount is null then 0
                 else (case when applied_items.document_type in ('invoice', 'debit_note') then -1 else 1 end) * case
                     when applied_items.currency = params.functional_currency then allocations.allocated_amount
-                    -- A quotient of decimals is a double (1.005 may come out 1.00499…): back to a
-                    -- decimal before it is rounded, so that a half rounds away from zero.
-                    else round_to_minor_units((allocations.allocated_amount / applied_items.fx_rate)::decimal(38, 10), minor_units.minor_units)::decimal(38, 2)
+                    else from_functional_currency(allocations.allocated_amount, applied_items.fx_rate, minor_units.minor_units)
                 end
             end as outstanding_in_currency
         ),

@@ -75,16 +75,31 @@ export interface Model {
 }
 
 /**
- * The SQL macros the models share (models/macros/*.sql, one `create or replace macro` each), so
- * that a rule such as the bucket of a day count is written once.
+ * The SQL macros the models share (models/macros/<name>.sql, one `create or replace macro <name>`
+ * each), so that a rule such as the bucket of a day count is written once. DuckDB binds a macro's
+ * body when it is created, so a macro that calls another comes after it; otherwise in name order.
  */
 export function loadMacros(dir = MODELS_DIR): { path: string; sql: string }[] {
   const folder = join(dir, "macros");
   if (!existsSync(folder)) return [];
-  return readdirSync(folder)
+  const macros = readdirSync(folder)
     .filter((f) => f.endsWith(".sql"))
     .sort()
-    .map((f) => ({ path: join(folder, f), sql: readFileSync(join(folder, f), "utf8").replace(/;\s*$/, "") }));
+    .map((f) => ({ name: basename(f, ".sql"), path: join(folder, f), sql: readFileSync(join(folder, f), "utf8").replace(/;\s*$/, "") }));
+  const calls = (caller: (typeof macros)[number], callee: string) =>
+    callee !== caller.name && new RegExp(`\\b${callee}\\s*\\(`).test(caller.sql.replace(/--.*$/gm, ""));
+  const ordered: typeof macros = [];
+  const placing = new Set<string>();
+  const place = (macro: (typeof macros)[number]) => {
+    if (ordered.includes(macro)) return;
+    if (placing.has(macro.name)) throw new Error(`${macro.path}: the macros call each other in a cycle (${[...placing].join(" → ")} → ${macro.name})`);
+    placing.add(macro.name);
+    for (const callee of macros) if (calls(macro, callee.name)) place(callee);
+    placing.delete(macro.name);
+    ordered.push(macro);
+  };
+  for (const macro of macros) place(macro);
+  return ordered.map(({ path, sql }) => ({ path, sql }));
 }
 
 /** Reads every model and its documentation; a model without documentation is an error. */

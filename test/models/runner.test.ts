@@ -62,6 +62,26 @@ describe("the model runner", () => {
     await expect(build()).rejects.toThrow(/cycle: staging\.(a|b) -> staging\.(a|b) -> staging\.(a|b)/);
   });
 
+  it("creates a macro after the macros it calls, whatever their names, and refuses a cycle", async () => {
+    // a_twice calls z_half: in name order a_twice would come first and not bind.
+    const dir = project({
+      "macros/a_twice.sql": "create or replace macro a_twice(x) as z_half(x) * 4",
+      "macros/z_half.sql": "-- calls nothing\ncreate or replace macro z_half(x) as x / 2",
+      "staging/a.sql": "select a_twice(3) as six from raw.customers limit 1",
+      [doc("staging", {})[0]]: doc("staging", { a: ["six"] })[1],
+    });
+    const { wh, build } = await run(dir);
+    await build();
+    expect(await wh.all("select six from staging.a")).toEqual([{ six: 6 }]);
+    const cycle = project({
+      "macros/p.sql": "create or replace macro p(x) as q(x)",
+      "macros/q.sql": "create or replace macro q(x) as p(x)",
+      "staging/a.sql": "select 1 as one",
+      [doc("staging", {})[0]]: doc("staging", { a: ["one"] })[1],
+    });
+    await expect((await run(cycle)).build()).rejects.toThrow(/the macros call each other in a cycle \(p → q → p\)/);
+  });
+
   it("honours a -- depends_on: line for a read the parser cannot see", async () => {
     const dir = project({
       "marts/z.sql": "-- depends_on: marts.y\nselect 1 as one",
