@@ -21,6 +21,9 @@ import { openWarehouse } from "../core/warehouse.ts";
 import { Command } from "commander";
 import { installSignalHandlers, onCleanup, runAllCleanups } from "./cleanup.ts";
 import {
+  FORECAST_MAX_SHARE,
+  FORECAST_MODELS,
+  forecastShare,
   TARGET_FULL_BUILD_CUSTOMERS,
   TARGET_FULL_BUILD_INVOICES,
   TARGET_FULL_BUILD_S,
@@ -74,6 +77,8 @@ export interface FullBuildResults {
   /** The three models issue 7 named, with their medians. */
   watched: ModelTime[];
   target: { seconds: number; atTargetScale: boolean; met: boolean | null };
+  /** Issue 11: what the cash forecast's models add to the build, per run and the median. */
+  forecast: { models: readonly string[]; shares: number[]; medianMs: number | null; medianShare: number | null; maxShare: number; met: boolean | null };
   failures: string[];
 }
 
@@ -167,6 +172,7 @@ async function main(): Promise<number> {
     medianCpuMs,
     medianModels,
     watched: WATCHED_MODELS.map((id) => medianModels.find((m) => m.id === id) ?? { id, materialized: "?", ms: NaN }),
+    forecast: forecastSummary(runs),
     target: {
       seconds: TARGET_FULL_BUILD_S,
       atTargetScale,
@@ -186,6 +192,19 @@ async function main(): Promise<number> {
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
   return failures.length > 0 ? 1 : 0;
+}
+
+function forecastSummary(runs: readonly FullBuildRun[]): FullBuildResults["forecast"] {
+  const perRun = runs.map((r) => forecastShare(r.models, r.wallMs));
+  const medianShare = median(perRun.map((r) => r.share));
+  return {
+    models: FORECAST_MODELS,
+    shares: perRun.map((r) => r.share),
+    medianMs: median(perRun.map((r) => r.forecastMs)),
+    medianShare,
+    maxShare: FORECAST_MAX_SHARE,
+    met: medianShare === null ? null : medianShare <= FORECAST_MAX_SHARE,
+  };
 }
 
 /** The documents and customers a warehouse holds, as ingest loaded them. */
@@ -226,6 +245,13 @@ export function formatFullBuild(r: FullBuildResults): string {
   for (const m of r.medianModels.slice(0, TOP)) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${seconds(m.ms).padStart(6)}`);
   out.push("issue 7's three:");
   for (const m of r.watched) out.push(`  ${m.id.padEnd(44)} ${m.materialized.padEnd(5)} ${Number.isNaN(m.ms) ? "—" : seconds(m.ms).padStart(6)}`);
+  if (r.forecast.medianShare !== null) {
+    out.push(
+      `cash forecast (issue 11): its models ${seconds(r.forecast.medianMs)} s, adding ` +
+        `${(r.forecast.medianShare * 100).toFixed(1)} % to the rest of the build (median; ` +
+        `allowed ${(r.forecast.maxShare * 100).toFixed(0)} %): ${r.forecast.met ? "met" : "MISSED"}`,
+    );
+  }
   for (const f of r.failures) out.push(`FAILED: ${f}`);
   return out.join("\n");
 }

@@ -1,6 +1,6 @@
 /**
  * The per-model times of a build, read from what `arwatch build` logs: one line per model,
- * `  <schema.model> <view|table> <seconds> s` (models/runner/build.ts). Reading the log keeps the
+ * `  <schema.model> <view|table|cached_view> <seconds> s` (models/runner/build.ts). Reading the log keeps the
  * bench measuring the real CLI in its own process, as a user runs it.
  */
 
@@ -23,7 +23,7 @@ export const WATCHED_MODELS = [
   "marts.rpt_allowance_movement",
 ] as const;
 
-const MODEL_LINE = /^\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s+(view|table)\s+(\d+(?:\.\d+)?) s\s*$/;
+const MODEL_LINE = /^\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\s+(view|table|cached_view)\s+(\d+(?:\.\d+)?) s\s*$/;
 
 /** Every model line of a build log, in build order. Other lines (summary, warnings) are skipped. */
 export function parseModelTimes(log: string): ModelTime[] {
@@ -33,6 +33,27 @@ export function parseModelTimes(log: string): ModelTime[] {
     if (m) times.push({ id: m[1]!, materialized: m[2]!, ms: Math.round(Number(m[3]) * 1000) });
   }
   return times;
+}
+
+/** Issue 11: the cash forecast and its back-test may add at most 25 % to the full build. */
+export const FORECAST_MAX_SHARE = 0.25;
+
+/** The models that exist only for the cash forecast (README: Cash forecast). */
+export const FORECAST_MODELS = [
+  "intermediate.int_cash_forecast_delays",
+  "intermediate.int_cash_forecast_customer_payments",
+  "marts.rpt_cash_forecast_weeks",
+  "marts.rpt_cash_forecast",
+  "marts.rpt_cash_forecast_backtest",
+] as const;
+
+/**
+ * What the cash forecast adds to one build: its models' time over the time of the rest of the
+ * build (the wall time less theirs), e.g. 6 s of forecast in a 30 s build adds 6 / 24 = 25 %.
+ */
+export function forecastShare(times: readonly ModelTime[], wallMs: number): { forecastMs: number; share: number } {
+  const forecastMs = times.filter((t) => (FORECAST_MODELS as readonly string[]).includes(t.id)).reduce((sum, t) => sum + t.ms, 0);
+  return { forecastMs, share: forecastMs / (wallMs - forecastMs) };
 }
 
 /** The n slowest models, slowest first (ties by name, so that the order is stable). */

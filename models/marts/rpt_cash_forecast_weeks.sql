@@ -25,7 +25,7 @@
 with
 
 params as (
-    select as_of_date, forecast_weeks, forecast_include_open_orders from meta.build_params
+    select as_of_date, forecast_weeks, forecast_include_open_orders, forecast_lookback_months from meta.build_params
 ),
 
 weeks as (
@@ -60,8 +60,14 @@ ranges as (
     select distinct forecast_date, level, level_key, first_day, last_day from delays
 ),
 
-customer_payments as materialized (
-    select forecast_date, customer_id, days_late, amount::double as weight from intermediate.int_cash_forecast_customer_payments
+-- Only payments some forecast date's window holds: an older history costs nothing.
+customer_payments as (
+    select payments.customer_id, payments.payment_date, payments.days_late, payments.amount::double as weight
+    from intermediate.int_cash_forecast_customer_payments as payments
+    cross join params
+    cross join (select min(month_end) as month_end from intermediate.int_month_ends) as first_month_end
+    where payments.payment_date <= params.as_of_date
+        and payments.payment_date > last_day((least(first_month_end.month_end, params.as_of_date) - to_months(params.forecast_lookback_months))::date)
 ),
 
 -- The open items of every forecast date, with the month-end whose loss rates apply.
@@ -120,45 +126,39 @@ unapplied as (
     group by all
 ),
 
--- The customer's own payments later than the item already is: its level when there are 5 or more,
--- that is when the item is not yet as late as the customer's 5th-latest payment.
-customer_fifth_latest as (
-    select forecast_date, customer_id, list(days_late order by days_late desc)[5] as fifth_latest_days_late
-    from customer_payments
-    group by all
-),
-
-customer_probes as materialized (
-    select distinct spread_groups.forecast_date, spread_groups.customer_id, spread_groups.days_late_now
-    from spread_groups
-    join customer_fifth_latest
-        on customer_fifth_latest.forecast_date = spread_groups.forecast_date
-        and customer_fifth_latest.customer_id = spread_groups.customer_id
-        and spread_groups.days_late_now < customer_fifth_latest.fifth_latest_days_late
-),
-
--- Per probe the weight paid in each week after it (week forecast_weeks + 1: any later), in one pass.
-customer_weeks as (
+-- Per item lateness at a date, the weight and number of the customer's payments in the window
+-- later than that, in each week after it (week forecast_weeks + 1: any later), in one pass over
+-- the pairs.
+customer_weeks as materialized (
     select
         probes.forecast_date, probes.customer_id, probes.days_late_now,
         least((paid.days_late - probes.days_late_now + 6) // 7, params.forecast_weeks + 1)::integer as week,
+        -- a column, so that what reads the weeks compares no column with params (DuckDB joins
+        -- such a comparison as a nested loop: 2 s over 3M rows)
+        week <= params.forecast_weeks as is_forecast_week,
         sum(paid.weight) as weight,
-    from customer_probes as probes
+        count(*) as payments,
+    from (
+        -- The window of a forecast date's own delays: after the month-end forecast.lookbackMonths before it.
+        select distinct forecast_date, customer_id, days_late_now,
+            last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start
+        from spread_groups, params
+    ) as probes
     cross join params
     join customer_payments as paid
-        on paid.forecast_date = probes.forecast_date
-        and paid.customer_id = probes.customer_id
+        on paid.customer_id = probes.customer_id
         and paid.days_late > probes.days_late_now
+        and paid.payment_date <= probes.forecast_date
+        and paid.payment_date > probes.window_start
     group by all
 ),
 
-customer_shares as (
-    select
-        forecast_date, 'customer' as level, customer_id as level_key, days_late_now, week,
-        weight / sum(weight) over (partition by forecast_date, customer_id, days_late_now) as share,
+-- The customer's own payments later than the item already is: its level when there are 5 or more.
+customer_probes as materialized (
+    select forecast_date, customer_id, days_late_now, sum(weight) as tail_weight
     from customer_weeks
-    cross join params
-    qualify week <= params.forecast_weeks
+    group by all
+    having sum(payments) >= 5
 ),
 
 -- What a pooled distribution holds beyond a day count: its weight up to the count clamped into
@@ -263,12 +263,6 @@ pooled_shares as (
     qualify week > 0
 ),
 
-shares as (
-    select * from customer_shares
-    union all
-    select * from pooled_shares where share <> 0
-),
-
 -- The back-test's yardsticks at its month-ends: every document paid on its due date (overdue ones
 -- in week 1), and the payments that came in against the documents then open.
 naive as (
@@ -299,11 +293,28 @@ actual as (
     group by all
 ),
 
+-- Share of week k = weight of the week ÷ weight beyond how late the item already is; an item on its
+-- customer's own delays reads the pairs' weeks directly (no copy of them as shares).
 spread as (
-    select to_spread.forecast_date, to_spread.customer_id, to_spread.component, shares.week,
-        to_spread.collectible_amount * shares.share as amount
+    select to_spread.forecast_date, to_spread.customer_id, to_spread.component, customer_weeks.week,
+        to_spread.collectible_amount * (customer_weeks.weight / customer_probes.tail_weight) as amount
     from to_spread
-    join shares using (forecast_date, level, level_key, days_late_now)
+    join customer_probes
+        on customer_probes.forecast_date = to_spread.forecast_date
+        and customer_probes.customer_id = to_spread.level_key
+        and customer_probes.days_late_now = to_spread.days_late_now
+    join customer_weeks
+        on customer_weeks.forecast_date = to_spread.forecast_date
+        and customer_weeks.customer_id = to_spread.level_key
+        and customer_weeks.days_late_now = to_spread.days_late_now
+        and customer_weeks.is_forecast_week
+    where to_spread.level = 'customer'
+    union all
+    select to_spread.forecast_date, to_spread.customer_id, to_spread.component, pooled_shares.week,
+        to_spread.collectible_amount * pooled_shares.share as amount
+    from to_spread
+    join pooled_shares using (forecast_date, level, level_key, days_late_now)
+    where pooled_shares.share <> 0
     union all
     select * from unapplied
     union all

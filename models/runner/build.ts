@@ -72,6 +72,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   const result: BuildResult = { buildId: randomUUID(), models: [], tests: [] };
   const startedAt = now();
   let failure: Error | undefined;
+  const cached: Model[] = [];
   // Marts have no inherent row order (readers sort); not keeping one lets DuckDB write in parallel.
   await wh.run("set preserve_insertion_order = false");
   // DuckDB bit-packs DECIMAL(38,2) (a 128-bit integer) through a slow generic path: a model that
@@ -96,6 +97,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
         const model = byId.get(id)!;
         const started = performance.now();
         await materialize(wh, model);
+        if (model.materialized === "cached_view") cached.push(model);
         const ms = elapsed(started);
         const mismatch = await columnMismatch(wh, model);
         if (mismatch) throw new BuildFailed(mismatch, result);
@@ -112,6 +114,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
           }
         }
       }
+      for (const model of cached) await uncache(wh, model);
     });
   } catch (e) {
     failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
@@ -143,14 +146,33 @@ async function materialize(wh: Warehouse, model: Model): Promise<void> {
       "select table_type from information_schema.tables where table_schema = $1 and table_name = $2",
       [model.layer, model.name],
     );
-    const wanted = model.materialized === "view" ? "VIEW" : "BASE TABLE";
+    const wanted = model.materialized === "table" ? "BASE TABLE" : "VIEW";
     if (existing && existing.table_type !== wanted) {
       await wh.run(`drop ${existing.table_type === "VIEW" ? "view" : "table"} ${model.id}`);
     }
-    await wh.run(`create or replace ${model.materialized} ${model.id} as\n${model.sql}`);
+    if (model.materialized === "cached_view") {
+      await wh.run(`create or replace temp table ${cacheTable(model)} as\n${model.sql}`);
+      await wh.run(`create or replace view ${model.id} as select * from ${cacheTable(model)}`);
+    } else {
+      await wh.run(`create or replace ${model.materialized} ${model.id} as\n${model.sql}`);
+    }
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
   }
+}
+
+/**
+ * A cached view's rows for the length of a build, in the connection's temporary catalog (memory,
+ * spilled to disk when large), never in the warehouse file.
+ */
+function cacheTable(model: Model): string {
+  return `temp.main."build_cache.${model.id}"`;
+}
+
+/** Gives a cached view its own query back, before the build commits, and frees its rows. */
+async function uncache(wh: Warehouse, model: Model): Promise<void> {
+  await wh.run(`create or replace view ${model.id} as\n${model.sql}`);
+  await wh.run(`drop table ${cacheTable(model)}`);
 }
 
 async function runTest(wh: Warehouse, test: DataTest): Promise<TestResult> {

@@ -48,7 +48,7 @@ const modelDoc = z
   .object({
     name: z.string(),
     description: z.string(),
-    materialized: z.enum(["view", "table"]).optional(),
+    materialized: z.enum(["view", "table", "cached_view"]).optional(),
     columns: z
       .array(z.object({ name: z.string(), description: z.string(), tests: z.array(columnTest).default([]) }).strict())
       .default([]),
@@ -68,7 +68,11 @@ export interface Model {
   name: string;
   path: string;
   sql: string;
-  materialized: "view" | "table";
+  /**
+   * view and table as in SQL; cached_view is a view in the warehouse whose rows a build computes
+   * once, into a temporary table that the build's models and tests read through the view.
+   */
+  materialized: "view" | "table" | "cached_view";
   /** Extra dependencies from `-- depends_on: schema.model` lines, for reads the parser cannot see. */
   dependsOn: string[];
   doc: ModelDoc;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, medianModelTimes, parseModelTimes, slowestModels } from "../../bench/model-times.ts";
+import { forecastShare, median, medianModelTimes, parseModelTimes, slowestModels } from "../../bench/model-times.ts";
 
 // As models/runner/build.ts logs a build, with the summary lines that must be skipped.
 const LOG = [
@@ -7,7 +7,8 @@ const LOG = [
   "  staging.stg_invoices                       view  0.00 s",
   "  intermediate.int_month_end_aging           table 10.29 s",
   "  marts.fct_customer_payment_behaviour       table 20.12 s",
-  "built 3 models in 30.50 s",
+  "  intermediate.int_month_end_open_items      cached_view  3.15 s",
+  "built 4 models in 30.50 s",
   "    1-30         USD 41,466,259.13",
   "  Data tests           124 passed, 1 warnings",
 ].join("\n");
@@ -18,7 +19,21 @@ describe("parseModelTimes(log)", () => {
       { id: "staging.stg_invoices", materialized: "view", ms: 0 },
       { id: "intermediate.int_month_end_aging", materialized: "table", ms: 10290 },
       { id: "marts.fct_customer_payment_behaviour", materialized: "table", ms: 20120 },
+      { id: "intermediate.int_month_end_open_items", materialized: "cached_view", ms: 3150 },
     ]);
+  });
+});
+
+describe("forecastShare(times, wallMs)", () => {
+  it("is the forecast models' time over the rest of the build", () => {
+    const times = [
+      { id: "marts.rpt_cash_forecast_weeks", materialized: "table", ms: 4000 },
+      { id: "intermediate.int_cash_forecast_delays", materialized: "table", ms: 1000 },
+      { id: "marts.rpt_cash_forecast", materialized: "table", ms: 1000 },
+      { id: "marts.fct_open_items", materialized: "table", ms: 9000 },
+    ];
+    // 6 s of forecast in a 30 s build: 6 / (30 - 6) = 25 %.
+    expect(forecastShare(times, 30_000)).toEqual({ forecastMs: 6000, share: 0.25 });
   });
 });
 

@@ -162,6 +162,35 @@ describe("the model runner", () => {
     expect(await wh.all("select count(*) as n from information_schema.tables where table_schema = 'marts'")).toEqual([{ n: "0" }]);
   });
 
+  it("computes a cached view once for the whole build, then leaves a view with its own query", async () => {
+    // random() tells one computation from two: marts.b and marts.c must see the same rows.
+    const files = {
+      "staging/a.sql": "select customer_id, random() as r from raw.customers",
+      "staging/_staging__models.yml":
+        "models:\n  - name: a\n    description: a\n    materialized: cached_view\n    columns: [{ name: customer_id, description: c }, { name: r, description: r }]\n",
+      "marts/b.sql": "select sum(r) as total from staging.a",
+      "marts/c.sql": "select sum(r) as total from staging.a",
+      [doc("marts", {})[0]]: doc("marts", { b: ["total"], c: ["total"] })[1],
+    };
+    const { wh, build } = await run(project(files));
+    await build();
+    const [b] = await wh.all<{ total: number }>("select total from marts.b");
+    const [c] = await wh.all<{ total: number }>("select total from marts.c");
+    expect(b!.total).toBe(c!.total);
+    const [view] = await wh.all<{ sql: string }>("select sql from duckdb_views() where schema_name = 'staging' and view_name = 'a'");
+    expect(view!.sql).toContain("random()");
+    expect(view!.sql).not.toContain("build_cache");
+    expect(await wh.all("select table_name from duckdb_tables() where temporary")).toEqual([]);
+    expect(await wh.all("select count(*) as n from staging.a")).toEqual([{ n: "2" }]);
+
+    // A build that fails after it leaves neither the cache nor a view reading it.
+    const failing = { ...files, "marts/c.sql": "select sum(r) as total from staging.a where no_such_column" };
+    const second = await run(project(failing));
+    await expect(second.build()).rejects.toThrow(/marts\/c\.sql/);
+    expect(await second.wh.all("select table_name from duckdb_tables() where temporary")).toEqual([]);
+    expect(await second.wh.all("select view_name from duckdb_views() where schema_name = 'staging'")).toEqual([]);
+  });
+
   it("lets an intermediate model document only some of its columns, but not one it does not build", async () => {
     const partly = project({
       "intermediate/i.sql": "select customer_id, 1 as helper from raw.customers",
