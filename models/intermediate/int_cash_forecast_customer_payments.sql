@@ -1,9 +1,11 @@
--- Each customer's payments for the cash forecast's own delays (README: Cash forecast): every
--- payment that names a debit document of the customer, with days late = payment date − due date
--- and the amount as weight. rpt_cash_forecast_weeks takes at each forecast date the ones of the
--- trailing forecast.lookbackMonths up to it (after the month-end that many months before it, as in
--- int_cash_forecast_delays) as it pairs them with the items, rather than copying every payment
--- once per forecast date here (7.6M rows at 1M documents, 12 × the payments).
+-- Each customer's payments for the cash forecast's delays (README: Cash forecast): every payment
+-- that names a debit document of the customer, with days late = payment date − due date and the
+-- amount as weight. int_cash_forecast_delays pools them per customer group and for the portfolio
+-- (a cached view: computed once per build for both readers). rpt_cash_forecast_weeks takes at
+-- each forecast date the ones of the trailing forecast.lookbackMonths up to it (after the
+-- month-end that many months before it, as in int_cash_forecast_delays) as it pairs them with the
+-- items, rather than copying every payment once per forecast date here (7.6M rows at 1M
+-- documents, 12 × the payments).
 with
 
 documents as (

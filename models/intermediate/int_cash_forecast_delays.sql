@@ -20,25 +20,20 @@ month_end_dates as (
     where month_end < params.as_of_date
 ),
 
-documents as (
-    select document_id, customer_id, due_date from intermediate.int_documents_due_dated where is_debit
-),
-
 customers as (
     -- A customer known only from documents, or without a group, is in the group (none).
     select customer_id, customer_group from staging.stg_customers
 ),
 
+-- The payments that name a debit document, with their days late, as the customers' own delays.
 paid as (
     select
         coalesce(customers.customer_group, '(none)') as customer_group,
         payments.payment_date,
         payments.amount,
-        payments.payment_date - documents.due_date as days_late,
-    from staging.stg_payments as payments
-    join documents on documents.document_id = payments.document_id and documents.customer_id = payments.customer_id
+        payments.days_late,
+    from intermediate.int_cash_forecast_customer_payments as payments
     left join customers on customers.customer_id = payments.customer_id
-    where payments.amount > 0
 ),
 
 -- A month-end's window is whole months, so the payments are summed per month first; the as-of
