@@ -298,17 +298,17 @@ actual as (
 spread as (
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, customer_weeks.week,
         to_spread.collectible_amount * (customer_weeks.weight / customer_probes.tail_weight) as amount
-    from to_spread
+    from customer_weeks
+    join to_spread
+        on to_spread.forecast_date = customer_weeks.forecast_date
+        and to_spread.level = 'customer'
+        and to_spread.level_key = customer_weeks.customer_id
+        and to_spread.days_late_now = customer_weeks.days_late_now
     join customer_probes
-        on customer_probes.forecast_date = to_spread.forecast_date
-        and customer_probes.customer_id = to_spread.level_key
-        and customer_probes.days_late_now = to_spread.days_late_now
-    join customer_weeks
-        on customer_weeks.forecast_date = to_spread.forecast_date
-        and customer_weeks.customer_id = to_spread.level_key
-        and customer_weeks.days_late_now = to_spread.days_late_now
-        and customer_weeks.is_forecast_week
-    where to_spread.level = 'customer'
+        on customer_probes.forecast_date = customer_weeks.forecast_date
+        and customer_probes.customer_id = customer_weeks.customer_id
+        and customer_probes.days_late_now = customer_weeks.days_late_now
+    where customer_weeks.is_forecast_week
     union all
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, pooled_shares.week,
         to_spread.collectible_amount * pooled_shares.share as amount

@@ -140,7 +140,9 @@ async function testsWithDependencies(wh: Warehouse, models: Model[], selected: S
 }
 
 async function materialize(wh: Warehouse, model: Model): Promise<void> {
+  const settings = Object.entries(model.doc.settings ?? {});
   try {
+    for (const [name, value] of settings) await wh.run(`set ${name} = ${typeof value === "string" ? `'${value}'` : String(value)}`);
     // A model whose materialization changed leaves an object of the other kind in the way.
     const [existing] = await wh.all<{ table_type: string }>(
       "select table_type from information_schema.tables where table_schema = $1 and table_name = $2",
@@ -158,6 +160,8 @@ async function materialize(wh: Warehouse, model: Model): Promise<void> {
     }
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
+  } finally {
+    for (const [name] of settings) await wh.run(`reset ${name}`);
   }
 }
 

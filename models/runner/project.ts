@@ -49,6 +49,10 @@ const modelDoc = z
     name: z.string(),
     description: z.string(),
     materialized: z.enum(["view", "table", "cached_view"]).optional(),
+    /** DuckDB settings for the statement that builds the model: set before it, reset after. */
+    settings: z
+      .record(z.string().regex(/^[a-z_]+$/, "a DuckDB setting's name"), z.union([z.string().regex(/^[A-Za-z0-9_,. -]*$/, "a plain value"), z.number(), z.boolean()]))
+      .optional(),
     columns: z
       .array(z.object({ name: z.string(), description: z.string(), tests: z.array(columnTest).default([]) }).strict())
       .default([]),

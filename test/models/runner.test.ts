@@ -191,6 +191,27 @@ describe("the model runner", () => {
     expect(await second.wh.all("select view_name from duckdb_views() where schema_name = 'staging'")).toEqual([]);
   });
 
+  it("sets a model's DuckDB settings for the statement that builds it, and resets them after", async () => {
+    const dir = project({
+      "staging/a.sql": "select current_setting('disabled_optimizers') as during",
+      "staging/b.sql": "select current_setting('disabled_optimizers') as during",
+      "staging/_staging__models.yml":
+        "models:\n  - name: a\n    description: a\n    materialized: table\n    settings: { disabled_optimizers: build_side_probe_side }\n    columns: [{ name: during, description: d }]\n" +
+        "  - name: b\n    description: b\n    materialized: table\n    columns: [{ name: during, description: d }]\n",
+    });
+    const { wh, build } = await run(dir);
+    await build();
+    expect(await wh.all("select during from staging.a")).toEqual([{ during: "build_side_probe_side" }]);
+    expect(await wh.all("select during from staging.b")).toEqual([{ during: "" }]);
+    expect(await wh.all("select current_setting('disabled_optimizers') as now")).toEqual([{ now: "" }]);
+    const quoted = project({
+      "staging/a.sql": "select 1 as one",
+      "staging/_staging__models.yml":
+        "models:\n  - name: a\n    description: a\n    settings: { threads: \"1'; drop table raw.customers; --\" }\n    columns: [{ name: one, description: o }]\n",
+    });
+    await expect((await run(quoted)).build()).rejects.toThrow(/settings\.threads: a plain value/);
+  });
+
   it("lets an intermediate model document only some of its columns, but not one it does not build", async () => {
     const partly = project({
       "intermediate/i.sql": "select customer_id, 1 as helper from raw.customers",
