@@ -41,7 +41,6 @@ export const FORECAST_MAX_SHARE = 0.25;
 /** The models that exist only for the cash forecast (README: Cash forecast). */
 export const FORECAST_MODELS = [
   "intermediate.int_cash_forecast_delays",
-  "intermediate.int_cash_forecast_customer_payments",
   "marts.rpt_cash_forecast_weeks",
   "marts.rpt_cash_forecast",
   "marts.rpt_cash_forecast_backtest",

@@ -6,7 +6,7 @@
 -- payment date − due date (negative when early), weighted by amount. One row per day count from
 -- one below the earliest delay to the latest, so that the forecast reads the weight up to any day
 -- count by an equality join on the count clamped into that range (a few hundred rows per
--- distribution; the customers' own delays are int_cash_forecast_customer_payments).
+-- distribution; rpt_cash_forecast_weeks reads each customer's own from int_payments_days_late).
 -- Only data up to the forecast date is used, so a past month-end's forecast can be reproduced.
 with
 
@@ -25,15 +25,16 @@ customers as (
     select customer_id, customer_group from staging.stg_customers
 ),
 
--- The payments that name a debit document, with their days late, as the customers' own delays.
+-- The payments that name a debit document, with their days late.
 paid as (
     select
         coalesce(customers.customer_group, '(none)') as customer_group,
         payments.payment_date,
         payments.amount,
         payments.days_late,
-    from intermediate.int_cash_forecast_customer_payments as payments
+    from intermediate.int_payments_days_late as payments
     left join customers on customers.customer_id = payments.customer_id
+    where payments.amount > 0
 ),
 
 -- A month-end's window is whole months, so the payments are summed per month first; the as-of

@@ -19,18 +19,13 @@ customer_months as (
     select * from intermediate.int_customer_months
 ),
 
-documents as (
-    select document_id, customer_id, due_date from intermediate.int_documents_due_dated where is_debit
-),
-
 applied_payments as (
     select
         month_ends.month_end,
         payments.customer_id,
         payments.amount,
-        greatest(0, payments.payment_date - documents.due_date) as days_late,
-    from staging.stg_payments as payments
-    join documents on documents.document_id = payments.document_id and documents.customer_id = payments.customer_id
+        greatest(0, payments.days_late) as days_late,
+    from intermediate.int_payments_days_late as payments
     join month_ends on month_ends.month_end = last_day(payments.payment_date)
 ),
 

@@ -5,7 +5,7 @@
 -- the days forecast date + 7(k−1) + 1 through forecast date + 7k.
 --
 -- A debit document with a positive balance is collected on its due date + d days, d drawn from a
--- distribution of amount-weighted days late (int_cash_forecast_customer_payments, int_cash_forecast_delays) given that it is still
+-- distribution of amount-weighted days late (int_payments_days_late, int_cash_forecast_delays) given that it is still
 -- unpaid at the forecast date: only the delays beyond how late it already is (forecast date − due
 -- date, negative when not yet due) count, rescaled to 1. The distribution is the customer's own
 -- when it holds at least 5 payments later than that (below 5 one payment decides too much), else
@@ -63,10 +63,11 @@ ranges as (
 -- Only payments some forecast date's window holds: an older history costs nothing.
 customer_payments as (
     select payments.customer_id, payments.payment_date, payments.days_late, payments.amount::double as weight
-    from intermediate.int_cash_forecast_customer_payments as payments
+    from intermediate.int_payments_days_late as payments
     cross join params
     cross join (select min(month_end) as month_end from intermediate.int_month_ends) as first_month_end
-    where payments.payment_date <= params.as_of_date
+    where payments.amount > 0
+        and payments.payment_date <= params.as_of_date
         and payments.payment_date > last_day((least(first_month_end.month_end, params.as_of_date) - to_months(params.forecast_lookback_months))::date)
 ),
 
