@@ -141,8 +141,12 @@ async function testsWithDependencies(wh: Warehouse, models: Model[], selected: S
 
 async function materialize(wh: Warehouse, model: Model): Promise<void> {
   const settings = Object.entries(model.doc.settings ?? {});
+  const applied: string[] = [];
   try {
-    for (const [name, value] of settings) await wh.run(`set ${name} = ${typeof value === "string" ? `'${value}'` : String(value)}`);
+    for (const [name, value] of settings) {
+      await wh.run(`set ${name} = ${typeof value === "string" ? `'${value}'` : String(value)}`);
+      applied.push(name);
+    }
     // A model whose materialization changed leaves an object of the other kind in the way.
     const [existing] = await wh.all<{ table_type: string }>(
       "select table_type from information_schema.tables where table_schema = $1 and table_name = $2",
@@ -161,7 +165,8 @@ async function materialize(wh: Warehouse, model: Model): Promise<void> {
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
   } finally {
-    for (const [name] of settings) await wh.run(`reset ${name}`);
+    // Only what was set: resetting a name DuckDB refused would hide why the model failed.
+    for (const name of applied) await wh.run(`reset ${name}`);
   }
 }
 

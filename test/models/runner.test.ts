@@ -210,6 +210,12 @@ describe("the model runner", () => {
         "models:\n  - name: a\n    description: a\n    settings: { threads: \"1'; drop table raw.customers; --\" }\n    columns: [{ name: one, description: o }]\n",
     });
     await expect((await run(quoted)).build()).rejects.toThrow(/settings\.threads: a plain value/);
+    const unknown = project({
+      "staging/a.sql": "select 1 as one",
+      "staging/_staging__models.yml":
+        "models:\n  - name: a\n    description: a\n    settings: { no_such_setting: 1 }\n    columns: [{ name: one, description: o }]\n",
+    });
+    await expect((await run(unknown)).build()).rejects.toThrow(/staging\/a\.sql: .*no_such_setting/);
   });
 
   it("lets an intermediate model document only some of its columns, but not one it does not build", async () => {
