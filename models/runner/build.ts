@@ -121,6 +121,11 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   }
   await wh.run("reset preserve_insertion_order");
   await wh.run("reset disabled_compression_methods");
+  // A model's settings are global to the database and outlive a rollback: put them back here too,
+  // outside the transaction, in case the model failed where its own reset could not run.
+  for (const name of new Set([...selected].flatMap((id) => Object.keys(byId.get(id)?.doc.settings ?? {})))) {
+    await wh.run(`reset ${name}`).catch(() => {});
+  }
   await recordBuild(wh, result, options.asOf, startedAt, now(), failure);
   if (failure) throw failure;
   return result;
@@ -165,8 +170,9 @@ async function materialize(wh: Warehouse, model: Model): Promise<void> {
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
   } finally {
-    // Only what was set: resetting a name DuckDB refused would hide why the model failed.
-    for (const name of applied) await wh.run(`reset ${name}`);
+    // Only what was set, and never over the model's own error: in a transaction a failed statement
+    // aborted, a reset fails too (buildModels resets every model's settings again after it).
+    for (const name of applied) await wh.run(`reset ${name}`).catch(() => {});
   }
 }
 

@@ -216,6 +216,16 @@ describe("the model runner", () => {
         "models:\n  - name: a\n    description: a\n    settings: { no_such_setting: 1 }\n    columns: [{ name: one, description: o }]\n",
     });
     await expect((await run(unknown)).build()).rejects.toThrow(/staging\/a\.sql: .*no_such_setting/);
+    // A statement that fails as it runs aborts the transaction: its error, not the reset's, is
+    // reported, and the setting does not outlive the build.
+    const failing = project({
+      "staging/a.sql": "select cast('abc' as integer) as one",
+      "staging/_staging__models.yml":
+        "models:\n  - name: a\n    description: a\n    materialized: table\n    settings: { disabled_optimizers: build_side_probe_side }\n    columns: [{ name: one, description: o }]\n",
+    });
+    const third = await run(failing);
+    await expect(third.build()).rejects.toThrow(/staging\/a\.sql: .*abc/);
+    expect(await third.wh.all("select current_setting('disabled_optimizers') as now")).toEqual([{ now: "" }]);
   });
 
   it("lets an intermediate model document only some of its columns, but not one it does not build", async () => {
