@@ -207,6 +207,13 @@ describe("writeHolds(wh, rows, asOfDate, computedAt)", () => {
         { customer_id: "C2", customer_name: "Bangkok Paper", decision: "hold", reason_codes: "over_limit", credit_limit: "1000.00", exposure: "1000.00", team: "T1", override_until: "2026-12-02T00:00:00Z", as_of_date: "2026-11-29", computed_at: "2026-11-30T06:01:00Z" },
         { customer_id: "C5", customer_name: null, decision: "block", reason_codes: "customer_blocked", credit_limit: null, exposure: "12345678901234567.89", team: "T1", override_until: null, as_of_date: "2026-11-29", computed_at: "2026-11-30T06:01:00Z" },
       ]);
+      // Extract text as it came, whatever it holds: quotes, line breaks, a NUL, other scripts.
+      const hostile = `Công ty 'A' "B"\n\r\t\u0000; drop table credit.holds; --`;
+      await writeHolds(wh, [{ ...hold, customer_name: hostile, reasons: hostile }], "2026-11-29", new Date("2026-11-30T06:01:00Z"));
+      expect(await wh.all("select customer_name, reasons from credit.holds")).toEqual([{ customer_name: hostile, reasons: hostile }]);
+      // An amount that is not one is an error, and credit.holds keeps what it had.
+      await expect(writeHolds(wh, [{ ...hold, exposure: "1,000.00" }], "2026-11-30", new Date())).rejects.toThrow(/1,000\.00/);
+      expect(await wh.all("select customer_name from credit.holds")).toEqual([{ customer_name: hostile }]);
       await writeHolds(wh, [], "2026-11-30", new Date("2026-12-01T06:01:00Z"));
       expect(await wh.all(sql)).toEqual([]);
     } finally {
