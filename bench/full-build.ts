@@ -183,15 +183,25 @@ async function main(): Promise<number> {
   console.log(formatFullBuild(results));
   const file = options.out
     ? resolve(options.out)
-    : join(
-        BENCH_DIR,
-        "results",
-        atTargetScale ? `build-${results.date}.json` : `build-${results.date}-${loaded.documents}-${loaded.customers}.json`,
+    : unusedName(
+        join(
+          BENCH_DIR,
+          "results",
+          atTargetScale ? `build-${results.date}.json` : `build-${results.date}-${loaded.documents}-${loaded.customers}.json`,
+        ),
       );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
   return failures.length > 0 ? 1 : 0;
+}
+
+/** The record's name, or with -2, -3, … before .json when a record of that day is there already: never written over. */
+function unusedName(file: string): string {
+  const stem = file.replace(/\.json$/, "");
+  let name = file;
+  for (let n = 2; existsSync(name); n++) name = `${stem}-${n}.json`;
+  return name;
 }
 
 function forecastSummary(runs: readonly FullBuildRun[]): FullBuildResults["forecast"] {
