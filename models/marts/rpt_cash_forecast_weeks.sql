@@ -96,8 +96,9 @@ open_orders as (
         and (orders.order_date is null or orders.order_date <= params.as_of_date)
 ),
 
--- What customers owe, less what is expected never to be collected, summed over the items of a
--- customer as late as each other at a date: those are spread alike.
+-- What customers owe, less what is expected never to be collected, item by item (exact). Items of a
+-- customer as late as each other at a date are spread alike: to_spread sums them, so they are not
+-- summed here too (hardly any two are alike: 1.96M items made 1.93M groups at 1M documents).
 spread_groups as materialized (
     select
         items.forecast_date,
@@ -105,7 +106,7 @@ spread_groups as materialized (
         coalesce(groups.customer_group, '(none)') as customer_group,
         items.item_type = 'open_order' as is_order,
         (items.forecast_date - items.due_date)::integer as days_late_now,
-        sum(items.outstanding_amount * (1 - coalesce(rates.loss_rate, 0)))::double as collectible_amount,
+        items.outstanding_amount * (1 - coalesce(rates.loss_rate, 0)) as collectible_amount,
     from (select * from open_items union all select * from open_orders) as items
     left join groups using (customer_id)
     left join segments using (customer_id)
@@ -114,7 +115,6 @@ spread_groups as materialized (
         and rates.segment = segments.segment
         and rates.bucket_order = items.bucket_order
     where items.item_type in ('invoice', 'debit_note', 'open_order') and items.outstanding_amount > 0
-    group by all
 ),
 
 -- Unapplied cash and credits, and any other negative balance, count in full in week 1.
@@ -141,9 +141,8 @@ customer_weeks as materialized (
         count(*) as payments,
     from (
         -- The window of a forecast date's own delays: after the month-end forecast.lookbackMonths before it.
-        select distinct forecast_date, customer_id, days_late_now,
-            last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start
-        from spread_groups, params
+        select probes.*, last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start
+        from (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes, params
     ) as probes
     cross join params
     join customer_payments as paid
@@ -212,6 +211,8 @@ chosen as (
             when portfolio_tails.tail_weight > 0 then 'all'
         end as level_key,
         spread_groups.days_late_now,
+        -- what the customer's own weeks are shares of (null on a pooled level)
+        customer_probes.tail_weight as own_tail_weight,
         spread_groups.collectible_amount,
     from spread_groups
     cross join params
@@ -228,7 +229,7 @@ chosen as (
 ),
 
 to_spread as materialized (
-    select forecast_date, customer_id, component, level, level_key, days_late_now, sum(collectible_amount) as collectible_amount
+    select forecast_date, customer_id, component, level, level_key, days_late_now, own_tail_weight, sum(collectible_amount)::double as collectible_amount
     from chosen
     where level is not null
     group by all
@@ -295,20 +296,17 @@ actual as (
 ),
 
 -- Share of week k = weight of the week ÷ weight beyond how late the item already is; an item on its
--- customer's own delays reads the pairs' weeks directly (no copy of them as shares).
+-- customer's own delays reads the pairs' weeks directly (no copy of them as shares), and the weight
+-- beyond from to_spread (own_tail_weight: no second join of the 3M weeks with the probes).
 spread as (
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, customer_weeks.week,
-        to_spread.collectible_amount * (customer_weeks.weight / customer_probes.tail_weight) as amount
+        to_spread.collectible_amount * (customer_weeks.weight / to_spread.own_tail_weight) as amount
     from customer_weeks
     join to_spread
         on to_spread.forecast_date = customer_weeks.forecast_date
         and to_spread.level = 'customer'
         and to_spread.level_key = customer_weeks.customer_id
         and to_spread.days_late_now = customer_weeks.days_late_now
-    join customer_probes
-        on customer_probes.forecast_date = customer_weeks.forecast_date
-        and customer_probes.customer_id = customer_weeks.customer_id
-        and customer_probes.days_late_now = customer_weeks.days_late_now
     where customer_weeks.is_forecast_week
     union all
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, pooled_shares.week,
