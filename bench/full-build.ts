@@ -9,8 +9,9 @@
  * Each run builds a fresh copy of the warehouse as ingest left it, so that every run does the same
  * work: the first build after a load. The scale judged is what was loaded (documents and customers
  * counted in the warehouse), so extracts made earlier (--extracts) at the target scale count too.
- * Writes bench/results/build-<date>.json at the target scale, else build-<date>-<documents>-<customers>.json
- * (--out FILE: there instead, for a comparison that is not the record).
+ * Writes bench/results/build-<date>.json at the target scale, else build-<date>-<documents>-<customers>.json,
+ * with -2, -3, … before .json when that day's record is there already (--out FILE: there instead,
+ * for a comparison that is not the record).
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { totalmem } from "node:os";
 import { basename, dirname, extname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 
@@ -72,16 +71,23 @@ export function warehouseNameProblem(path: string): string | undefined {
 }
 
 /**
- * The memory DuckDB keeps for its 256 KB blocks instead of handing them back to the system: a
- * quarter of the machine's. A build or an ingest allocates and frees gigabytes of blocks; freed to
- * the system, each page is faulted in again on its next use, which on a virtual machine costs
- * more than the work (1M documents: 1.3M page faults, a fifth of the build's CPU as system time).
- * Kept, a freed block is reused as it is; the system may still take its pages back when short
- * (DuckDB marks them MADV_FREE), and the space is only reserved until a block is used. Set when
- * the database opens, never changed after: DuckDB cannot shrink it.
+ * Keeps memory for DuckDB's 256 KB blocks instead of handing them back to the system: a quarter of
+ * what DuckDB may use (its memory limit: 80 % of the machine's, or of a container's limit). A build
+ * or an ingest allocates and frees gigabytes of blocks; freed to the system, each page is faulted
+ * in again on its next use, which on a virtual machine costs more than the work (1M documents:
+ * 1.3M page faults, a fifth of the build's CPU as system time). Kept, a freed block is reused as it
+ * is; the system may still take its pages back when short (DuckDB marks them MADV_FREE), and the
+ * space is only reserved until a block is used. Set once, after the database opened: given when it
+ * opens, a size beyond DuckDB's memory (a container's limit is below the machine's) aborts the
+ * process; set after, DuckDB refuses it with an error, and DuckDB cannot shrink it later. Only
+ * speed depends on it, so a refusal leaves DuckDB's default.
  */
-function blockAllocatorMemory(): string {
-  return `${Math.floor(totalmem() / 4 / 2 ** 20)}MiB`;
+async function keepBlockMemory(connection: DuckDBConnection): Promise<void> {
+  try {
+    await connection.run("set block_allocator_memory = '25%'");
+  } catch {
+    // DuckDB's default: blocks go back to the system.
+  }
 }
 
 /** Opens (creating if needed and allowed) a DuckDB file, or ':memory:' for tests. */
@@ -98,7 +104,6 @@ export async function openWarehouse(path: string, options: OpenOptions = {}): Pr
     autoinstall_known_extensions: "false",
   };
   if (options.readOnly || options.sandboxed) settings.access_mode = "READ_ONLY";
-  else if (localFile) settings.block_allocator_memory = blockAllocatorMemory();
   if (options.sandboxed) {
     Object.assign(settings, {
       enable_external_access: "false",
@@ -113,6 +118,7 @@ export async function openWarehouse(path: string, options: OpenOptions = {}): Pr
     throw new Error(`cannot open warehouse ${path}: ${firstLine(e)}`);
   }
   const connection = await instance.connect();
+  if (localFile && !options.readOnly && !options.sandboxed) await keepBlockMemory(connection);
   return wrap(path, instance, connection);
 }
 

@@ -27,10 +27,10 @@ export async function publishStanding(wh: Warehouse): Promise<string> {
     "select count(*)::integer as n from duckdb_tables() where schema_name = 'marts' and table_name = 'fct_order_refs'",
   );
   await wh.run(`attach ${quoteLiteral(working)} as arwatch_credit_standing`);
-  // As the build writes its tables (models/runner/build.ts): a bit-packed DECIMAL(38,2) is slow to
-  // write and ~5x slower to read, and every server reload reads the standing's amounts.
-  await wh.run("set disabled_compression_methods = 'bitpacking'");
   try {
+    // As the build writes its tables (models/runner/build.ts): a bit-packed DECIMAL(38,2) is slow
+    // to write and ~5x slower to read, and every server reload reads the standing's amounts.
+    await wh.run("set disabled_compression_methods = 'bitpacking'");
     await wh.run("create table arwatch_credit_standing.customers as select * from marts.rpt_credit_standing");
     await wh.run(
       hasOrderRefs!.n > 0
@@ -45,8 +45,11 @@ export async function publishStanding(wh: Warehouse): Promise<string> {
       from marts.rpt_build_info`);
     await wh.run("checkpoint arwatch_credit_standing");
   } finally {
-    await wh.run("reset disabled_compression_methods");
-    await wh.run("detach arwatch_credit_standing");
+    try {
+      await wh.run("reset disabled_compression_methods");
+    } finally {
+      await wh.run("detach arwatch_credit_standing");
+    }
   }
   fsyncPath(working);
   renameSync(working, target);

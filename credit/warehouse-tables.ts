@@ -329,7 +329,7 @@ export async function writeHolds(wh: Warehouse, rows: readonly HoldRow[], asOfDa
   const names = Object.keys(HOLD_COLUMNS) as (keyof HoldRow)[];
   await wh.run(`create or replace temp table credit_holds_in (${names.map((c) => `${ident(c)} VARCHAR`).join(", ")})`);
   try {
-    await wh.appendText("credit_holds_in", rows.map((r) => names.map((c) => (r[c] === null ? null : String(r[c])))));
+    await wh.appendText("credit_holds_in", rows.map((r) => names.map((c) => (r[c] == null ? null : String(r[c])))));
     await wh.transaction(async () => {
       await wh.run("delete from credit.holds");
       await wh.run(

@@ -1,25 +1,40 @@
 import { join } from "node:path";
-import { totalmem } from "node:os";
 import { describe, expect, it } from "vitest";
-import { openWarehouse } from "../../core/warehouse.ts";
+import { openWarehouse, type OpenOptions } from "../../core/warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
-const setting = async (path: string, readOnly: boolean) => {
-  const wh = await openWarehouse(path, { readOnly });
+/** DuckDB shows sizes as '4.7 GiB', '512.0 MiB', '0 bytes'. */
+function bytes(shown: string): number {
+  const match = /^([\d.]+) (bytes|KiB|MiB|GiB|TiB)$/.exec(shown);
+  if (!match) throw new Error(`not a size: ${shown}`);
+  const unit = { bytes: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 }[match[2] as "bytes"];
+  return Number(match[1]) * unit;
+}
+
+async function blockMemory(path: string, options: OpenOptions): Promise<{ kept: number; limit: number }> {
+  const wh = await openWarehouse(path, options);
   try {
-    const [row] = await wh.all<{ value: string }>("select current_setting('block_allocator_memory') as value");
-    return row!.value;
+    const [row] = await wh.all<{ kept: string; limit: string }>(
+      "select current_setting('block_allocator_memory') as kept, current_setting('max_memory') as limit",
+    );
+    return { kept: bytes(row!.kept), limit: bytes(row!.limit) };
   } finally {
     wh.close();
   }
-};
+}
 
-describe("the memory a warehouse keeps for its blocks", () => {
-  it("is a quarter of the machine's when the warehouse is opened to write, and DuckDB's default (none) to read", async () => {
+describe("the memory a warehouse keeps for DuckDB's blocks", () => {
+  it("is a quarter of what DuckDB may use when the warehouse is opened to write", async () => {
+    const { kept, limit } = await blockMemory(join(tempDir(), "warehouse.duckdb"), {});
+    // Both are shown rounded to a tenth of their unit.
+    expect(Math.abs(kept / limit - 0.25)).toBeLessThan(0.02);
+  });
+
+  it("is DuckDB's default (none) when the warehouse is only read, sandboxed or in memory", async () => {
     const path = join(tempDir(), "warehouse.duckdb");
-    // DuckDB shows the size in GiB with one decimal, truncated (5.8 GiB for 23.5 GiB of memory).
-    const shown = /^(\d+\.\d) GiB$/.exec(await setting(path, false));
-    expect(Math.abs(Number(shown?.[1]) - totalmem() / 4 / 2 ** 30)).toBeLessThan(0.1);
-    expect(await setting(path, true)).toBe("0 bytes");
+    (await openWarehouse(path)).close();
+    expect((await blockMemory(path, { readOnly: true })).kept).toBe(0);
+    expect((await blockMemory(path, { sandboxed: true })).kept).toBe(0);
+    expect((await blockMemory(":memory:", {})).kept).toBe(0);
   });
 });
