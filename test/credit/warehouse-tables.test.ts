@@ -214,6 +214,7 @@ describe("writeHolds(wh, rows, asOfDate, computedAt)", () => {
       // An amount that is not one is an error, and credit.holds keeps what it had.
       await expect(writeHolds(wh, [{ ...hold, exposure: "1,000.00" }], "2026-11-30", new Date())).rejects.toThrow(/1,000\.00/);
       expect(await wh.all("select customer_name from credit.holds")).toEqual([{ customer_name: hostile }]);
+      expect(await wh.all("select count(*)::integer as n from duckdb_tables() where table_name = 'credit_holds_in'")).toEqual([{ n: 0 }]);
       await writeHolds(wh, [], "2026-11-30", new Date("2026-12-01T06:01:00Z"));
       expect(await wh.all(sql)).toEqual([]);
     } finally {
