@@ -4,9 +4,10 @@
 -- the trailing forecast.lookbackMonths up to that date (after the month-end that many months
 -- before it: whole months for a month-end) that name a debit document: days late =
 -- payment date − due date (negative when early), weighted by amount. One row per day count from
--- one below the earliest delay to the latest, so that the forecast reads the weight up to any day
--- count by an equality join on the count clamped into that range (a few hundred rows per
--- distribution; rpt_cash_forecast_weeks reads each customer's own from int_payments_days_late).
+-- one below the earliest delay to a week past the latest, so that the forecast reads the weight up
+-- to any day count, and the weight of the 7 days up to it, by an equality join on the count
+-- clamped into that range (a few hundred rows per distribution; rpt_cash_forecast_weeks reads each
+-- customer's own from int_payments_days_late).
 -- Only data up to the forecast date is used, so a past month-end's forecast can be reproduced.
 with
 
@@ -78,8 +79,9 @@ ranges as (
     group by all
 ),
 
+-- Up to a week past the latest delay, so that the weight of any week ending there is one row.
 dense as (
-    select forecast_date, level, level_key, first_day, last_day, unnest(range(first_day, last_day + 1)) as days_late
+    select forecast_date, level, level_key, first_day, last_day, unnest(range(first_day, last_day + 8)) as days_late
     from ranges
 ),
 
@@ -95,11 +97,13 @@ final as (
         coalesce(sum(per_delay.payments) over up_to, 0)::bigint as cumulative_payments,
         sum(per_delay.weight) over distribution::decimal(38, 2) as total_weight,
         sum(per_delay.payments) over distribution::bigint as total_payments,
+        coalesce(sum(per_delay.weight) over week_to, 0)::decimal(38, 2) as week_weight,
     from dense
     left join per_delay using (forecast_date, level, level_key, days_late)
     window
         distribution as (partition by dense.forecast_date, dense.level, dense.level_key),
-        up_to as (partition by dense.forecast_date, dense.level, dense.level_key order by dense.days_late rows between unbounded preceding and current row)
+        up_to as (partition by dense.forecast_date, dense.level, dense.level_key order by dense.days_late rows between unbounded preceding and current row),
+        week_to as (partition by dense.forecast_date, dense.level, dense.level_key order by dense.days_late rows between 6 preceding and current row)
 )
 
 select * from final

@@ -29,7 +29,7 @@ params as (
 ),
 
 weeks as (
-    select unnest(range(0, forecast_weeks + 1))::integer as week from params
+    select unnest(range(1, forecast_weeks + 1))::integer as week from params
 ),
 
 latest_month_end as (
@@ -235,34 +235,29 @@ to_spread as materialized (
     group by all
 ),
 
--- The weight of a pooled distribution up to the end of each week (week 0: the forecast date).
+-- A pooled distribution's share of each week: the weight of the delays in the week (one row of
+-- the distribution, whose rows reach a week past its latest delay) over the weight beyond how late
+-- the item already is.
 week_lookups as (
     select
         used.forecast_date, used.level, used.level_key, used.days_late_now, pooled_tails.tail_weight, weeks.week,
-        greatest(ranges.first_day, least(used.days_late_now + 7 * weeks.week, ranges.last_day)) as lookup_day,
+        greatest(ranges.first_day, least(used.days_late_now + 7 * weeks.week, ranges.last_day + 7)) as lookup_day,
     from (select distinct forecast_date, level, level_key, days_late_now from to_spread where level <> 'customer') as used
     join pooled_tails using (forecast_date, level, level_key, days_late_now)
     join ranges using (forecast_date, level, level_key)
     cross join weeks
 ),
 
-pooled_by_week as (
-    select week_lookups.*, delays.cumulative_weight
+pooled_shares as (
+    select
+        week_lookups.forecast_date, week_lookups.level, week_lookups.level_key, week_lookups.days_late_now, week_lookups.week,
+        delays.week_weight::double / week_lookups.tail_weight::double as share,
     from week_lookups
     join delays
         on delays.forecast_date = week_lookups.forecast_date
         and delays.level = week_lookups.level
         and delays.level_key = week_lookups.level_key
         and delays.days_late = week_lookups.lookup_day
-),
-
-pooled_shares as (
-    select
-        forecast_date, level, level_key, days_late_now, week,
-        (cumulative_weight - lag(cumulative_weight) over by_probe)::double / tail_weight::double as share,
-    from pooled_by_week
-    window by_probe as (partition by forecast_date, level, level_key, days_late_now order by week)
-    qualify week > 0
 ),
 
 -- The back-test's yardsticks at its month-ends: every document paid on its due date (overdue ones
