@@ -127,38 +127,24 @@ unapplied as (
     group by all
 ),
 
--- Per item lateness at a date, the weight and number of the customer's payments in the window
--- later than that, in each week after it (week forecast_weeks + 1: any later), in one pass over
--- the pairs.
-customer_weeks as materialized (
-    select
-        probes.forecast_date, probes.customer_id, probes.days_late_now,
-        least((paid.days_late - probes.days_late_now + 6) // 7, params.forecast_weeks + 1)::integer as week,
-        -- a column, so that what reads the weeks compares no column with params (DuckDB joins
-        -- such a comparison as a nested loop: 2 s over 3M rows)
-        week <= params.forecast_weeks as is_forecast_week,
-        sum(paid.weight) as weight,
-        count(*) as payments,
+-- Per item lateness at a date, the weight of the customer's payments in the window later than that:
+-- its own level when there are 5 or more. The pairs of lateness and payment are made twice, here
+-- and weighted in `spread`, rather than summed per week once: 16M pairs make 4.5M probe-weeks at 1M
+-- documents, and a hash table that large costs more than a second join.
+customer_probes as materialized (
+    select probes.forecast_date, probes.customer_id, probes.days_late_now, sum(paid.weight) as tail_weight
     from (
         -- The window of a forecast date's own delays: after the month-end forecast.lookbackMonths before it.
         select probes.*, last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start
         from (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes, params
     ) as probes
-    cross join params
     join customer_payments as paid
         on paid.customer_id = probes.customer_id
         and paid.days_late > probes.days_late_now
         and paid.payment_date <= probes.forecast_date
         and paid.payment_date > probes.window_start
     group by all
-),
-
--- The customer's own payments later than the item already is: its level when there are 5 or more.
-customer_probes as materialized (
-    select forecast_date, customer_id, days_late_now, sum(weight) as tail_weight
-    from customer_weeks
-    group by all
-    having sum(payments) >= 5
+    having count(*) >= 5
 ),
 
 -- What a pooled distribution holds beyond a day count: its weight up to the count clamped into
@@ -290,19 +276,29 @@ actual as (
     group by all
 ),
 
--- Share of week k = weight of the week ÷ weight beyond how late the item already is; an item on its
--- customer's own delays reads the pairs' weeks directly (no copy of them as shares), and the weight
--- beyond from to_spread (own_tail_weight: no second join of the 3M weeks with the probes).
+-- Share of week k = weight of the week ÷ weight beyond how late the item already is. An item on its
+-- customer's own delays is paired again with the payments within the horizon, each weighted by
+-- what the item is expected to bring over the weight beyond (own_tail_weight), and summed straight
+-- into the forecast's weeks: a back-test month-end has only the company's few, the as-of date one
+-- per customer.
 spread as (
-    select to_spread.forecast_date, to_spread.customer_id, to_spread.component, customer_weeks.week,
-        to_spread.collectible_amount * (customer_weeks.weight / to_spread.own_tail_weight) as amount
-    from customer_weeks
-    join to_spread
-        on to_spread.forecast_date = customer_weeks.forecast_date
-        and to_spread.level = 'customer'
-        and to_spread.level_key = customer_weeks.customer_id
-        and to_spread.days_late_now = customer_weeks.days_late_now
-    where customer_weeks.is_forecast_week
+    select own.forecast_date, own.customer_id, own.component,
+        ((paid.days_late - own.days_late_now + 6) // 7)::integer as week,
+        sum(own.collectible_amount * (paid.weight / own.own_tail_weight)) as amount
+    from (
+        select to_spread.*,
+            last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start,
+            days_late_now + 7 * params.forecast_weeks as horizon_day,
+        from to_spread, params
+        where to_spread.level = 'customer'
+    ) as own
+    join customer_payments as paid
+        on paid.customer_id = own.level_key
+        and paid.days_late > own.days_late_now
+        and paid.days_late <= own.horizon_day
+        and paid.payment_date <= own.forecast_date
+        and paid.payment_date > own.window_start
+    group by all
     union all
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, pooled_shares.week,
         to_spread.collectible_amount * pooled_shares.share as amount
