@@ -136,12 +136,9 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
  * as all of them are built, so that a relationship or an invariant across marts sees both sides.
  */
 async function testsWithDependencies(wh: Warehouse, models: Model[], selected: Set<string>) {
-  const tests: { test: DataTest; reads: Set<string> }[] = [];
-  for (const model of models) {
-    if (!selected.has(model.id)) continue;
-    for (const test of testsOf(model)) tests.push({ test, reads: await modelsRead(wh, test.sql, `data test ${test.name}`, models) });
-  }
-  return tests;
+  const tests = models.filter((m) => selected.has(m.id)).flatMap((m) => testsOf(m));
+  const reads = await modelsRead(wh, tests.map((t) => ({ sql: t.sql, where: `data test ${t.name}` })), models);
+  return tests.map((test, i) => ({ test, reads: reads[i]! }));
 }
 
 async function materialize(wh: Warehouse, model: Model): Promise<void> {

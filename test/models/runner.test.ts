@@ -52,6 +52,27 @@ describe("the model runner", () => {
     await expect(build()).rejects.toThrow(/staging\/a\.sql: reads nowhere\.x, which is neither a model nor a source/);
   });
 
+  it("parses every model in one statement, yet names the one that does not parse", async () => {
+    // Quotes, a JSON escape, a line separator and Vietnamese text travel to DuckDB's parser intact.
+    const dir = project({
+      "staging/a.sql": "select customer_id, 'it''s \"ok\" \\n \u2028 Công ty' as note from raw.customers",
+      "staging/b.sql": "select customer_id from raw.customers where",
+      "staging/c.sql": "select * from staging.a",
+      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id", "note"], b: ["customer_id"], c: ["customer_id", "note"] })[1],
+    });
+    const { build } = await run(dir);
+    await expect(build()).rejects.toThrow(/staging\/b\.sql: cannot be parsed as a SELECT/);
+    const good = project({
+      "staging/a.sql": "select customer_id, 'it''s \"ok\" \\n \u2028 Công ty' as note from raw.customers",
+      "staging/c.sql": "select * from staging.a",
+      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id", "note"], c: ["customer_id", "note"] })[1],
+    });
+    const second = await run(good);
+    const result = await second.build();
+    expect(result.models.map((m) => m.id)).toEqual(["staging.a", "staging.c"]);
+    expect(await second.wh.all("select distinct note from staging.c")).toEqual([{ note: "it's \"ok\" \\n \u2028 Công ty" }]);
+  });
+
   it("fails clearly on a cycle", async () => {
     const dir = project({
       "staging/a.sql": "select * from staging.b",
