@@ -18,7 +18,10 @@ export interface Warehouse {
   all<T = Row>(sql: string, params?: Params): Promise<T[]>;
   /**
    * The rows a chunk at a time (DuckDB's vectors, about 2,048 rows), the event loop free between
-   * chunks: for a server reading a large result while it keeps answering requests.
+   * chunks: for a server reading a large result while it keeps answering requests. Unlike all(),
+   * values come as DuckDB's own JS values, unconverted: VARCHAR a string, INTEGER and DOUBLE a
+   * number, BIGINT and HUGEINT a bigint, NULL null (other types are objects: cast them in the SQL).
+   * Exact money travels as a whole number of cents (HUGEINT), with no text in between.
    */
   batches<T = Row>(sql: string, params?: Params): AsyncIterable<T[]>;
   /**
@@ -134,7 +137,7 @@ function wrap(path: string, instance: DuckDBInstance, connection: DuckDBConnecti
     },
     async *batches<T>(sql: string, params?: Params) {
       const result = await connection.stream(sql, params);
-      for await (const rows of result.yieldRowObjectJson()) {
+      for await (const rows of result.yieldRowObjects()) {
         yield rows as T[];
         // Converting a chunk is synchronous work: let waiting requests run before the next one.
         await new Promise<void>((resolve) => setImmediate(resolve));

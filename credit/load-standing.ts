@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { openWarehouse } from "../core/warehouse.ts";
-import { centsOf } from "./cents.ts";
-import { customerFromRow, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing, type StandingRow } from "./standing.ts";
+import { centsColumn, customerFromRow, STANDING_ROW_SQL, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing, type StandingRow } from "./standing.ts";
 
 /** Thrown when no build has published a standing yet. */
 export class NoStanding extends Error {
@@ -33,13 +32,13 @@ export async function loadStanding(path: string): Promise<Standing> {
     // A server reloads while it answers: the rows are read and converted a chunk at a time, so
     // that no request waits for the whole standing (100,000 customers) to be converted.
     const customers = new Map<string, CustomerStanding>();
-    for await (const rows of file.batches<StandingRow>("select * from customers")) {
+    for await (const rows of file.batches<StandingRow>(STANDING_ROW_SQL)) {
       for (const row of rows) customers.set(row.customer_id, customerFromRow(row));
     }
     const orders = new Map<string, KnownOrder>();
-    const orderSql = "select order_id, customer_id, open_unbilled_amount from known_orders";
-    for await (const rows of file.batches<{ order_id: string; customer_id: string; open_unbilled_amount: string | null }>(orderSql)) {
-      for (const o of rows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: centsOf(o.open_unbilled_amount) });
+    const orderSql = `select order_id, customer_id, ${centsColumn("open_unbilled_amount")} from known_orders`;
+    for await (const rows of file.batches<{ order_id: string; customer_id: string; open_unbilled_amount: bigint | null }>(orderSql)) {
+      for (const o of rows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: o.open_unbilled_amount });
     }
     const stamp: BuildStamp = {
       asOfDate: build.as_of_date,
