@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { pathToFileURL } from "node:url";
-import { ensureBundle } from "./bundle.js";
+import { ensureBundle, holdBundle } from "./bundle.js";
 
 let bundle;
 try {
@@ -11,4 +11,5 @@ try {
   process.stderr.write(`arwatch: cannot build the CLI from its sources: ${message.split("\n").slice(0, 3).join(" ")}\n`);
   process.exit(1);
 }
+holdBundle(bundle);
 await import(pathToFileURL(bundle).href);

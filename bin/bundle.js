@@ -4,7 +4,7 @@
 // import their stages lazily, so that a command loads only its own stages and the packages they
 // use: `arwatch build` never loads the e-mail library or the XLSX reader (~0.3 s).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,8 +15,13 @@ const ENTRY = join(ROOT, "cli", "main.ts");
 const CACHE = join(ROOT, "node_modules", ".cache", "arwatch");
 /** The entry point: one line importing the current build's entry (each build is a folder of its own). */
 export const BUNDLE = join(CACHE, "cli.mjs");
-/** A build folder that is not the current one is removed once it is this old: a process started from it may still import its chunks. */
+/**
+ * A build folder that is not the current one is removed once no CLI has used it for this long: a
+ * CLI touches its folder when it starts and every hour while it runs (holdBundle), because a
+ * long-running one (arwatch schedule) imports a stage's chunk only when a run first needs it.
+ */
 const OLD_BUILD_MS = 24 * 60 * 60 * 1000;
+const HOLD_EVERY_MS = 60 * 60 * 1000;
 
 // Browser-side pages, built output and caches are not part of the CLI; nor is any hidden folder
 // (a site build's working copies live in reports/.build/).
@@ -104,21 +109,48 @@ export async function ensureBundle() {
 }
 
 /**
- * Removes build folders other than the current one, once old enough that no CLI started from them
- * is likely to still be running.
- * @param {string} current
+ * Marks the folder the entry point imports as in use, now and every hour while this process runs
+ * (the timer never keeps the process alive). A folder that cannot be touched (another user's) is
+ * left to its owner's CLIs.
+ * @param {string} [entry]
  */
-function removeOldBuilds(current) {
+export function holdBundle(entry = BUNDLE) {
+  let name;
+  try {
+    name = /^import "\.\/(cli-[0-9a-f]{16})\/cli\.mjs";/.exec(readFileSync(entry, "utf8"))?.[1];
+  } catch {
+    return;
+  }
+  if (!name) return;
+  const folder = join(dirname(entry), name);
+  const touch = () => {
+    try {
+      const now = new Date();
+      utimesSync(folder, now, now);
+    } catch {
+      // Not ours to touch, or gone: nothing to hold.
+    }
+  };
+  touch();
+  setInterval(touch, HOLD_EVERY_MS).unref();
+}
+
+/**
+ * Removes build folders other than the current one that no CLI has used for a day (holdBundle).
+ * @param {string} current
+ * @param {string} [cache]
+ */
+export function removeOldBuilds(current, cache = CACHE) {
   let entries;
   try {
-    entries = readdirSync(CACHE, { withFileTypes: true });
+    entries = readdirSync(cache, { withFileTypes: true });
   } catch {
     return;
   }
   for (const entry of entries) {
     if (!entry.isDirectory() || entry.name === current || !/^\.?cli-[0-9a-f]{16}/.test(entry.name)) continue;
     try {
-      const path = join(CACHE, entry.name);
+      const path = join(cache, entry.name);
       if (Date.now() - statSync(path).mtimeMs > OLD_BUILD_MS) rmSync(path, { recursive: true, force: true });
     } catch {
       // Removed by another CLI meanwhile, or not ours to remove: leave it.

@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureBundle } from "../../bin/bundle.js";
+import { ensureBundle, holdBundle, removeOldBuilds } from "../../bin/bundle.js";
+import { tempDir } from "../helpers/warehouse.ts";
 
 /** The files a module loads before it runs, following static imports only, and the packages they import. */
 function staticClosure(entry: string): { files: Set<string>; packages: Set<string> } {
@@ -31,5 +32,31 @@ describe("the CLI's bundle", () => {
     expect(packages).toContain("commander");
     // ... but not these: e-mail (notify) and the XLSX reader (ingest of .xlsx).
     for (const lazy of ["nodemailer", "yauzl"]) expect(packages).not.toContain(lazy);
+  });
+
+  it("removes an earlier build's folder only when no CLI has used it for a day", () => {
+    const cache = tempDir("arwatch-bundle-");
+    const days = (n: number) => new Date(Date.now() - n * 24 * 60 * 60 * 1000);
+    const folder = (name: string, age: Date) => {
+      mkdirSync(join(cache, name, "x"), { recursive: true });
+      utimesSync(join(cache, name), age, age);
+    };
+    folder("cli-aaaaaaaaaaaaaaaa", days(3)); // the current one, however old
+    folder("cli-bbbbbbbbbbbbbbbb", days(2)); // unused for two days: removed
+    folder("cli-cccccccccccccccc", days(0.5)); // used half a day ago: kept
+    folder(".cli-dddddddddddddddd.123.partial", days(2)); // a build killed while writing: removed
+    folder("mine", days(30)); // not arwatch's: never touched
+    writeFileSync(join(cache, "cli.mjs"), 'import "./cli-aaaaaaaaaaaaaaaa/cli.mjs";\n');
+
+    // A CLI starting from cli-aaaa… marks it as in use.
+    holdBundle(join(cache, "cli.mjs"));
+    expect(Date.now() - statSync(join(cache, "cli-aaaaaaaaaaaaaaaa")).mtimeMs).toBeLessThan(60_000);
+
+    removeOldBuilds("cli-aaaaaaaaaaaaaaaa", cache);
+    expect(["cli-aaaaaaaaaaaaaaaa", "cli-bbbbbbbbbbbbbbbb", "cli-cccccccccccccccc", ".cli-dddddddddddddddd.123.partial", "mine"].filter((n) => existsSync(join(cache, n)))).toEqual([
+      "cli-aaaaaaaaaaaaaaaa",
+      "cli-cccccccccccccccc",
+      "mine",
+    ]);
   });
 });
