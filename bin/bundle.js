@@ -55,18 +55,35 @@ function newestSource(dir) {
   return newest;
 }
 
-function bundleTime() {
+/**
+ * The build the entry point names, when its folder is there: its entry module's path and when the
+ * entry point was written. A missing folder (removed by hand) counts as no bundle: rebuilt.
+ * @param {string} [entry]
+ * @returns {{ path: string; folder: string; writtenAt: number } | null}
+ */
+export function currentBuild(entry = BUNDLE) {
   try {
-    return statSync(BUNDLE).mtimeMs;
+    const name = /^import "\.\/(cli-[0-9a-f]{16})\/cli\.mjs";/.exec(readFileSync(entry, "utf8"))?.[1];
+    if (!name) return null;
+    const folder = join(dirname(entry), name);
+    const path = join(folder, "cli.mjs");
+    if (!existsSync(path)) return null;
+    return { path, folder, writtenAt: statSync(entry).mtimeMs };
   } catch {
-    return 0;
+    return null;
   }
 }
 
-/** Returns the bundle's path, building it first if it is missing or older than a source. */
+/**
+ * Returns the path of the current build's entry module (the one the entry point names), building
+ * it first if it is missing or older than a source. The caller imports that path, not the entry
+ * point, so that what it marks as in use (holdBundle) is what it runs, whatever a CLI started
+ * meanwhile writes.
+ */
 export async function ensureBundle() {
   const newest = Math.max(...SOURCE_DIRS.map((d) => newestSource(join(ROOT, d))));
-  if (bundleTime() >= newest) return BUNDLE;
+  const current = currentBuild();
+  if (current && current.writtenAt >= newest) return current.path;
   const { build } = await import("esbuild");
   const result = await build({
     entryPoints: { cli: ENTRY },
@@ -96,33 +113,29 @@ export async function ensureBundle() {
   try {
     renameSync(partial, folder);
   } catch (e) {
-    // Another CLI built the same sources meanwhile: its folder holds the same files.
+    // Another CLI built the same sources (now or long ago): its folder holds the same files. Marked
+    // as in use at once, so that no CLI removes it as unused meanwhile.
     rmSync(partial, { recursive: true, force: true });
     if (!existsSync(join(folder, "cli.mjs"))) throw e;
+    const now = new Date();
+    utimesSync(folder, now, now);
   }
   // Written beside and renamed, so that a CLI started meanwhile never imports half a file.
   const entry = `${BUNDLE}.${process.pid}.partial`;
   writeFileSync(entry, `import "./${name}/cli.mjs";\n`);
   renameSync(entry, BUNDLE);
   removeOldBuilds(name);
-  return BUNDLE;
+  return join(folder, "cli.mjs");
 }
 
 /**
- * Marks the folder the entry point imports as in use, now and every hour while this process runs
- * (the timer never keeps the process alive). A folder that cannot be touched (another user's) is
- * left to its owner's CLIs.
- * @param {string} [entry]
+ * Marks the build folder of an entry module (ensureBundle's path) as in use, now and every hour
+ * while this process runs (the timer never keeps the process alive). A folder that cannot be
+ * touched (another user's) is left to its owner's CLIs.
+ * @param {string} entryModule
  */
-export function holdBundle(entry = BUNDLE) {
-  let name;
-  try {
-    name = /^import "\.\/(cli-[0-9a-f]{16})\/cli\.mjs";/.exec(readFileSync(entry, "utf8"))?.[1];
-  } catch {
-    return;
-  }
-  if (!name) return;
-  const folder = join(dirname(entry), name);
+export function holdBundle(entryModule) {
+  const folder = dirname(entryModule);
   const touch = () => {
     try {
       const now = new Date();

@@ -27,12 +27,20 @@ interface TableRef {
  */
 async function parseTrees(wh: Warehouse, sqls: readonly string[]): Promise<unknown[]> {
   if (sqls.length === 0) return [];
-  const rows = await wh.all<{ tree: string }>(
-    `select json_serialize_sql(q) as tree
-    from (select unnest(l) as q, generate_subscripts(l, 1) as i from (select from_json($1::varchar, '["VARCHAR"]') as l))
-    order by i`,
-    [JSON.stringify(sqls)],
-  );
+  let rows: { tree: string }[];
+  try {
+    rows = await wh.all<{ tree: string }>(
+      `select json_serialize_sql(q) as tree
+      from (select unnest(l) as q, generate_subscripts(l, 1) as i from (select from_json($1::varchar, '["VARCHAR"]') as l))
+      order by i`,
+      [JSON.stringify(sqls)],
+    );
+  } catch {
+    // Text the JSON list cannot carry (a lone UTF-16 surrogate, from an escape in a YAML test):
+    // one statement per query, as a parameter, so that a failure names its query.
+    rows = [];
+    for (const sql of sqls) rows.push(...(await wh.all<{ tree: string }>("select json_serialize_sql($1::varchar) as tree", [sql])));
+  }
   if (rows.length !== sqls.length) throw new Error(`parsed ${rows.length} queries of ${sqls.length}`);
   return rows.map((r) => JSON.parse(r.tree));
 }

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureBundle, holdBundle, removeOldBuilds } from "../../bin/bundle.js";
+import { currentBuild, ensureBundle, holdBundle, removeOldBuilds } from "../../bin/bundle.js";
 import { tempDir } from "../helpers/warehouse.ts";
 
 /** The files a module loads before it runs, following static imports only, and the packages they import. */
@@ -12,8 +12,9 @@ function staticClosure(entry: string): { files: Set<string>; packages: Set<strin
     if (files.has(file)) return;
     files.add(file);
     const text = readFileSync(file, "utf8");
-    // esbuild writes static imports at the top level as `import … from "x";` or `import "x";`.
-    for (const m of text.matchAll(/^import(?:[^"'\n]*?from)?\s*["']([^"']+)["'];?$/gm)) {
+    // esbuild writes static imports at the top level as `import "x";` or `import … from "x";`, the
+    // names in braces over several lines when there are many (never `import(`: that is lazy).
+    for (const m of text.matchAll(/^import\s*(?:[\w$*{},\s]+?\s*from\s*)?["']([^"']+)["'];?$/gm)) {
       const spec = m[1]!;
       if (spec.startsWith(".")) visit(join(dirname(file), spec));
       else if (!spec.startsWith("node:")) packages.add(spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/"));
@@ -25,11 +26,14 @@ function staticClosure(entry: string): { files: Set<string>; packages: Set<strin
 
 describe("the CLI's bundle", () => {
   it("starts without the packages only some commands use: they load with the command", async () => {
-    const bundle: string = await ensureBundle();
-    const { files, packages } = staticClosure(bundle);
-    expect(files.size).toBeGreaterThan(1);
+    const entry: string = await ensureBundle();
+    const { files, packages } = staticClosure(entry);
+    // Split: what a start loads is part of the build's files, the rest waits for a command.
+    const built = readdirSync(dirname(entry)).filter((f) => f.endsWith(".mjs"));
+    expect(files.size).toBeGreaterThan(2);
+    expect(files.size).toBeLessThan(built.length);
     // Every command needs these to start (options, config, the warehouse) ...
-    expect(packages).toContain("commander");
+    for (const needed of ["commander", "yaml", "zod", "@duckdb/node-api"]) expect(packages).toContain(needed);
     // ... but not these: e-mail (notify) and the XLSX reader (ingest of .xlsx).
     for (const lazy of ["nodemailer", "yauzl"]) expect(packages).not.toContain(lazy);
   });
@@ -49,7 +53,9 @@ describe("the CLI's bundle", () => {
     writeFileSync(join(cache, "cli.mjs"), 'import "./cli-aaaaaaaaaaaaaaaa/cli.mjs";\n');
 
     // A CLI starting from cli-aaaa… marks it as in use.
-    holdBundle(join(cache, "cli.mjs"));
+    writeFileSync(join(cache, "cli-aaaaaaaaaaaaaaaa", "cli.mjs"), "");
+    expect(currentBuild(join(cache, "cli.mjs"))?.path).toBe(join(cache, "cli-aaaaaaaaaaaaaaaa", "cli.mjs"));
+    holdBundle(join(cache, "cli-aaaaaaaaaaaaaaaa", "cli.mjs"));
     expect(Date.now() - statSync(join(cache, "cli-aaaaaaaaaaaaaaaa")).mtimeMs).toBeLessThan(60_000);
 
     removeOldBuilds("cli-aaaaaaaaaaaaaaaa", cache);
@@ -58,5 +64,14 @@ describe("the CLI's bundle", () => {
       "cli-cccccccccccccccc",
       "mine",
     ]);
+  });
+
+  it("takes a build whose folder is gone for no build, so that the next start builds it again", () => {
+    const cache = tempDir("arwatch-bundle-");
+    writeFileSync(join(cache, "cli.mjs"), 'import "./cli-eeeeeeeeeeeeeeee/cli.mjs";\n');
+    expect(currentBuild(join(cache, "cli.mjs"))).toBeNull();
+    // An entry point of the single-file bundle before builds were split: no build either.
+    writeFileSync(join(cache, "cli.mjs"), "var __defProp = Object.defineProperty;\n");
+    expect(currentBuild(join(cache, "cli.mjs"))).toBeNull();
   });
 });

@@ -53,24 +53,44 @@ describe("the model runner", () => {
   });
 
   it("parses every model in one statement, yet names the one that does not parse", async () => {
-    // Quotes, a JSON escape, a line separator and Vietnamese text travel to DuckDB's parser intact.
+    // The broken model is the first of three: a parse tree matched to the wrong query would name another.
     const dir = project({
-      "staging/a.sql": "select customer_id, 'it''s \"ok\" \\n \u2028 Công ty' as note from raw.customers",
-      "staging/b.sql": "select customer_id from raw.customers where",
-      "staging/c.sql": "select * from staging.a",
-      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id", "note"], b: ["customer_id"], c: ["customer_id", "note"] })[1],
+      "staging/a.sql": "select customer_id from raw.customers where",
+      "staging/b.sql": "select customer_id, 'it''s \"ok\" \\n \u2028 Công ty' as note from raw.customers",
+      "staging/c.sql": "select * from staging.b",
+      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id"], b: ["customer_id", "note"], c: ["customer_id", "note"] })[1],
     });
     const { build } = await run(dir);
-    await expect(build()).rejects.toThrow(/staging\/b\.sql: cannot be parsed as a SELECT/);
+    await expect(build()).rejects.toThrow(/staging\/a\.sql: cannot be parsed as a SELECT/);
+    // Quotes, a JSON escape, a line separator and Vietnamese text travel to DuckDB's parser intact,
+    // and each model's reads are its own: c after b.
     const good = project({
-      "staging/a.sql": "select customer_id, 'it''s \"ok\" \\n \u2028 Công ty' as note from raw.customers",
-      "staging/c.sql": "select * from staging.a",
-      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id", "note"], c: ["customer_id", "note"] })[1],
+      "staging/b.sql": "select customer_id, 'it''s \"ok\" \\n \u2028 Công ty' as note from raw.customers",
+      "staging/c.sql": "select * from staging.b",
+      [doc("staging", {})[0]]: doc("staging", { b: ["customer_id", "note"], c: ["customer_id", "note"] })[1],
     });
     const second = await run(good);
     const result = await second.build();
-    expect(result.models.map((m) => m.id)).toEqual(["staging.a", "staging.c"]);
+    expect(result.models.map((m) => m.id)).toEqual(["staging.b", "staging.c"]);
     expect(await second.wh.all("select distinct note from staging.c")).toEqual([{ note: "it's \"ok\" \\n \u2028 Công ty" }]);
+  });
+
+  it("still parses a query the one-statement list cannot carry (a lone surrogate from a YAML escape)", async () => {
+    const dir = project({
+      "staging/a.sql": "select customer_id from raw.customers",
+      "staging/_staging__models.yml": [
+        "models:",
+        "  - name: a",
+        "    description: test model a",
+        "    columns:",
+        "      - name: customer_id",
+        "        description: column customer_id",
+        '        tests: [{ accepted_values: { values: ["C1", "C2", "\\uD800"] } }]',
+      ].join("\n"),
+    });
+    const { build } = await run(dir);
+    const result = await build();
+    expect(result.tests.map((t) => [t.test.model, t.failures])).toEqual([["staging.a", 0]]);
   });
 
   it("fails clearly on a cycle", async () => {
