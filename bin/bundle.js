@@ -2,7 +2,7 @@
 // from a bundle takes half the time of transpiling every module at start-up, which matters for a
 // CLI that a scheduler or an ERP calls many times a day. The bundle is split where the commands
 // import their stages lazily, so that a command loads only its own stages and the packages they
-// use: `arwatch build` never loads the e-mail library or the XLSX reader (~0.3 s).
+// use: `arwatch build` never loads the e-mail library or the XLSX reader (~0.2 s of imports).
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -117,8 +117,7 @@ export async function ensureBundle() {
     // as in use at once, so that no CLI removes it as unused meanwhile.
     rmSync(partial, { recursive: true, force: true });
     if (!existsSync(join(folder, "cli.mjs"))) throw e;
-    const now = new Date();
-    utimesSync(folder, now, now);
+    holdBundle(join(folder, "cli.mjs"), { once: true });
   }
   // Written beside and renamed, so that a CLI started meanwhile never imports half a file.
   const entry = `${BUNDLE}.${process.pid}.partial`;
@@ -129,12 +128,13 @@ export async function ensureBundle() {
 }
 
 /**
- * Marks the build folder of an entry module (ensureBundle's path) as in use, now and every hour
- * while this process runs (the timer never keeps the process alive). A folder that cannot be
- * touched (another user's) is left to its owner's CLIs.
+ * Marks the build folder of an entry module (ensureBundle's path) as in use, now and, unless once,
+ * every hour while this process runs (the timer never keeps the process alive). A folder that
+ * cannot be touched (another user's) is left to its owner's CLIs.
  * @param {string} entryModule
+ * @param {{ once?: boolean }} [options]
  */
-export function holdBundle(entryModule) {
+export function holdBundle(entryModule, options = {}) {
   const folder = dirname(entryModule);
   const touch = () => {
     try {
@@ -145,7 +145,7 @@ export function holdBundle(entryModule) {
     }
   };
   touch();
-  setInterval(touch, HOLD_EVERY_MS).unref();
+  if (!options.once) setInterval(touch, HOLD_EVERY_MS).unref();
 }
 
 /**
