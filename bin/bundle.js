@@ -22,6 +22,11 @@ export const BUNDLE = join(CACHE, "cli.mjs");
  */
 const OLD_BUILD_MS = 24 * 60 * 60 * 1000;
 const HOLD_EVERY_MS = 60 * 60 * 1000;
+// A build's folder is named by its content; while it is written, by the writing process too.
+const BUILD_NAME = "cli-[0-9a-f]{16}";
+const buildFolder = new RegExp(`^${BUILD_NAME}$`);
+const partialFolder = new RegExp(`^\\.${BUILD_NAME}\\.\\d+\\.partial$`);
+const entryLine = new RegExp(`^import "\\./(${BUILD_NAME})/cli\\.mjs";`);
 
 // Browser-side pages, built output and caches are not part of the CLI; nor is any hidden folder
 // (a site build's working copies live in reports/.build/).
@@ -59,16 +64,15 @@ function newestSource(dir) {
  * The build the entry point names, when its folder is there: its entry module's path and when the
  * entry point was written. A missing folder (removed by hand) counts as no bundle: rebuilt.
  * @param {string} [entry]
- * @returns {{ path: string; folder: string; writtenAt: number } | null}
+ * @returns {{ path: string; writtenAt: number } | null}
  */
 export function currentBuild(entry = BUNDLE) {
   try {
-    const name = /^import "\.\/(cli-[0-9a-f]{16})\/cli\.mjs";/.exec(readFileSync(entry, "utf8"))?.[1];
+    const name = entryLine.exec(readFileSync(entry, "utf8"))?.[1];
     if (!name) return null;
-    const folder = join(dirname(entry), name);
-    const path = join(folder, "cli.mjs");
+    const path = join(dirname(entry), name, "cli.mjs");
     if (!existsSync(path)) return null;
-    return { path, folder, writtenAt: statSync(entry).mtimeMs };
+    return { path, writtenAt: statSync(entry).mtimeMs };
   } catch {
     return null;
   }
@@ -149,7 +153,8 @@ export function holdBundle(entryModule, options = {}) {
 }
 
 /**
- * Removes build folders other than the current one that no CLI has used for a day (holdBundle).
+ * Removes build folders other than the current one that no CLI has used for a day (holdBundle),
+ * and folders left by a CLI killed while writing one: only names this file gives its folders.
  * @param {string} current
  * @param {string} [cache]
  */
@@ -161,7 +166,8 @@ export function removeOldBuilds(current, cache = CACHE) {
     return;
   }
   for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name === current || !/^\.?cli-[0-9a-f]{16}/.test(entry.name)) continue;
+    if (!entry.isDirectory() || entry.name === current) continue;
+    if (!buildFolder.test(entry.name) && !partialFolder.test(entry.name)) continue;
     try {
       const path = join(cache, entry.name);
       if (Date.now() - statSync(path).mtimeMs > OLD_BUILD_MS) rmSync(path, { recursive: true, force: true });

@@ -50,6 +50,8 @@ describe("the CLI's bundle", () => {
     folder("cli-cccccccccccccccc", days(0.5)); // used half a day ago: kept
     folder(".cli-dddddddddddddddd.123.partial", days(2)); // a build killed while writing: removed
     folder("mine", days(30)); // not arwatch's: never touched
+    folder("cli-eeeeeeeeeeeeeeee-mine", days(30)); // named like a build, but not one: never touched
+    folder(".cli-ffffffffffffffff.backup", days(30)); // nor this
     writeFileSync(join(cache, "cli.mjs"), 'import "./cli-aaaaaaaaaaaaaaaa/cli.mjs";\n');
 
     // A CLI starting from cli-aaaa… marks it as in use.
@@ -59,10 +61,13 @@ describe("the CLI's bundle", () => {
     expect(Date.now() - statSync(join(cache, "cli-aaaaaaaaaaaaaaaa")).mtimeMs).toBeLessThan(60_000);
 
     removeOldBuilds("cli-aaaaaaaaaaaaaaaa", cache);
-    expect(["cli-aaaaaaaaaaaaaaaa", "cli-bbbbbbbbbbbbbbbb", "cli-cccccccccccccccc", ".cli-dddddddddddddddd.123.partial", "mine"].filter((n) => existsSync(join(cache, n)))).toEqual([
+    const names = ["cli-aaaaaaaaaaaaaaaa", "cli-bbbbbbbbbbbbbbbb", "cli-cccccccccccccccc", ".cli-dddddddddddddddd.123.partial", "mine", "cli-eeeeeeeeeeeeeeee-mine", ".cli-ffffffffffffffff.backup"];
+    expect(names.filter((n) => existsSync(join(cache, n)))).toEqual([
       "cli-aaaaaaaaaaaaaaaa",
       "cli-cccccccccccccccc",
       "mine",
+      "cli-eeeeeeeeeeeeeeee-mine",
+      ".cli-ffffffffffffffff.backup",
     ]);
   });
 
