@@ -52,13 +52,13 @@ windowed as (
     cross join params
     join month_end_dates
         on paid_monthly.month_end <= month_end_dates.forecast_date
-        and paid_monthly.month_end > last_day((month_end_dates.forecast_date - to_months(params.forecast_lookback_months))::date)
+        and paid_monthly.month_end > forecast_window_start(month_end_dates.forecast_date, params.forecast_lookback_months)
     union all
     select params.as_of_date, paid.customer_group, paid.days_late, paid.amount, 1
     from paid
     cross join params
     where paid.payment_date <= params.as_of_date
-        and paid.payment_date > last_day((params.as_of_date - to_months(params.forecast_lookback_months))::date)
+        and paid.payment_date > forecast_window_start(params.as_of_date, params.forecast_lookback_months)
 ),
 
 per_delay as (

@@ -68,7 +68,7 @@ customer_payments as (
     cross join (select min(month_end) as month_end from intermediate.int_month_ends) as first_month_end
     where payments.amount > 0
         and payments.payment_date <= params.as_of_date
-        and payments.payment_date > last_day((least(first_month_end.month_end, params.as_of_date) - to_months(params.forecast_lookback_months))::date)
+        and payments.payment_date > forecast_window_start(least(first_month_end.month_end, params.as_of_date), params.forecast_lookback_months)
 ),
 
 -- The open items of every forecast date, with the month-end whose loss rates apply.
@@ -135,7 +135,7 @@ customer_probes as materialized (
     select probes.forecast_date, probes.customer_id, probes.days_late_now, sum(paid.weight) as tail_weight
     from (
         -- The window of a forecast date's own delays: after the month-end forecast.lookbackMonths before it.
-        select probes.*, last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start
+        select probes.*, forecast_window_start(forecast_date, params.forecast_lookback_months) as window_start
         from (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes, params
     ) as probes
     join customer_payments as paid
@@ -287,7 +287,7 @@ spread as (
         sum(own.collectible_amount * (paid.weight / own.own_tail_weight)) as amount
     from (
         select to_spread.*,
-            last_day((forecast_date - to_months(params.forecast_lookback_months))::date) as window_start,
+            forecast_window_start(forecast_date, params.forecast_lookback_months) as window_start,
             days_late_now + 7 * params.forecast_weeks as horizon_day,
         from to_spread, params
         where to_spread.level = 'customer'
