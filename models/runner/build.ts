@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../../core/log.ts";
 import { elapsed } from "../../core/log.ts";
 import type { Row, Warehouse } from "../../core/warehouse.ts";
-import { firstLine } from "../../core/warehouse.ts";
+import { firstLine, ident } from "../../core/warehouse.ts";
 import { columnMismatch } from "./columns.ts";
 import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
 import { writeBuildParams, type ParamTable, type ParamValue } from "./params.ts";
 import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
+import { closeScratch, currentCatalog, openScratch, scratchName, scratchTables } from "./scratch.ts";
 
 export interface BuildOptions {
   /** YYYY-MM-DD; every model computes its figures as of this date (meta.build_params.as_of_date). */
@@ -53,10 +54,11 @@ export class BuildFailed extends Error {
 export const SAMPLE_ROWS = 5;
 
 /**
- * Builds the models in dependency order in one transaction, running each model's data tests
- * right after it. A failing blocking test rolls the whole build back, so that nothing
- * downstream, and no reader, ever sees bad data. Test results are kept in meta.test_results
- * either way, for the data-quality page.
+ * Builds the models in dependency order, running each model's data tests right after it, in a
+ * scratch database (scratch.ts), then writes the built tables and views into the warehouse in one
+ * transaction. A failing blocking test stops the build before anything is written, so that
+ * nothing downstream, and no reader, ever sees bad data. Test results are kept in
+ * meta.test_results either way, for the data-quality page.
  */
 export async function buildModels(wh: Warehouse, options: BuildOptions): Promise<BuildResult> {
   const { log } = options;
@@ -72,7 +74,6 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   const result: BuildResult = { buildId: randomUUID(), models: [], tests: [] };
   const startedAt = now();
   let failure: Error | undefined;
-  const cached: Model[] = [];
   // Marts have no inherent row order (readers sort); not keeping one lets DuckDB write in parallel.
   await wh.run("set preserve_insertion_order = false");
   // DuckDB bit-packs DECIMAL(38,2) (a 128-bit integer) through a slow generic path: a model that
@@ -81,44 +82,55 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   // write skip bit-packing; the values are the same, only their layout on disk differs (the file
   // is about twice the size: 154 MB -> 334 MB after a build at 1M documents / 100k customers).
   await wh.run("set disabled_compression_methods = 'bitpacking'");
+  const home = await currentCatalog(wh);
+  const scratch = scratchName(result.buildId);
   try {
+    const macros = loadMacros(options.modelsDir);
+    // The parameter tables this build writes are its own; any other meta table is read as it is.
+    const params = new Set(["meta.build_params", ...Object.keys(options.paramTables ?? {}).map((name) => `meta.build_${name}`)]);
+    await openScratch(wh, home, scratch, ["meta", ...LAYERS], (id) => selected.has(id) || params.has(id));
+    await createMacros(wh, macros);
+    await writeBuildParams(wh, options.asOf, startedAt, options.params ?? {}, options.paramTables ?? {});
+    for (const id of order) {
+      if (!selected.has(id)) continue;
+      const model = byId.get(id)!;
+      const started = performance.now();
+      await compute(wh, model);
+      const ms = elapsed(started);
+      const mismatch = await columnMismatch(wh, model);
+      if (mismatch) throw new BuildFailed(mismatch, result);
+      result.models.push({ id, ms });
+      log.info(`  ${id.padEnd(42)} ${model.materialized.padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
+      const built = new Set(result.models.map((m) => m.id));
+      const ready = pendingTests.filter((p) => [...p.reads].every((r) => built.has(r) || !selected.has(r)));
+      pendingTests = pendingTests.filter((p) => !ready.includes(p));
+      for (const { test } of ready) {
+        const outcome = await runTest(wh, test);
+        result.tests.push(outcome);
+        if (outcome.failures > 0 && test.severity === "error") {
+          throw new BuildFailed(`data test ${test.name} failed on ${outcome.failures} row(s): ${test.description}`, result);
+        }
+      }
+    }
+    await wh.run(`use ${ident(home)}`);
+    const paramTables = await scratchTables(wh, scratch, "meta");
     await wh.transaction(async () => {
       for (const layer of LAYERS) await wh.run(`create schema if not exists ${layer}`);
-      for (const macro of loadMacros(options.modelsDir)) {
-        try {
-          await wh.run(macro.sql);
-        } catch (e) {
-          throw new Error(`${macro.path}: ${firstLine(e)}`);
-        }
-      }
-      await writeBuildParams(wh, options.asOf, startedAt, options.params ?? {}, options.paramTables ?? {});
-      for (const id of order) {
-        if (!selected.has(id)) continue;
-        const model = byId.get(id)!;
+      await createMacros(wh, macros);
+      for (const name of paramTables) await wh.run(`create or replace table meta.${ident(name)} as select * from ${ident(scratch)}.meta.${ident(name)}`);
+      for (const entry of result.models) {
         const started = performance.now();
-        await materialize(wh, model);
-        if (model.materialized === "cached_view") cached.push(model);
+        const written = await persist(wh, byId.get(entry.id)!, scratch);
+        if (!written) continue;
         const ms = elapsed(started);
-        const mismatch = await columnMismatch(wh, model);
-        if (mismatch) throw new BuildFailed(mismatch, result);
-        result.models.push({ id, ms });
-        log.info(`  ${id.padEnd(42)} ${model.materialized.padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
-        const built = new Set(result.models.map((m) => m.id));
-        const ready = pendingTests.filter((p) => [...p.reads].every((r) => built.has(r) || !selected.has(r)));
-        pendingTests = pendingTests.filter((p) => !ready.includes(p));
-        for (const { test } of ready) {
-          const outcome = await runTest(wh, test);
-          result.tests.push(outcome);
-          if (outcome.failures > 0 && test.severity === "error") {
-            throw new BuildFailed(`data test ${test.name} failed on ${outcome.failures} row(s): ${test.description}`, result);
-          }
-        }
+        entry.ms += ms;
+        log.info(`  ${entry.id.padEnd(42)} ${"written".padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
       }
-      for (const model of cached) await uncache(wh, model);
     });
   } catch (e) {
     failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
   }
+  await closeScratch(wh, home, scratch);
   await wh.run("reset preserve_insertion_order");
   await wh.run("reset disabled_compression_methods");
   // A model's settings are global to the database and outlive a rollback: put them back here too,
@@ -141,7 +153,11 @@ async function testsWithDependencies(wh: Warehouse, models: Model[], selected: S
   return tests.map((test, i) => ({ test, reads: reads[i]! }));
 }
 
-async function materialize(wh: Warehouse, model: Model): Promise<void> {
+/**
+ * A model's rows, in the scratch: a table for a table or a cached view (computed once for the
+ * whole build, whoever reads it), a view for a view.
+ */
+async function compute(wh: Warehouse, model: Model): Promise<void> {
   const settings = Object.entries(model.doc.settings ?? {});
   const applied: string[] = [];
   try {
@@ -149,42 +165,51 @@ async function materialize(wh: Warehouse, model: Model): Promise<void> {
       await wh.run(`set ${name} = ${typeof value === "string" ? `'${value}'` : String(value)}`);
       applied.push(name);
     }
+    await wh.run(`create ${model.materialized === "view" ? "view" : "table"} ${model.id} as\n${model.sql}`);
+  } catch (e) {
+    throw new Error(`${model.path}: ${firstLine(e)}`);
+  } finally {
+    // Only what was set, and never over the model's own error (buildModels resets every model's
+    // settings again after it).
+    for (const name of applied) await wh.run(`reset ${name}`).catch(() => {});
+  }
+}
+
+/**
+ * A computed model into the warehouse, inside the build's transaction: a table's rows copied from
+ * the scratch; a view, and a cached view, as a view with the model's own query. True when rows
+ * were written.
+ */
+async function persist(wh: Warehouse, model: Model, scratch: string): Promise<boolean> {
+  try {
     // A model whose materialization changed leaves an object of the other kind in the way.
     const [existing] = await wh.all<{ table_type: string }>(
-      "select table_type from information_schema.tables where table_schema = $1 and table_name = $2",
+      "select table_type from information_schema.tables where table_catalog = current_database() and table_schema = $1 and table_name = $2",
       [model.layer, model.name],
     );
     const wanted = model.materialized === "table" ? "BASE TABLE" : "VIEW";
     if (existing && existing.table_type !== wanted) {
       await wh.run(`drop ${existing.table_type === "VIEW" ? "view" : "table"} ${model.id}`);
     }
-    if (model.materialized === "cached_view") {
-      await wh.run(`create or replace temp table ${cacheTable(model)} as\n${model.sql}`);
-      await wh.run(`create or replace view ${model.id} as select * from ${cacheTable(model)}`);
-    } else {
-      await wh.run(`create or replace ${model.materialized} ${model.id} as\n${model.sql}`);
+    if (model.materialized !== "table") {
+      await wh.run(`create or replace view ${model.id} as\n${model.sql}`);
+      return false;
     }
+    await wh.run(`create or replace table ${model.id} as select * from ${ident(scratch)}.${model.id}`);
+    return true;
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
-  } finally {
-    // Only what was set, and never over the model's own error: in a transaction a failed statement
-    // aborted, a reset fails too (buildModels resets every model's settings again after it).
-    for (const name of applied) await wh.run(`reset ${name}`).catch(() => {});
   }
 }
 
-/**
- * A cached view's rows for the length of a build, in the connection's temporary catalog (memory,
- * spilled to disk when large), never in the warehouse file.
- */
-function cacheTable(model: Model): string {
-  return `temp.main."build_cache.${model.id}"`;
-}
-
-/** Gives a cached view its own query back, before the build commits, and frees its rows. */
-async function uncache(wh: Warehouse, model: Model): Promise<void> {
-  await wh.run(`create or replace view ${model.id} as\n${model.sql}`);
-  await wh.run(`drop table ${cacheTable(model)}`);
+async function createMacros(wh: Warehouse, macros: { path: string; sql: string }[]): Promise<void> {
+  for (const macro of macros) {
+    try {
+      await wh.run(macro.sql);
+    } catch (e) {
+      throw new Error(`${macro.path}: ${firstLine(e)}`);
+    }
+  }
 }
 
 async function runTest(wh: Warehouse, test: DataTest): Promise<TestResult> {

@@ -9,7 +9,7 @@ import { COLUMN_DOCS, type Model } from "./project.ts";
 export async function columnMismatch(wh: Warehouse, model: Model): Promise<string | null> {
   const rows = await wh.all<{ column_name: string }>(
     `select column_name from information_schema.columns
-      where table_schema = $1 and table_name = $2 order by ordinal_position`,
+      where table_catalog = current_database() and table_schema = $1 and table_name = $2 order by ordinal_position`,
     [model.layer, model.name],
   );
   const built = rows.map((r) => r.column_name);

@@ -74,7 +74,7 @@ export interface Model {
   sql: string;
   /**
    * view and table as in SQL; cached_view is a view in the warehouse whose rows a build computes
-   * once, into a temporary table that the build's models and tests read through the view.
+   * once, as a table of its scratch database that the build's models and tests read.
    */
   materialized: "view" | "table" | "cached_view";
   /** Extra dependencies from `-- depends_on: schema.model` lines, for reads the parser cannot see. */

@@ -8,17 +8,19 @@ const LOG = [
   "  intermediate.int_month_end_aging           table 10.29 s",
   "  marts.fct_customer_payment_behaviour       table 20.12 s",
   "  intermediate.int_month_end_open_items      cached_view  3.15 s",
+  "  intermediate.int_month_end_aging           written 1.50 s",
+  "  marts.fct_customer_payment_behaviour       written 0.88 s",
   "built 4 models in 30.50 s",
   "    1-30         USD 41,466,259.13",
   "  Data tests           124 passed, 1 warnings",
 ].join("\n");
 
 describe("parseModelTimes(log)", () => {
-  it("reads each model line in build order and skips every other line", () => {
+  it("reads each model line in build order, adds a table's writing to its computing, and skips every other line", () => {
     expect(parseModelTimes(LOG)).toEqual([
       { id: "staging.stg_invoices", materialized: "view", ms: 0 },
-      { id: "intermediate.int_month_end_aging", materialized: "table", ms: 10290 },
-      { id: "marts.fct_customer_payment_behaviour", materialized: "table", ms: 20120 },
+      { id: "intermediate.int_month_end_aging", materialized: "table", ms: 10290 + 1500 },
+      { id: "marts.fct_customer_payment_behaviour", materialized: "table", ms: 20120 + 880 },
       { id: "intermediate.int_month_end_open_items", materialized: "cached_view", ms: 3150 },
     ]);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { memoryLogger, silentLogger } from "../../core/log.ts";
 import { openWarehouse } from "../../core/warehouse.ts";
 import { BuildFailed, buildModels, type BuildOptions } from "../../models/runner/build.ts";
+import { ensureRawSchema } from "../../ingest/schema.ts";
 import { emptyWarehouse, insertRaw, tempDir } from "../helpers/warehouse.ts";
 
 /** A models folder of its own: { "staging/a.sql": "...", "staging/_staging__models.yml": "..." } */
@@ -230,6 +231,51 @@ describe("the model runner", () => {
     await expect(second.build()).rejects.toThrow(/marts\/c\.sql/);
     expect(await second.wh.all("select table_name from duckdb_tables() where temporary")).toEqual([]);
     expect(await second.wh.all("select view_name from duckdb_views() where schema_name = 'staging'")).toEqual([]);
+  });
+
+  it("computes in a scratch database, then writes tables and views into the warehouse, whatever its file is called", async () => {
+    // A file name DuckDB turns into a catalog name that needs quoting.
+    const path = join(tempDir("arwatch-scratch-"), 'wh "1" it\'s.duckdb');
+    const wh = await openWarehouse(path);
+    await ensureRawSchema(wh);
+    await insertRaw(wh, "customers", [{ customer_id: "C1" }, { customer_id: "C2" }]);
+    // A meta table of an earlier build's parameters that this one does not write: read as it is.
+    await wh.run("create schema if not exists meta; create table meta.build_extra as select 7 as n");
+    const dir = project({
+      "staging/a.sql": "select customer_id from raw.customers",
+      "marts/b.sql": "select count(*) as n, (select n from meta.build_extra) as extra, (select as_of_date from meta.build_params) as as_of from staging.a",
+      "marts/c.sql": "select n * 10 as n10 from marts.b",
+      [doc("staging", {})[0]]: doc("staging", { a: ["customer_id"] })[1],
+      [doc("marts", {})[0]]: `models:
+  - name: b
+    description: b
+    materialized: table
+    columns: [{ name: n, description: n }, { name: extra, description: e }, { name: as_of, description: a }]
+  - name: c
+    description: c
+    materialized: table
+    columns: [{ name: n10, description: n }]
+`,
+    });
+    const log = memoryLogger();
+    await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: dir });
+    expect(await wh.all("select n, extra, as_of::varchar as as_of from marts.b")).toEqual([{ n: "2", extra: 7, as_of: "2024-03-31" }]);
+    expect(await wh.all("select table_schema || '.' || table_name as t, table_type from information_schema.tables where table_schema in ('staging', 'marts') order by 1")).toEqual([
+      { t: "marts.b", table_type: "BASE TABLE" },
+      { t: "marts.c", table_type: "BASE TABLE" },
+      { t: "staging.a", table_type: "VIEW" },
+    ]);
+    // Nothing of the scratch is left: one database, the warehouse, and no view names another.
+    expect(await wh.all("select count(*) as n from duckdb_databases() where not internal")).toEqual([{ n: "1" }]);
+    expect(await wh.all("select count(*) as n from duckdb_views() where not internal and sql like '%arwatch_build_%'")).toEqual([{ n: "0" }]);
+    // The log has a line per model as it is computed and a `written` line per table copied.
+    expect(log.lines.filter((l) => /^\s+marts\.b\s/.test(l)).map((l) => l.trim().split(/\s+/)[1])).toEqual(["table", "written"]);
+
+    // Only marts.c again: marts.b, not selected, is read from the warehouse as the last build left it.
+    await wh.run("update marts.b set n = 5");
+    await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: dir, select: "marts.c" });
+    expect(await wh.all("select n10 from marts.c")).toEqual([{ n10: "50" }]);
+    wh.close();
   });
 
   it("sets a model's DuckDB settings for the statement that builds it, and resets them after", async () => {
