@@ -9,14 +9,14 @@
  *
  * --out writes the fingerprint as JSON; --compare checks it against a written one and exits 1,
  * naming each mart and column that differs. Columns that record when the build ran
- * (rpt_build_info.built_at) differ between any two builds and are left out.
+ * (rpt_build_info.built_at, rpt_credit_holds.computed_at) differ between any two builds and are left out.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { Command } from "commander";
 import { openWarehouse, type Warehouse } from "../core/warehouse.ts";
 
 /** Columns that hold the moment of the build, not a figure. */
-const VOLATILE: Record<string, readonly string[]> = { rpt_build_info: ["built_at"] };
+const VOLATILE: Record<string, readonly string[]> = { rpt_build_info: ["built_at"], rpt_credit_holds: ["computed_at"] };
 
 export interface MartFingerprint {
   rows: string;

@@ -117,6 +117,25 @@ spread_groups as materialized (
     where items.item_type in ('invoice', 'debit_note', 'open_order') and items.outstanding_amount > 0
 ),
 
+-- Each payment once for every forecast date whose window holds it (after the month-end
+-- forecast.lookbackMonths before the date, up to the date), so that the pair joins below match on
+-- customer and date: on the customer alone they met every payment of its history and dropped
+-- two in three (69M candidates for 24M pairs at 1M documents). In customer order, so that a
+-- customer's rows meet its probes one after the other: the joins and the sums after them stay in
+-- the CPU's cache. At 1M documents: 7.6M rows, 8.8-13.5 -> 8.5-10.6 s of CPU for this model
+-- (11 pairs, alternating), the build's peak memory 2.6 -> 3.1 GB.
+window_payments as materialized (
+    select dates.forecast_date, paid.customer_id, paid.days_late, paid.weight
+    from customer_payments as paid
+    join (
+        select forecast_date, forecast_window_start(forecast_date, params.forecast_lookback_months) as window_start
+        from (select distinct forecast_date from spread_groups) as dates, params
+    ) as dates
+        on paid.payment_date <= dates.forecast_date
+        and paid.payment_date > dates.window_start
+    order by paid.customer_id, dates.forecast_date
+),
+
 -- Unapplied cash and credits, and any other negative balance, count in full in week 1.
 unapplied as (
     select open_items.forecast_date, case when open_items.forecast_date = params.as_of_date then open_items.customer_id end as customer_id,
@@ -133,16 +152,11 @@ unapplied as (
 -- documents, and a hash table that large costs more than a second join.
 customer_probes as materialized (
     select probes.forecast_date, probes.customer_id, probes.days_late_now, sum(paid.weight) as tail_weight
-    from (
-        -- The window of a forecast date's own delays: after the month-end forecast.lookbackMonths before it.
-        select probes.*, forecast_window_start(forecast_date, params.forecast_lookback_months) as window_start
-        from (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes, params
-    ) as probes
-    join customer_payments as paid
+    from window_payments as paid
+    join (select distinct forecast_date, customer_id, days_late_now from spread_groups) as probes
         on paid.customer_id = probes.customer_id
+        and paid.forecast_date = probes.forecast_date
         and paid.days_late > probes.days_late_now
-        and paid.payment_date <= probes.forecast_date
-        and paid.payment_date > probes.window_start
     group by all
     having count(*) >= 5
 ),
@@ -285,19 +299,16 @@ spread as (
     select own.forecast_date, own.customer_id, own.component,
         ((paid.days_late - own.days_late_now + 6) // 7)::integer as week,
         sum(own.collectible_amount * (paid.weight / own.own_tail_weight)) as amount
-    from (
-        select to_spread.*,
-            forecast_window_start(forecast_date, params.forecast_lookback_months) as window_start,
-            days_late_now + 7 * params.forecast_weeks as horizon_day,
+    from window_payments as paid
+    join (
+        select to_spread.*, days_late_now + 7 * params.forecast_weeks as horizon_day,
         from to_spread, params
         where to_spread.level = 'customer'
     ) as own
-    join customer_payments as paid
         on paid.customer_id = own.level_key
+        and paid.forecast_date = own.forecast_date
         and paid.days_late > own.days_late_now
         and paid.days_late <= own.horizon_day
-        and paid.payment_date <= own.forecast_date
-        and paid.payment_date > own.window_start
     group by all
     union all
     select to_spread.forecast_date, to_spread.customer_id, to_spread.component, pooled_shares.week,

@@ -138,3 +138,65 @@ describe("rpt_cash_forecast: collections spread by each customer's own delays", 
     wh.close();
   });
 });
+
+/*
+ * The window's edges, worked by hand. As of 2024-06-30 the window is 2023-06-30 (excluded) …
+ * 2024-06-30 (included). D (group Shared) was paid for DH1-DH4 (100 each, due 06-20) on
+ * 06-22, 2 days late, and for DH5 on the as-of date, 10 days late: 5 payments, D's own
+ * distribution. DH0 (due 2023-06-20) was paid on 2023-06-30, the day the window starts after, and
+ * counts nowhere. E (group Shared too, nothing open) paid five invoices of 100 due 05-01 on 05-31, 30
+ * days late. D1, 1,000 due 07-02 (p = −2, not due, rate 0), on D's own: d 2 → day 4 → week 1:
+ * 1,000 × 400/500 = 800; d 10 → day 12 → week 2: 200.
+ * Were the as-of date's payment left out of D's own, or D's own not read at all, D would fall back
+ * to its group's (2 d 400, 10 d 100, 30 d 500): week 1 400, week 2 100. Were the window's first
+ * day counted, D's 6 payments would make it 666.67 and 333.33.
+ */
+async function edgeLedger(openItem: boolean) {
+  const wh = await emptyWarehouse();
+  await insertRaw(wh, "customers", [
+    { customer_id: "D", customer_group: "Shared", team: "T1", collector: "Ann", credit_term_days: 2 },
+    { customer_id: "E", customer_group: "Shared", team: "T1", collector: "Ann", credit_term_days: 30 },
+  ]);
+  const history = [1, 2, 3, 4, 5];
+  await insertRaw(wh, "invoices", [
+    ...history.map((i) => invoice(`DH${i}`, "D", "2024-06-20", "100.00")),
+    invoice("DH0", "D", "2023-06-20", "100.00"),
+    ...history.map((i) => invoice(`EH${i}`, "E", "2024-05-01", "100.00")),
+    ...(openItem ? [invoice("D1", "D", "2024-07-02", "1000.00")] : []),
+  ]);
+  await insertRaw(wh, "payments", [
+    ...[1, 2, 3, 4].map((i) => payment(`PD${i}`, "D", "2024-06-22", "100.00", `DH${i}`)),
+    payment("PD5", "D", "2024-06-30", "100.00", "DH5"),
+    payment("PD0", "D", "2023-06-30", "100.00", "DH0"),
+    ...history.map((i) => payment(`PE${i}`, "E", "2024-05-31", "100.00", `EH${i}`)),
+  ]);
+  // Without an open item, an open order of the same 1,000: invoiced on the as-of date, due after
+  // D's 2-day term on 07-02, so spread like D1.
+  if (!openItem) await insertRaw(wh, "sales_orders", [{ order_id: "O1", customer_id: "D", order_date: "2024-06-20", unbilled_amount: "1000.00" }]);
+  await build(wh, "2024-06-30", config({ includeOpenOrders: !openItem }));
+  return wh;
+}
+
+describe("rpt_cash_forecast: the window of a customer's own delays", () => {
+  it("counts a payment made on the forecast date, not one made on the day the window starts after", async () => {
+    const wh = await edgeLedger(true);
+    expect(await wh.all("select week, not_yet_due_amount, expected_amount from marts.rpt_cash_forecast where level = 'company' order by week")).toEqual([
+      { week: 1, not_yet_due_amount: "800.00", expected_amount: "800.00" },
+      { week: 2, not_yet_due_amount: "200.00", expected_amount: "200.00" },
+      { week: 3, not_yet_due_amount: "0.00", expected_amount: "0.00" },
+      { week: 4, not_yet_due_amount: "0.00", expected_amount: "0.00" },
+    ]);
+    wh.close();
+  });
+
+  it("spreads an open order by the customer's own delays when nothing is open at the as-of date", async () => {
+    const wh = await edgeLedger(false);
+    expect(await wh.all("select week, open_orders_amount, expected_amount from marts.rpt_cash_forecast where level = 'company' order by week")).toEqual([
+      { week: 1, open_orders_amount: "800.00", expected_amount: "800.00" },
+      { week: 2, open_orders_amount: "200.00", expected_amount: "200.00" },
+      { week: 3, open_orders_amount: "0.00", expected_amount: "0.00" },
+      { week: 4, open_orders_amount: "0.00", expected_amount: "0.00" },
+    ]);
+    wh.close();
+  });
+});
