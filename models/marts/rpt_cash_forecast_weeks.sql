@@ -120,20 +120,25 @@ spread_groups as materialized (
 -- Each payment once for every forecast date whose window holds it (after the month-end
 -- forecast.lookbackMonths before the date, up to the date), so that the pair joins below match on
 -- customer and date: on the customer alone they met every payment of its history and dropped
--- two in three (69M candidates for 24M pairs at 1M documents). In customer order, so that a
--- customer's rows meet its probes one after the other: the joins and the sums after them stay in
--- the CPU's cache. At 1M documents: 7.6M rows, 8.8-13.5 -> 8.5-10.6 s of CPU for this model
--- (11 pairs, alternating), the build's peak memory 2.6 -> 3.1 GB.
+-- two in three (69M candidates for 24M pairs at 1M documents). The payments are sorted by customer
+-- and each is repeated for its dates where it stands, so that a customer's rows meet its probes one
+-- after the other and the joins and sums after them stay in the CPU's cache (without the sort the
+-- model takes a quarter longer). At 1M documents: 7.6M rows; the model 4.3-5.8 -> 3.8-4.2 s
+-- (8.5-11.3 -> 7.5-8.3 s of CPU, alternating), the build's peak memory 2.6 -> 2.8 GB.
 window_payments as materialized (
-    select dates.forecast_date, paid.customer_id, paid.days_late, paid.weight
-    from customer_payments as paid
-    join (
-        select forecast_date, forecast_window_start(forecast_date, params.forecast_lookback_months) as window_start
-        from (select distinct forecast_date from spread_groups) as dates, params
-    ) as dates
-        on paid.payment_date <= dates.forecast_date
-        and paid.payment_date > dates.window_start
-    order by paid.customer_id, dates.forecast_date
+    select win.forecast_date, paid.customer_id, paid.days_late, paid.weight
+    from (
+        select paid.*,
+            unnest(list_filter(windows.windows, w -> paid.payment_date <= w.forecast_date and paid.payment_date > w.window_start)) as win,
+        from (select * from customer_payments order by customer_id) as paid
+        cross join (
+            select list({
+                'forecast_date': forecast_date,
+                'window_start': forecast_window_start(forecast_date, params.forecast_lookback_months),
+            }) as windows
+            from (select distinct forecast_date from spread_groups) as dates, params
+        ) as windows
+    ) as paid
 ),
 
 -- Unapplied cash and credits, and any other negative balance, count in full in week 1.
