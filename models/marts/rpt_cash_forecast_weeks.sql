@@ -123,13 +123,13 @@ spread_groups as materialized (
 -- two in three (69M candidates for 24M pairs at 1M documents). The payments are sorted by customer
 -- and each is repeated for its dates where it stands, so that a customer's rows meet its probes one
 -- after the other and the joins and sums after them stay in the CPU's cache (without the sort the
--- model takes a quarter longer). At 1M documents: 7.6M rows; the model 4.3-5.8 -> 3.8-4.2 s
--- (8.5-11.3 -> 7.5-8.3 s of CPU, alternating), the build's peak memory 2.6 -> 2.8 GB.
+-- model takes a quarter longer). At 1M documents: 7.6M rows; the model 5.0-6.0 -> 3.5-3.9 s in
+-- full builds, alternating (bench/README.md, 2026-12-03), the build's peak memory 2.6 -> 2.8 GB.
 window_payments as materialized (
     select win.forecast_date, paid.customer_id, paid.days_late, paid.weight
     from (
         select paid.*,
-            unnest(list_filter(windows.windows, w -> paid.payment_date <= w.forecast_date and paid.payment_date > w.window_start)) as win,
+            unnest(list_filter(windows.windows, lambda w: paid.payment_date <= w.forecast_date and paid.payment_date > w.window_start)) as win,
         from (select * from customer_payments order by customer_id) as paid
         cross join (
             select list({

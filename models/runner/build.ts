@@ -8,7 +8,7 @@ import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
 import { writeBuildParams, type ParamTable, type ParamValue } from "./params.ts";
 import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
-import { closeScratch, currentCatalog, openScratch, scratchName, scratchTables } from "./scratch.ts";
+import { closeScratch, copyViews, currentCatalog, openScratch, scratchName, scratchTables } from "./scratch.ts";
 
 export interface BuildOptions {
   /** YYYY-MM-DD; every model computes its figures as of this date (meta.build_params.as_of_date). */
@@ -88,9 +88,11 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
     const macros = loadMacros(options.modelsDir);
     // The parameter tables this build writes are its own; any other meta table is read as it is.
     const params = new Set(["meta.build_params", ...Object.keys(options.paramTables ?? {}).map((name) => `meta.build_${name}`)]);
-    await openScratch(wh, home, scratch, ["meta", ...LAYERS], (id) => selected.has(id) || params.has(id));
+    const makes = (id: string) => selected.has(id) || params.has(id);
+    await openScratch(wh, home, scratch, ["meta", ...LAYERS], makes);
     await createMacros(wh, macros);
     await writeBuildParams(wh, options.asOf, startedAt, options.params ?? {}, options.paramTables ?? {});
+    for (const view of await copyViews(wh, home, makes)) log.warn(`the warehouse's view ${view} no longer binds (what it reads is gone or changed): this build leaves it alone`);
     for (const id of order) {
       if (!selected.has(id)) continue;
       const model = byId.get(id)!;
@@ -112,6 +114,10 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
         }
       }
     }
+    // A cached view's rows served this build's models and tests; the warehouse gets its query.
+    for (const entry of result.models) {
+      if (byId.get(entry.id)!.materialized === "cached_view") await wh.run(`drop table ${entry.id}`);
+    }
     await wh.run(`use ${ident(home)}`);
     const paramTables = await scratchTables(wh, scratch, "meta");
     await wh.transaction(async () => {
@@ -130,7 +136,11 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   } catch (e) {
     failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
   }
-  await closeScratch(wh, home, scratch);
+  try {
+    await closeScratch(wh, home, scratch);
+  } catch (e) {
+    failure ??= new BuildFailed(`could not put the build's scratch database away: ${firstLine(e)}`, result);
+  }
   await wh.run("reset preserve_insertion_order");
   await wh.run("reset disabled_compression_methods");
   // A model's settings are global to the database and outlive a rollback: put them back here too,

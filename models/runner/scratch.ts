@@ -25,24 +25,47 @@ export async function currentCatalog(wh: Warehouse): Promise<string> {
 
 /**
  * Attaches the scratch and makes it the default catalog, with a view of the same name for every
- * table and view of the warehouse that this build does not make itself (the sources, meta, the
- * models not selected), so that the models' SQL reads the same names in either place.
+ * table of the warehouse that this build does not make itself (the sources, meta, the models not
+ * selected), so that the models' SQL reads the same names in either place. The warehouse's views
+ * come later (copyViews), once the build's macros and parameters are in the scratch.
  */
 export async function openScratch(wh: Warehouse, home: string, scratch: string, schemas: readonly string[], makes: (id: string) => boolean) {
   await wh.run(`attach ':memory:' as ${ident(scratch)}`);
   await wh.run(`use ${ident(scratch)}`);
   for (const schema of schemas) await wh.run(`create schema if not exists ${ident(schema)}`);
-  const objects = await wh.all<{ schema_name: string; name: string }>(
-    `select schema_name, table_name as name from duckdb_tables() where database_name = $1 and not temporary
-     union all
-     select schema_name, view_name from duckdb_views() where database_name = $1 and not temporary and not internal`,
+  const tables = await wh.all<{ schema_name: string; name: string }>(
+    "select schema_name, table_name as name from duckdb_tables() where database_name = $1 and not temporary",
     [home],
   );
-  for (const { schema_name: schema, name } of objects) {
+  for (const { schema_name: schema, name } of tables) {
     if (makes(`${schema}.${name}`)) continue;
     await wh.run(`create schema if not exists ${ident(schema)}`);
     await wh.run(`create view ${ident(schema)}.${ident(name)} as select * from ${ident(home)}.${ident(schema)}.${ident(name)}`);
   }
+}
+
+/**
+ * The warehouse's views that this build does not make, recreated in the scratch from their own
+ * SQL, so that they read this build's parameters, macros and models as they would in the warehouse
+ * (a view that only pointed at the warehouse's would bind there, to the previous build's). A view
+ * may read another: each round creates those that bind, until none is left or a round adds none.
+ * Returns the views that do not bind (a view over a table since dropped): they are left out, and
+ * a model that reads one fails naming it.
+ */
+export async function copyViews(wh: Warehouse, home: string, makes: (id: string) => boolean): Promise<string[]> {
+  const views = await wh.all<{ schema_name: string; name: string; sql: string }>(
+    "select schema_name, view_name as name, sql from duckdb_views() where database_name = $1 and not temporary and not internal",
+    [home],
+  );
+  let pending = views.filter((v) => !makes(`${v.schema_name}.${v.name}`));
+  for (const { schema_name: schema } of pending) await wh.run(`create schema if not exists ${ident(schema)}`);
+  while (pending.length > 0) {
+    const left: typeof pending = [];
+    for (const view of pending) await wh.run(view.sql).catch(() => left.push(view));
+    if (left.length === pending.length) break;
+    pending = left;
+  }
+  return pending.map((v) => `${v.schema_name}.${v.name}`);
 }
 
 /** The tables (not the views onto the warehouse) of one schema of the scratch. */

@@ -278,6 +278,30 @@ describe("the model runner", () => {
     wh.close();
   });
 
+  it("reads a view it does not build with this build's parameters and macros, and leaves alone a view that no longer binds", async () => {
+    const dir = project({
+      "macros/plus.sql": "create or replace macro plus(x) as x + 1",
+      "staging/v.sql": "select as_of_date, plus(1) as n from meta.build_params",
+      "marts/t.sql": "select as_of_date::varchar as as_of, n from staging.v",
+      [doc("staging", {})[0]]: doc("staging", { v: ["as_of_date", "n"] })[1],
+      [doc("marts", {})[0]]: `models:\n  - name: t\n    description: t\n    materialized: table\n    columns: [{ name: as_of, description: a }, { name: n, description: n }]\n`,
+    });
+    const { wh, log } = await run(dir);
+    await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: dir });
+    // Someone's own view over a table since dropped: it cannot bind, and it is not arwatch's to fix.
+    await wh.run("create table main.gone as select 1 as a; create view main.stale as select a from main.gone; drop table main.gone");
+    writeFileSync(join(dir, "macros/plus.sql"), "create or replace macro plus(x) as x + 100");
+    // staging.v is not selected: it reads this build's as-of date and macro, as it will in the warehouse.
+    await buildModels(wh, { asOf: "2024-04-30", log, modelsDir: dir, select: "marts.t" });
+    expect(await wh.all("select as_of, n from marts.t")).toEqual([{ as_of: "2024-04-30", n: 101 }]);
+    expect(await wh.all("select as_of_date::varchar as as_of, n from staging.v")).toEqual([{ as_of: "2024-04-30", n: 101 }]);
+    expect(log.lines.filter((l) => l.includes("main.stale"))).toEqual([
+      expect.stringContaining("the warehouse's view main.stale no longer binds"),
+    ]);
+    expect(await wh.all("select count(*) as n from duckdb_views() where view_name = 'stale'")).toEqual([{ n: "1" }]);
+    wh.close();
+  });
+
   it("sets a model's DuckDB settings for the statement that builds it, and resets them after", async () => {
     const dir = project({
       "staging/a.sql": "select current_setting('disabled_optimizers') as during",
