@@ -68,10 +68,8 @@ export async function ensureRawSchema(wh: Warehouse): Promise<void> {
 
 /** Adds the contract columns a table made by an earlier arwatch lacks; its rows get null there. */
 async function addMissingColumns(wh: Warehouse, schema: string, spec: EntitySpec): Promise<void> {
-  const existing = await wh.all<{ name: string }>(
-    "select column_name as name from duckdb_columns() where database_name = current_database() and schema_name = $1 and table_name = $2",
-    [schema, spec.entity],
-  );
+  // pragma_table_info reads the one table; duckdb_columns() lists every column of every catalog first.
+  const existing = await wh.all<{ name: string }>("select name from pragma_table_info($1)", [`${ident(schema)}.${ident(spec.entity)}`]);
   const have = new Set(existing.map((c) => c.name));
   for (const c of spec.columns) {
     if (!have.has(c.name)) await wh.run(`alter table ${schema}.${ident(spec.entity)} add column if not exists ${ident(c.name)} ${sqlType(c)}`);

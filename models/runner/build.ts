@@ -124,9 +124,10 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
       for (const layer of LAYERS) await wh.run(`create schema if not exists ${layer}`);
       await createMacros(wh, macros);
       for (const name of paramTables) await wh.run(`create or replace table meta.${ident(name)} as select * from ${ident(scratch)}.meta.${ident(name)}`);
+      const kinds = await objectKinds(wh, home);
       for (const entry of result.models) {
         const started = performance.now();
-        const written = await persist(wh, byId.get(entry.id)!, scratch);
+        const written = await persist(wh, byId.get(entry.id)!, scratch, kinds.get(entry.id));
         if (!written) continue;
         const ms = elapsed(started);
         entry.ms += ms;
@@ -190,17 +191,11 @@ async function compute(wh: Warehouse, model: Model): Promise<void> {
  * the scratch; a view, and a cached view, as a view with the model's own query. True when rows
  * were written.
  */
-async function persist(wh: Warehouse, model: Model, scratch: string): Promise<boolean> {
+async function persist(wh: Warehouse, model: Model, scratch: string, existing: "table" | "view" | undefined): Promise<boolean> {
   try {
     // A model whose materialization changed leaves an object of the other kind in the way.
-    const [existing] = await wh.all<{ table_type: string }>(
-      "select table_type from information_schema.tables where table_catalog = current_database() and table_schema = $1 and table_name = $2",
-      [model.layer, model.name],
-    );
-    const wanted = model.materialized === "table" ? "BASE TABLE" : "VIEW";
-    if (existing && existing.table_type !== wanted) {
-      await wh.run(`drop ${existing.table_type === "VIEW" ? "view" : "table"} ${model.id}`);
-    }
+    const wanted = model.materialized === "table" ? "table" : "view";
+    if (existing && existing !== wanted) await wh.run(`drop ${existing} ${model.id}`);
     if (model.materialized !== "table") {
       await wh.run(`create or replace view ${model.id} as\n${model.sql}`);
       return false;
@@ -210,6 +205,20 @@ async function persist(wh: Warehouse, model: Model, scratch: string): Promise<bo
   } catch (e) {
     throw new Error(`${model.path}: ${firstLine(e)}`);
   }
+}
+
+/**
+ * Whether each table and view of the warehouse is a table or a view, by schema.name: one look at
+ * the catalog for the whole build (a look per model through information_schema cost ~10 ms each).
+ */
+async function objectKinds(wh: Warehouse, home: string): Promise<Map<string, "table" | "view">> {
+  const rows = await wh.all<{ id: string; kind: "table" | "view" }>(
+    `select schema_name || '.' || table_name as id, 'table' as kind from duckdb_tables() where database_name = $1 and not temporary
+     union all
+     select schema_name || '.' || view_name, 'view' from duckdb_views() where database_name = $1 and not temporary and not internal`,
+    [home],
+  );
+  return new Map(rows.map((r) => [r.id, r.kind]));
 }
 
 async function createMacros(wh: Warehouse, macros: { path: string; sql: string }[]): Promise<void> {

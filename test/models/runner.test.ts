@@ -278,6 +278,20 @@ describe("the model runner", () => {
     wh.close();
   });
 
+  it("replaces a model whose materialization changed between builds, table to view and back", async () => {
+    const yaml = (kind: string) => `models:\n  - name: m\n    description: m\n    materialized: ${kind}\n    columns: [{ name: customer_id, description: c }]\n`;
+    const dir = project({ "marts/m.sql": "select customer_id from raw.customers", [doc("marts", {})[0]]: yaml("table") });
+    const { wh, log } = await run(dir);
+    const kind = async () => (await wh.all<{ t: string }>("select table_type as t from information_schema.tables where table_schema = 'marts' and table_name = 'm'")).map((r) => r.t);
+    for (const [materialized, expected] of [["table", "BASE TABLE"], ["view", "VIEW"], ["cached_view", "VIEW"], ["table", "BASE TABLE"]] as const) {
+      writeFileSync(join(dir, "marts/_marts__models.yml"), yaml(materialized));
+      await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: dir });
+      expect(await kind()).toEqual([expected]);
+      expect(await wh.all("select count(*) as n from marts.m")).toEqual([{ n: "2" }]);
+    }
+    wh.close();
+  });
+
   it("reads a view it does not build with this build's parameters and macros, and leaves alone a view that no longer binds", async () => {
     const dir = project({
       "macros/plus.sql": "create or replace macro plus(x) as x + 1",
