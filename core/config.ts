@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Cron } from "croner";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { sourcesSchema } from "./sources-config.ts";
+import { parseYaml } from "./yaml.ts";
 
 /**
  * A count of days the models can compute with: whole, and at most 100 years, far inside the

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { PACKAGE_ROOT } from "../../core/paths.ts";
+import { parseYaml } from "../../core/yaml.ts";
 
 /** The layers, in the order data flows through them; each is a schema and a folder. */
 export const LAYERS = ["staging", "intermediate", "marts"] as const;

@@ -33,7 +33,7 @@ describe("the CLI's bundle", () => {
     expect(files.size).toBeGreaterThan(2);
     expect(files.size).toBeLessThan(built.length);
     // Every command needs these to start (options, config, the warehouse) ...
-    for (const needed of ["commander", "yaml", "zod", "@duckdb/node-api"]) expect(packages).toContain(needed);
+    for (const needed of ["commander", "js-yaml", "zod", "@duckdb/node-api"]) expect(packages).toContain(needed);
     // ... but not these: e-mail (notify) and the XLSX reader (ingest of .xlsx).
     for (const lazy of ["nodemailer", "yauzl"]) expect(packages).not.toContain(lazy);
   });

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bucketLabels, loadConfig, parseConfig } from "../../core/config.ts";
+import { parseYaml } from "../../core/yaml.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 describe("parseConfig(input)", () => {
@@ -68,6 +69,30 @@ describe("loadConfig(file)", () => {
     writeFileSync(join(dir, "bad.yaml"), "currency: [\n");
     expect(() => loadConfig(join(dir, "bad.yaml"))).toThrow(/bad\.yaml: not valid YAML/);
     expect(() => loadConfig(join(dir, "missing.yaml"))).toThrow(/config file not found/);
+  });
+
+  it("takes a file without a document for the defaults, and refuses a key given twice or a second document", () => {
+    const dir = tempDir();
+    const defaults = parseConfig({});
+    for (const [name, text] of [["empty.yaml", ""], ["comments.yaml", "# nothing set yet\n\n# currency: VND\n"], ["null.yaml", "~\n"]]) {
+      writeFileSync(join(dir, name!), text!);
+      expect(loadConfig(join(dir, name!))).toEqual(defaults);
+    }
+    writeFileSync(join(dir, "twice.yaml"), "currency: VND\naging:\n  buckets: [30]\ncurrency: THB\n");
+    expect(() => loadConfig(join(dir, "twice.yaml"))).toThrow(/twice\.yaml: not valid YAML: duplicated mapping key \(4:1\)/);
+    writeFileSync(join(dir, "two.yaml"), "currency: VND\n---\ncurrency: THB\n");
+    expect(() => loadConfig(join(dir, "two.yaml"))).toThrow("two.yaml: not valid YAML: expected one YAML document, found 2 (separated by ---)");
+  });
+});
+
+describe("parseYaml(text)", () => {
+  it("reads YAML 1.2's core schema: dates stay text, yes is no boolean, a merge key is a plain key", () => {
+    expect(parseYaml("on: 2024-01-05\nflag: yes\nn: 0x1F\nt: true\n")).toEqual({ on: "2024-01-05", flag: "yes", n: 31, t: true });
+    const merged = parseYaml("base: &b { currency: VND }\nother:\n  <<: *b\n") as { other: Record<string, unknown> };
+    expect(Object.keys(merged.other)).toEqual(["<<"]);
+    const polluting = parseYaml("__proto__: { polluted: 1 }\n") as object;
+    expect(({} as { polluted?: number }).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(polluting)).toBe(Object.prototype);
   });
 });
 

@@ -181,7 +181,7 @@ describe("the model runner", () => {
   it("names the file of a YAML document that does not parse", async () => {
     const dir = project({ "staging/a.sql": "select 1", "staging/_staging__models.yml": "models:\n  - name: a\n    description: a: b\n" });
     const { build } = await run(dir);
-    await expect(build()).rejects.toThrow(/staging\/_staging__models\.yml: not valid YAML: Nested mappings/);
+    await expect(build()).rejects.toThrow(/staging\/_staging__models\.yml: not valid YAML: bad indentation of a mapping entry \(3:19\)/);
   });
 
   it("refuses a model that its layer's YAML does not document", async () => {
