@@ -80,6 +80,13 @@ describe("loadConfig(file)", () => {
     }
     writeFileSync(join(dir, "twice.yaml"), "currency: VND\naging:\n  buckets: [30]\ncurrency: THB\n");
     expect(() => loadConfig(join(dir, "twice.yaml"))).toThrow(/twice\.yaml: not valid YAML: duplicated mapping key \(4:1\)/);
+    // Ten levels of nine aliases would be 9^9 values to whatever walks them: refused at once.
+    const bomb = ["x0: &a0 [" + Array(9).fill("lol").join(", ") + "]"];
+    for (let i = 1; i < 10; i++) bomb.push(`x${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]`);
+    writeFileSync(join(dir, "bomb.yaml"), [...bomb, "currency: *a9", ""].join("\n"));
+    expect(() => loadConfig(join(dir, "bomb.yaml"))).toThrow(/bomb\.yaml: not valid YAML: aliases exceeded maxAliases \(20\) \(4:\d+\)/);
+    // A few aliases are fine.
+    expect(parseYaml("a: &x [30, 60]\nb: *x\nc: *x\n")).toEqual({ a: [30, 60], b: [30, 60], c: [30, 60] });
     writeFileSync(join(dir, "two.yaml"), "currency: VND\n---\ncurrency: THB\n");
     expect(() => loadConfig(join(dir, "two.yaml"))).toThrow("two.yaml: not valid YAML: expected one YAML document, found 2 (separated by ---)");
   });
