@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { openWarehouse } from "../core/warehouse.ts";
-import { centsColumn, customerFromRow, STANDING_ROW_SQL, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing, type StandingRow } from "./standing.ts";
+import { centsColumn, customerFromJson, STANDING_JSON_SQL, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing } from "./standing.ts";
 
 /** Thrown when no build has published a standing yet. */
 export class NoStanding extends Error {
@@ -32,8 +32,12 @@ export async function loadStanding(path: string): Promise<Standing> {
     // A server reloads while it answers: the rows are read and converted a chunk at a time, so
     // that no request waits for the whole standing (100,000 customers) to be converted.
     const customers = new Map<string, CustomerStanding>();
-    for await (const rows of file.batches<StandingRow>(STANDING_ROW_SQL)) {
-      for (const row of rows) customers.set(row.customer_id, customerFromRow(row));
+    for await (const rows of file.batches<{ customers: string }>(STANDING_JSON_SQL)) {
+      for (const row of rows) {
+        for (const fields of JSON.parse(row.customers) as (string | null)[][]) customers.set(fields[0]!, customerFromJson(fields));
+        // Each row is up to 2,048 customers: let waiting requests run between them.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     const orders = new Map<string, KnownOrder>();
     const orderSql = `select order_id, customer_id, ${centsColumn("open_unbilled_amount")} from known_orders`;

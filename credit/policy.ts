@@ -75,7 +75,19 @@ export interface Assessment {
 
 /** Hours since the build finished, to one decimal place. */
 export function dataAgeHours(build: BuildStamp, now: Date): number {
-  return Math.round((now.getTime() - Date.parse(build.builtAt)) / 360_000) / 10;
+  return Math.round((now.getTime() - builtAtMs(build)) / 360_000) / 10;
+}
+
+const parsedBuiltAt = new WeakMap<BuildStamp, number>();
+
+/** When the build finished, parsed once per standing: the holds list assesses every customer. */
+function builtAtMs(build: BuildStamp): number {
+  let ms = parsedBuiltAt.get(build);
+  if (ms === undefined) {
+    ms = Date.parse(build.builtAt);
+    parsedBuiltAt.set(build, ms);
+  }
+  return ms;
 }
 
 /**
@@ -94,7 +106,7 @@ export function assess(customer: CustomerStanding, parts: Omit<ExposureParts, "o
   const overLimit = limit !== null && (anyOrder ? totalAfter >= limit : totalAfter > limit);
   const after = anyOrder ? "exposure" : "exposure after this order";
   const age = dataAgeHours(build, now);
-  const isStale = now.getTime() - Date.parse(build.builtAt) > settings.maxDataAgeHours * 3_600_000;
+  const isStale = now.getTime() - builtAtMs(build) > settings.maxDataAgeHours * 3_600_000;
   const reasons: Reason[] = [];
   const add = (level: Reason["level"], code: ReasonCode, message: string) => reasons.push({ code, level, message });
 

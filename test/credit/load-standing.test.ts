@@ -40,4 +40,30 @@ describe("loadStanding", () => {
     expect(standing.orders.get("SO-1")).toEqual({ customerId: "C1", openUnbilled: 999999999999999999n });
     expect(standing.orders.get("SO-2")).toEqual({ customerId: "C2", openUnbilled: null });
   });
+
+  it("reads any text as written, and every customer of a standing larger than one chunk (2,048)", async () => {
+    const path = join(tempDir("arwatch-standing-"), "wh.credit-standing.duckdb");
+    const file = await openWarehouse(path);
+    const hostile = 'back\\slash "q" \t tab\nline \u0001 😀 ภาษาไทย Công ty </script>';
+    await file.run(
+      `create table customers as
+       select 'C' || i as customer_id, case when i = 1 then $1 end as customer_name, null as team, $1 as collector,
+         'active' as status, (i * 100 + 0.5)::decimal(18, 2) as credit_limit, i::decimal(38, 2) as outstanding_amount,
+         0::decimal(38, 2) as open_orders_amount, 0::decimal(38, 2) as overdue_amount, i as max_days_past_due,
+         0::decimal(38, 2) as overdue_past_grace_amount, 0::decimal(38, 2) as overdue_past_hold_amount,
+         0::decimal(38, 2) as overdue_past_max_age_amount, 'prompt' as behaviour_class
+       from range(1, 5001) t(i)`,
+      [hostile],
+    );
+    await file.run("create table known_orders (order_id VARCHAR, customer_id VARCHAR, open_unbilled_amount DECIMAL(18, 2))");
+    await file.run(`create table build as select date '2026-06-30' as as_of_date, '2026-07-01T00:00:00Z' as built_at, 'USD' as currency,
+      '0.8' as warn_at, 365 as max_debt_age_days, 0 as credit_grace_days, 60 as credit_hold_days_past_due, null as last_ingest_at`);
+    file.close();
+
+    const standing = await loadStanding(path);
+    expect(standing.customers.size).toBe(5000);
+    expect(standing.customers.get("C1")).toMatchObject({ customerName: hostile, collector: hostile, team: null, creditLimit: 10050n, outstanding: 100n });
+    // i = 4999: credit limit 499,900.50 → 49,990,050 cents; outstanding 4,999.00 → 499,900 cents
+    expect(standing.customers.get("C4999")).toMatchObject({ customerName: null, collector: hostile, creditLimit: 49990050n, outstanding: 499900n, maxDaysPastDue: 4999 });
+  });
 });
