@@ -33,6 +33,8 @@ export interface SessionOptions {
   config: Config;
   /** What takes the log ("arwatch check", "arwatch serve"); absent: read only (holds). */
   writer?: string;
+  /** Read this customer's standing alone (`arwatch check`): the session then answers for no other. */
+  onlyCustomer?: string;
   /** How long a writer waits for another `arwatch check` to finish (ms). */
   waitMs?: number;
   log?: Logger;
@@ -72,7 +74,7 @@ export async function openCreditSession(options: SessionOptions): Promise<Credit
   const standingFile = standingPath(options.db);
   const lock = options.writer ? await takeLogLock(logFile, options.writer, options.waitMs ?? 10_000, now) : null;
   try {
-    const standing = await loadStanding(standingFile);
+    const standing = await loadStanding(standingFile, { onlyCustomer: options.onlyCustomer });
     const { records, unreadable } = await readCreditLog(logFile);
     if (unreadable > 0) options.log?.warn(`${logFile}: ${unreadable} line(s) are not records (torn by a crash?) and were skipped; nothing was removed`);
     const log = lock ? await CreditLog.open(logFile) : null;

@@ -60,7 +60,8 @@ export function registerCheck(program: Command): void {
     if (!opts.override && (opts.by !== undefined || opts.reason !== undefined)) throw new CommandFailed("--by and --reason go with --override", [], 2);
     const ctx = contextFrom(opts);
     const { openCreditSession } = await import("../../credit/session.ts");
-    const session = await openCreditSession({ db: ctx.db, config: ctx.config, writer: "arwatch check", log: ctx.log });
+    // One check reads its customer's standing alone (the service looks the id up trimmed, as here).
+    const session = await openCreditSession({ db: ctx.db, config: ctx.config, writer: "arwatch check", log: ctx.log, onlyCustomer: opts.customer.trim() });
     let answer: CheckAnswer;
     try {
       answer = await session.service.check({

@@ -65,5 +65,11 @@ describe("loadStanding", () => {
     expect(standing.customers.get("C1")).toMatchObject({ customerName: hostile, collector: hostile, team: null, creditLimit: 10050n, outstanding: 100n });
     // i = 4999: credit limit 499,900.50 → 49,990,050 cents; outstanding 4,999.00 → 499,900 cents
     expect(standing.customers.get("C4999")).toMatchObject({ customerName: null, collector: hostile, creditLimit: 49990050n, outstanding: 499900n, maxDaysPastDue: 4999 });
+
+    // One check's standing: that customer alone, every known order still there.
+    const one = await loadStanding(path, { onlyCustomer: "C4999" });
+    expect([...one.customers.keys()]).toEqual(["C4999"]);
+    expect(one.customers.get("C4999")).toEqual(standing.customers.get("C4999"));
+    expect((await loadStanding(path, { onlyCustomer: "C5001" })).customers.size).toBe(0);
   });
 });
