@@ -41,7 +41,7 @@ describe("loadStanding", () => {
     expect(standing.orders.get("SO-2")).toEqual({ customerId: "C2", openUnbilled: null });
   });
 
-  it("reads any text as written, and every customer of a standing larger than one chunk (2,048)", async () => {
+  it("reads any text as written, and every customer of a standing larger than one chunk (2,048) and one statement (16,384)", async () => {
     const path = join(tempDir("arwatch-standing-"), "wh.credit-standing.duckdb");
     const file = await openWarehouse(path);
     const hostile = 'back\\slash "q" \t tab\nline \u0001 😀 ภาษาไทย Công ty </script>';
@@ -52,7 +52,7 @@ describe("loadStanding", () => {
          0::decimal(38, 2) as open_orders_amount, 0::decimal(38, 2) as overdue_amount, i as max_days_past_due,
          0::decimal(38, 2) as overdue_past_grace_amount, 0::decimal(38, 2) as overdue_past_hold_amount,
          0::decimal(38, 2) as overdue_past_max_age_amount, 'prompt' as behaviour_class
-       from range(1, 5001) t(i)`,
+       from range(1, 20001) t(i)`,
       [hostile],
     );
     await file.run("create table known_orders (order_id VARCHAR, customer_id VARCHAR, open_unbilled_amount DECIMAL(18, 2))");
@@ -61,15 +61,15 @@ describe("loadStanding", () => {
     file.close();
 
     const standing = await loadStanding(path);
-    expect(standing.customers.size).toBe(5000);
+    expect(standing.customers.size).toBe(20000);
     expect(standing.customers.get("C1")).toMatchObject({ customerName: hostile, collector: hostile, team: null, creditLimit: 10050n, outstanding: 100n });
-    // i = 4999: credit limit 499,900.50 → 49,990,050 cents; outstanding 4,999.00 → 499,900 cents
-    expect(standing.customers.get("C4999")).toMatchObject({ customerName: null, collector: hostile, creditLimit: 49990050n, outstanding: 499900n, maxDaysPastDue: 4999 });
+    // i = 19999: credit limit 1,999,900.50 → 199,990,050 cents; outstanding 19,999.00 → 1,999,900 cents
+    expect(standing.customers.get("C19999")).toMatchObject({ customerName: null, collector: hostile, creditLimit: 199990050n, outstanding: 1999900n, maxDaysPastDue: 19999 });
 
     // One check's standing: that customer alone, every known order still there.
-    const one = await loadStanding(path, { onlyCustomer: "C4999" });
-    expect([...one.customers.keys()]).toEqual(["C4999"]);
-    expect(one.customers.get("C4999")).toEqual(standing.customers.get("C4999"));
-    expect((await loadStanding(path, { onlyCustomer: "C5001" })).customers.size).toBe(0);
+    const one = await loadStanding(path, { onlyCustomer: "C19999" });
+    expect([...one.customers.keys()]).toEqual(["C19999"]);
+    expect(one.customers.get("C19999")).toEqual(standing.customers.get("C19999"));
+    expect((await loadStanding(path, { onlyCustomer: "C20001" })).customers.size).toBe(0);
   });
 });
