@@ -21,8 +21,8 @@ export interface CustomerStanding {
 /** What build the standing comes from (marts.rpt_build_info) and when extracts were last loaded. */
 export interface BuildStamp {
   asOfDate: string;
-  /** ISO 8601, UTC. */
-  builtAt: string;
+  /** ISO 8601, UTC. Never changed: the policy parses it once per stamp. */
+  readonly builtAt: string;
   /** The last successful load before the build (meta.load_log), ISO 8601 UTC; null if none. */
   lastIngestAt: string | null;
   currency: string;
@@ -72,7 +72,9 @@ export function standingJsonSql(where = ""): string {
     // 1234.50 → "123450": a DECIMAL of scale 2 as text without its point is its cents, exactly.
     ...CENTS_COLUMNS.map((c) => `replace(${c}::DECIMAL(38,2)::varchar, '.', '')`),
   ];
-  return `select to_json(list([${fields.join(", ")}]))::varchar as customers from customers ${where} group by rowid // 2048`;
+  // In the file's order, as the rows were read before: whoever walks the map meets them so.
+  return `select to_json(list([${fields.join(", ")}] order by rowid))::varchar as customers
+    from customers ${where} group by rowid // 2048 order by rowid // 2048`;
 }
 
 type Text = string | null;

@@ -62,6 +62,9 @@ describe("loadStanding", () => {
 
     const standing = await loadStanding(path);
     expect(standing.customers.size).toBe(20000);
+    // in the file's order
+    expect([...standing.customers.keys()].slice(0, 3)).toEqual(["C1", "C2", "C3"]);
+    expect([...standing.customers.keys()].at(-1)).toBe("C20000");
     expect(standing.customers.get("C1")).toMatchObject({ customerName: hostile, collector: hostile, team: null, creditLimit: 10050n, outstanding: 100n });
     // i = 19999: credit limit 1,999,900.50 → 199,990,050 cents; outstanding 19,999.00 → 1,999,900 cents
     expect(standing.customers.get("C19999")).toMatchObject({ customerName: null, collector: hostile, creditLimit: 199990050n, outstanding: 1999900n, maxDaysPastDue: 19999 });
