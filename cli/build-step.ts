@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import type { Warehouse } from "../core/warehouse.ts";
+import type { StandingAside } from "../credit/publish-standing.ts";
+import type { HoldRow } from "../credit/service.ts";
 import type { BuildResult } from "../models/runner/build.ts";
 import type { Context } from "./context.ts";
 import { CommandFailed } from "./failure.ts";
@@ -6,16 +9,21 @@ import { formatTable } from "./table-format.ts";
 
 /** Builds the models as of the context's date; a failed blocking test shows its failing rows. */
 export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Promise<BuildResult> {
-  const [{ BuildFailed, buildModels }, { modelSettings }, { ensureRawSchema }, { ensureNotifySchema }, credit, { creditLogPath }] = await Promise.all([
+  const [{ BuildFailed, buildModels }, { modelSettings }, { ensureRawSchema }, { ensureNotifySchema }, credit, { creditLogPath }, standing] = await Promise.all([
     import("../models/runner/build.ts"),
     import("../models/settings.ts"),
     import("../ingest/schema.ts"),
     import("../notify/schema.ts"),
     import("../credit/warehouse-tables.ts"),
     import("../credit/paths.ts"),
+    import("../credit/publish-standing.ts"),
   ]);
   ctx.log.info(`building models as of ${ctx.asOf}`);
   const started = performance.now();
+  // A whole build publishes the credit check's standing; a partial one (--select) leaves the last.
+  const publishes = select === undefined && wh.path !== ":memory:";
+  let aside: StandingAside | undefined;
+  let holds: Promise<Holds> | undefined;
   try {
     // The runner knows neither the config nor ingest: it gets the models' settings as build
     // parameters, and the raw tables are created first so that a warehouse with no load yet builds;
@@ -29,16 +37,32 @@ export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Pr
       const loaded = await credit.loadCreditLog(w, logFile, ctx.log);
       if (loaded.checks > 0) ctx.log.info(`credit log: ${loaded.checks} checks, ${loaded.overrides} later overrides from ${logFile}`);
     };
-    const result = await buildModels(wh, { asOf: ctx.asOf, log: ctx.log, select, ...modelSettings(ctx.config), prepare });
+    // The standing is written aside from the build's own marts before the warehouse commits them,
+    // and the holds are worked out from it while the commit runs (its last second or two is one
+    // thread's work); it is swapped in only once the warehouse holds the build.
+    const beforeCommit = publishes
+      ? async (w: Warehouse) => {
+          aside = await standing.writeStandingAside(w);
+          holds = workOutHolds(ctx, wh.path, aside.working);
+          // Handled once the build is over, whatever its outcome.
+          holds.catch(() => undefined);
+        }
+      : undefined;
+    const result = await buildModels(wh, { asOf: ctx.asOf, log: ctx.log, select, ...modelSettings(ctx.config), prepare, beforeCommit });
     ctx.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
-    // A whole build publishes the credit check's standing; a partial one (--select) leaves the last.
-    if (select === undefined && wh.path !== ":memory:") {
-      const { publishStanding } = await import("../credit/publish-standing.ts");
-      ctx.log.info(`credit standing published to ${await publishStanding(wh)}`);
-      await recordHolds(ctx, wh, credit.writeHolds);
+    if (aside && holds) {
+      standing.swapStandingIn(aside);
+      ctx.log.info(`credit standing published to ${aside.target}`);
+      const { rows, asOfDate } = await holds;
+      await credit.writeHolds(wh, rows, asOfDate, new Date());
+      ctx.log.info(`credit holds: ${rows.filter((r) => r.decision === "hold").length} on hold, ${rows.filter((r) => r.decision === "block").length} blocked`);
     }
     return result;
   } catch (e) {
+    if (aside && existsSync(aside.working)) {
+      await holds?.catch(() => undefined);
+      standing.discardStandingAside(aside);
+    }
     if (!(e instanceof BuildFailed)) throw e;
     const failed = e.result.tests.filter((t) => t.failures > 0 && t.test.severity === "error");
     const details = failed.flatMap((t) => [`data test ${t.test.name} (${t.test.model}): ${t.test.description}; failing rows:`, formatTable(t.sample)]);
@@ -46,18 +70,21 @@ export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Pr
   }
 }
 
+interface Holds {
+  rows: HoldRow[];
+  asOfDate: string;
+}
+
 /**
- * The customers on hold or blocked by the standing just published (pending approvals of the log
- * counted), into credit.holds for marts.rpt_credit_holds: what `arwatch holds` would list now.
+ * The customers on hold or blocked by a standing (pending approvals of the log counted), for
+ * credit.holds and marts.rpt_credit_holds: what `arwatch holds` will list once it is published.
  */
-async function recordHolds(ctx: Context, wh: Warehouse, writeHolds: typeof import("../credit/warehouse-tables.ts").writeHolds): Promise<void> {
+async function workOutHolds(ctx: Context, db: string, standingFile: string): Promise<Holds> {
   const { openCreditSession } = await import("../credit/session.ts");
   // Read-only, and quiet: the build has already said what the log holds.
-  const session = await openCreditSession({ db: wh.path, config: ctx.config });
+  const session = await openCreditSession({ db, config: ctx.config, standingFile });
   try {
-    const rows = session.service.holds();
-    await writeHolds(wh, rows, session.service.standing.build.asOfDate, new Date());
-    ctx.log.info(`credit holds: ${rows.filter((r) => r.decision === "hold").length} on hold, ${rows.filter((r) => r.decision === "block").length} blocked`);
+    return { rows: session.service.holds(), asOfDate: session.service.standing.build.asOfDate };
   } finally {
     await session.close();
   }

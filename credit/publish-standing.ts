@@ -20,13 +20,34 @@ function fsyncPath(path: string): void {
  * build's standing or this one's, never a mix, and never opens the warehouse a build is writing.
  */
 export async function publishStanding(wh: Warehouse): Promise<string> {
+  const aside = await writeStandingAside(wh);
+  swapStandingIn(aside);
+  return aside.target;
+}
+
+/** A standing written beside its place, not yet swapped in. */
+export interface StandingAside {
+  working: string;
+  target: string;
+}
+
+/**
+ * Writes the standing of the marts the default catalog names to a working file beside the
+ * warehouse's standing, fsynced, without swapping it in. A build writes it from its scratch
+ * before it commits (the marts are then this build's) and swaps it in only once the warehouse
+ * holds them; a failed build discards it.
+ */
+export async function writeStandingAside(wh: Warehouse): Promise<StandingAside> {
   const target = standingPath(wh.path);
   const working = `${target}.p${process.pid}.tmp`;
   for (const leftover of [working, `${working}.wal`]) rmSync(leftover, { force: true });
   const [hasOrderRefs] = await wh.all<{ n: number }>(
-    "select count(*)::integer as n from duckdb_tables() where schema_name = 'marts' and table_name = 'fct_order_refs'",
+    "select count(*)::integer as n from duckdb_tables() where database_name = current_database() and schema_name = 'marts' and table_name = 'fct_order_refs'",
   );
+  // The build's own setting, put back as it was after (not reset: a build sets it too).
+  const [compression] = await wh.all<{ value: string }>("select current_setting('disabled_compression_methods') as value");
   await wh.run(`attach ${quoteLiteral(working)} as arwatch_credit_standing`);
+  let written = false;
   try {
     // As the build writes its tables (models/runner/build.ts): a bit-packed DECIMAL(38,2) is slow
     // to write and ~5x slower to read, and every server reload reads the standing's amounts.
@@ -44,15 +65,26 @@ export async function publishStanding(wh: Warehouse): Promise<string> {
         (select strftime(max(finished_at) at time zone 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') from meta.load_log) as last_ingest_at,
       from marts.rpt_build_info`);
     await wh.run("checkpoint arwatch_credit_standing");
+    written = true;
   } finally {
     try {
-      await wh.run("reset disabled_compression_methods");
+      await wh.run(`set disabled_compression_methods = ${quoteLiteral(compression?.value ?? "")}`);
     } finally {
       await wh.run("detach arwatch_credit_standing");
+      if (!written) discardStandingAside({ working, target });
     }
   }
   fsyncPath(working);
-  renameSync(working, target);
-  if (existsSync(dirname(target))) fsyncPath(dirname(target));
-  return target;
+  return { working, target };
+}
+
+/** Swaps a standing written aside into its place: atomic, and durable once this returns. */
+export function swapStandingIn(aside: StandingAside): void {
+  renameSync(aside.working, aside.target);
+  if (existsSync(dirname(aside.target))) fsyncPath(dirname(aside.target));
+}
+
+/** Removes a standing written aside that will not be swapped in (its build failed). */
+export function discardStandingAside(aside: StandingAside): void {
+  for (const file of [aside.working, `${aside.working}.wal`]) rmSync(file, { force: true });
 }

@@ -35,6 +35,8 @@ export interface SessionOptions {
   writer?: string;
   /** Read this customer's standing alone (`arwatch check`): the session then answers for no other. */
   onlyCustomer?: string;
+  /** Read this standing file instead of the warehouse's published one (a build's, before it is swapped in). */
+  standingFile?: string;
   /** How long a writer waits for another `arwatch check` to finish (ms). */
   waitMs?: number;
   log?: Logger;
@@ -71,7 +73,7 @@ async function takeLogLock(logFile: string, what: string, waitMs: number, now: (
 export async function openCreditSession(options: SessionOptions): Promise<CreditSession> {
   const now = options.now ?? (() => new Date());
   const logFile = creditLogPath(options.db, options.config);
-  const standingFile = standingPath(options.db);
+  const standingFile = options.standingFile ?? standingPath(options.db);
   const lock = options.writer ? await takeLogLock(logFile, options.writer, options.waitMs ?? 10_000, now) : null;
   try {
     const standing = await loadStanding(standingFile, { onlyCustomer: options.onlyCustomer });

@@ -19,6 +19,13 @@ export interface BuildOptions {
   paramTables?: Record<string, ParamTable>;
   /** Runs before anything else, e.g. to create the source tables the models read. */
   prepare?: (wh: Warehouse) => Promise<void>;
+  /**
+   * Runs once every model is built and every blocking test has passed, just before the models
+   * are written into the warehouse, with the build's scratch as the default catalog: unqualified
+   * names (`marts.x`) read what this build made. Whatever it writes elsewhere is its own to undo
+   * if the build then fails (the result says whether it did).
+   */
+  beforeCommit?: (wh: Warehouse) => Promise<void>;
   log: Logger;
   /** `model` or `model+` (it and everything downstream). */
   select?: string;
@@ -114,6 +121,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
         }
       }
     }
+    await options.beforeCommit?.(wh);
     // A cached view's rows served this build's models and tests; the warehouse gets its query.
     for (const entry of result.models) {
       if (byId.get(entry.id)!.materialized === "cached_view") await wh.run(`drop table ${entry.id}`);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,29 @@ describe("the arwatch CLI", () => {
     const write = arwatch(["sql", "delete from raw.customers", "--db", db]);
     expect(write.status).toBe(1);
     expect(write.stderr).toMatch(/read-only/);
+  });
+});
+
+describe("the credit standing a build publishes", () => {
+  it("is swapped in once the build is in the warehouse, and a working copy that cannot be is not left behind", () => {
+    const dir = tempDir();
+    const db = join(dir, "w.duckdb");
+    expect(arwatch(["ingest", FIXTURE, "--db", db]).status).toBe(0);
+    const built = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
+    expect(built.status).toBe(0);
+    expect(built.stderr).toContain(`credit standing published to ${join(dir, "w.credit-standing.duckdb")}`);
+    expect(built.stderr).toMatch(/credit holds: \d+ on hold, \d+ blocked/);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+
+    // Its place taken by a folder: the build is committed, the standing cannot be swapped in.
+    rmSync(join(dir, "w.credit-standing.duckdb"));
+    mkdirSync(join(dir, "w.credit-standing.duckdb", "x"), { recursive: true });
+    const blocked = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toMatch(/w\.credit-standing\.duckdb/);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
+    const log = arwatch(["sql", "select outcome from meta.build_log order by started_at", "--db", db, "--format", "json"]);
+    expect(JSON.parse(log.stdout)).toEqual([{ outcome: "succeeded" }, { outcome: "succeeded" }]);
   });
 });
 

@@ -278,6 +278,37 @@ describe("the model runner", () => {
     wh.close();
   });
 
+  it("calls beforeCommit once every blocking test passed, reading this build's marts while the warehouse still has the last build's", async () => {
+    const dir = project({
+      "marts/a.sql": "select count(*) as n, (select as_of_date from meta.build_params) as as_of from raw.customers",
+      [doc("marts", {})[0]]: "models:\n  - name: a\n    description: a\n    columns: [{ name: n, description: n, tests: [{ accepted_values: { values: [\"2\", \"3\"] } }] }, { name: as_of, description: a }]\n",
+    });
+    const { wh, log } = await run(dir);
+    const seen: unknown[] = [];
+    const [home] = await wh.all<{ name: string }>("select current_database() as name");
+    // What it reads unqualified (this build) and from the warehouse's catalog (the last one).
+    const beforeCommit = async (w: typeof wh) => {
+      seen.push(await w.all("select n, as_of::varchar as as_of from marts.a"));
+      seen.push(await w.all("select count(*) as n from duckdb_tables() where database_name = $1 and schema_name = 'marts'", [home!.name]));
+    };
+    await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: dir, beforeCommit });
+    await insertRaw(wh, "customers", [{ customer_id: "C3" }]);
+    await buildModels(wh, { asOf: "2024-04-30", log, modelsDir: dir, beforeCommit });
+    expect(seen).toEqual([
+      [{ n: "2", as_of: "2024-03-31" }],
+      [{ n: "0" }],
+      [{ n: "3", as_of: "2024-04-30" }],
+      [{ n: "1" }],
+    ]);
+    // The warehouse then holds the second build; a third whose test fails never calls it.
+    expect(await wh.all("select n from marts.a")).toEqual([{ n: "3" }]);
+    await insertRaw(wh, "customers", [{ customer_id: "C4" }]);
+    const failed = await buildModels(wh, { asOf: "2024-05-31", log, modelsDir: dir, beforeCommit }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(BuildFailed);
+    expect(seen).toHaveLength(4);
+    expect(await wh.all("select n from marts.a")).toEqual([{ n: "3" }]);
+  });
+
   it("replaces a model whose materialization changed between builds, table to view and back", async () => {
     const yaml = (kind: string) => `models:\n  - name: m\n    description: m\n    materialized: ${kind}\n    columns: [{ name: customer_id, description: c }]\n`;
     const dir = project({ "marts/m.sql": "select customer_id from raw.customers", [doc("marts", {})[0]]: yaml("table") });
