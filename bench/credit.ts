@@ -12,7 +12,8 @@
  *   5 ms and more than 2,000 checks a second.
  * - the reload after a build: loadStanding of the published standing + setStanding (with the
  *   event loop's longest stall meanwhile); floor: raw DuckDB (node-api) reading the same tables.
- *   Target: under 2 s. And publishStanding's cost inside the build (on a copy of the warehouse).
+ *   Target: under 2 s. And publishStanding's cost (on a copy of the warehouse: a build writes
+ *   the same tables aside from its scratch just before its commit, and swaps them in after it).
  *
  *   npx tsx bench/credit.ts [--invoices N] [--customers N] [--work DIR | --db FILE] [--keep]
  *
@@ -428,8 +429,9 @@ interface BuildShare {
  * The credit check's work inside a build, on a copy of the warehouse: publishStanding (timed
  * --publishes times), then what cli/build-step.ts also does for it once per build: the log copied
  * into credit.checks (loadCreditLog, with this run's log of every in-process check), and the holds
- * recorded (a read-only session on the standing just published with the log replayed, holds(),
- * writeHolds).
+ * recorded (a read-only session on the standing with the log replayed, holds(), writeHolds). A
+ * build writes the standing from its scratch before its commit and works out the holds while the
+ * commit runs; here they run one after the other, so these figures are the work, not the wait.
  */
 async function buildShare(db: string, runDir: string, logFile: string): Promise<BuildShare> {
   const { ensureCreditSchema, loadCreditLog, writeHolds } = await import("../credit/warehouse-tables.ts");

@@ -1,6 +1,8 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { processAlive } from "../core/process-alive.ts";
 import type { Warehouse } from "../core/warehouse.ts";
+import { firstLine } from "../core/warehouse.ts";
 import { standingPath } from "./paths.ts";
 
 const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -35,19 +37,45 @@ export interface StandingAside {
  * Writes the standing of the marts the default catalog names to a working file beside the
  * warehouse's standing, fsynced, without swapping it in. A build writes it from its scratch
  * before it commits (the marts are then this build's) and swaps it in only once the warehouse
- * holds them; a failed build discards it.
+ * holds them; a failed build discards it. Working files that a process no longer running left
+ * (a build killed before its commit) are removed first.
  */
 export async function writeStandingAside(wh: Warehouse): Promise<StandingAside> {
   const target = standingPath(wh.path);
-  const working = `${target}.p${process.pid}.tmp`;
-  for (const leftover of [working, `${working}.wal`]) rmSync(leftover, { force: true });
+  const aside = { working: `${target}.p${process.pid}.tmp`, target };
+  removeLeftovers(target);
+  try {
+    await writeStanding(wh, aside.working);
+    fsyncPath(aside.working);
+  } catch (e) {
+    discardStandingAside(aside);
+    throw new Error(`credit standing ${aside.working}: ${firstLine(e)}`);
+  }
+  return aside;
+}
+
+/** The working files of this standing whose process is gone (and this process's own). */
+function removeLeftovers(target: string): void {
+  const prefix = `${basename(target)}.p`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^(\d+)\.tmp(\.wal)?$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "")?.[1];
+    if (pid !== undefined && (Number(pid) === process.pid || !processAlive(Number(pid)))) rmSync(join(dirname(target), name), { force: true });
+  }
+}
+
+async function writeStanding(wh: Warehouse, working: string): Promise<void> {
   const [hasOrderRefs] = await wh.all<{ n: number }>(
     "select count(*)::integer as n from duckdb_tables() where database_name = current_database() and schema_name = 'marts' and table_name = 'fct_order_refs'",
   );
   // The build's own setting, put back as it was after (not reset: a build sets it too).
   const [compression] = await wh.all<{ value: string }>("select current_setting('disabled_compression_methods') as value");
   await wh.run(`attach ${quoteLiteral(working)} as arwatch_credit_standing`);
-  let written = false;
   try {
     // As the build writes its tables (models/runner/build.ts): a bit-packed DECIMAL(38,2) is slow
     // to write and ~5x slower to read, and every server reload reads the standing's amounts.
@@ -65,17 +93,13 @@ export async function writeStandingAside(wh: Warehouse): Promise<StandingAside> 
         (select strftime(max(finished_at) at time zone 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') from meta.load_log) as last_ingest_at,
       from marts.rpt_build_info`);
     await wh.run("checkpoint arwatch_credit_standing");
-    written = true;
   } finally {
     try {
       await wh.run(`set disabled_compression_methods = ${quoteLiteral(compression?.value ?? "")}`);
     } finally {
       await wh.run("detach arwatch_credit_standing");
-      if (!written) discardStandingAside({ working, target });
     }
   }
-  fsyncPath(working);
-  return { working, target };
 }
 
 /** Swaps a standing written aside into its place: atomic, and durable once this returns. */

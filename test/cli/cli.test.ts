@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,15 +91,21 @@ describe("the credit standing a build publishes", () => {
     expect(built.status).toBe(0);
     expect(built.stderr).toContain(`credit standing published to ${join(dir, "w.credit-standing.duckdb")}`);
     expect(built.stderr).toMatch(/credit holds: \d+ on hold, \d+ blocked/);
-    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
 
+    // A working copy a killed build left (its process is gone) goes at the next build; one of a
+    // process still running, and a file of the user's, stay.
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    for (const name of [`w.credit-standing.duckdb.p${gone}.tmp`, `w.credit-standing.duckdb.p${gone}.tmp.wal`, `w.credit-standing.duckdb.p${process.pid}9.tmp.keep`, `w.credit-standing.duckdb.p${process.ppid}.tmp`]) {
+      writeFileSync(join(dir, name), "x");
+    }
     // Its place taken by a folder: the build is committed, the standing cannot be swapped in.
     rmSync(join(dir, "w.credit-standing.duckdb"));
     mkdirSync(join(dir, "w.credit-standing.duckdb", "x"), { recursive: true });
     const blocked = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
     expect(blocked.status).toBe(1);
     expect(blocked.stderr).toMatch(/w\.credit-standing\.duckdb/);
-    expect(readdirSync(dir).filter((f) => f.includes(".tmp"))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes(".tmp")).sort()).toEqual([`w.credit-standing.duckdb.p${process.pid}9.tmp.keep`, `w.credit-standing.duckdb.p${process.ppid}.tmp`].sort());
     const log = arwatch(["sql", "select outcome from meta.build_log order by started_at", "--db", db, "--format", "json"]);
     expect(JSON.parse(log.stdout)).toEqual([{ outcome: "succeeded" }, { outcome: "succeeded" }]);
   });
