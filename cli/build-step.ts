@@ -51,7 +51,11 @@ export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Pr
     const result = await buildModels(wh, { asOf: ctx.asOf, log: ctx.log, select, ...modelSettings(ctx.config), prepare, beforeCommit });
     ctx.log.info(`built ${result.models.length} models in ${((performance.now() - started) / 1000).toFixed(2)} s`);
     if (aside && holds) {
-      standing.swapStandingIn(aside);
+      try {
+        standing.swapStandingIn(aside);
+      } catch (e) {
+        throw new Error(`the build is in the warehouse, but its credit standing could not be put in place (the previous one stays): ${(e as Error).message}`);
+      }
       ctx.log.info(`credit standing published to ${aside.target}`);
       const { rows, asOfDate } = await holds;
       await credit.writeHolds(wh, rows, asOfDate, new Date());

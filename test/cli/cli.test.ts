@@ -104,7 +104,7 @@ describe("the credit standing a build publishes", () => {
     mkdirSync(join(dir, "w.credit-standing.duckdb", "x"), { recursive: true });
     const blocked = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
     expect(blocked.status).toBe(1);
-    expect(blocked.stderr).toMatch(/w\.credit-standing\.duckdb/);
+    expect(blocked.stderr).toMatch(/the build is in the warehouse, but its credit standing could not be put in place \(the previous one stays\): .*w\.credit-standing\.duckdb/);
     expect(readdirSync(dir).filter((f) => f.includes(".tmp")).sort()).toEqual([`w.credit-standing.duckdb.p${process.pid}9.tmp.keep`, `w.credit-standing.duckdb.p${process.ppid}.tmp`].sort());
     const log = arwatch(["sql", "select outcome from meta.build_log order by started_at", "--db", db, "--format", "json"]);
     expect(JSON.parse(log.stdout)).toEqual([{ outcome: "succeeded" }, { outcome: "succeeded" }]);
