@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { openWarehouse } from "../core/warehouse.ts";
-import { centsColumn, customerFromJson, standingJsonSql, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing } from "./standing.ts";
+import { centsFromText, centsText, customerFromJson, standingJsonSql, type BuildStamp, type CustomerStanding, type KnownOrder, type Standing } from "./standing.ts";
 
 const CUSTOMERS_A_STATEMENT = 16_384;
 
@@ -55,9 +55,9 @@ export async function loadStanding(path: string, options: { onlyCustomer?: strin
       }
     }
     const orders = new Map<string, KnownOrder>();
-    const orderSql = `select order_id, customer_id, ${centsColumn("open_unbilled_amount")} from known_orders`;
-    for await (const rows of file.batches<{ order_id: string; customer_id: string; open_unbilled_amount: bigint | null }>(orderSql)) {
-      for (const o of rows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: o.open_unbilled_amount });
+    const orderSql = `select order_id, customer_id, ${centsText("open_unbilled_amount")} as open_unbilled_amount from known_orders`;
+    for await (const rows of file.batches<{ order_id: string; customer_id: string; open_unbilled_amount: string | null }>(orderSql)) {
+      for (const o of rows) orders.set(o.order_id, { customerId: o.customer_id, openUnbilled: centsFromText(o.open_unbilled_amount) });
     }
     const stamp: BuildStamp = {
       asOfDate: build.as_of_date,

@@ -47,14 +47,13 @@ export interface Standing {
 }
 
 /**
- * Cents of an exact DECIMAL(…, 2) column, as a HUGEINT (a JS bigint). Whole units and the
- * fraction are converted apart: the product amount × 100 overflows the DECIMAL's own width
- * (a DECIMAL(18, 2) of 16 digits before the point), the HUGEINT holds any DECIMAL(38, 2) in cents.
+ * SQL: the cents of an exact DECIMAL(…, 2) column as text, 1234.50 → "123450" (a DECIMAL of scale
+ * 2 as text without its point is its cents, exactly, at any width), for BigInt() in JS.
  */
-const cents = (column: string) => `(trunc(${column})::hugeint * 100 + ((${column} - trunc(${column})) * 100)::hugeint)`;
+export const centsText = (column: string) => `replace(${column}::DECIMAL(38,2)::varchar, '.', '')`;
 
-/** centsColumn("x"): x's cents, named x. */
-export const centsColumn = (column: string) => `${cents(column)} as ${column}`;
+/** A centsText value as cents; null stays null. */
+export const centsFromText = (text: string | null | undefined): bigint | null => (text == null ? null : BigInt(text));
 
 /** The money columns of a standing's customer, in the order standingJsonSql gives them after the others. */
 const CENTS_COLUMNS = ["credit_limit", "outstanding_amount", "open_orders_amount", "overdue_amount", "overdue_past_grace_amount", "overdue_past_hold_amount", "overdue_past_max_age_amount"];
@@ -69,8 +68,7 @@ const TEXT_COLUMNS = ["customer_id", "customer_name", "team", "collector", "stat
 export function standingJsonSql(where = ""): string {
   const fields = [
     ...TEXT_COLUMNS.map((c) => `${c}::varchar`),
-    // 1234.50 → "123450": a DECIMAL of scale 2 as text without its point is its cents, exactly.
-    ...CENTS_COLUMNS.map((c) => `replace(${c}::DECIMAL(38,2)::varchar, '.', '')`),
+    ...CENTS_COLUMNS.map(centsText),
   ];
   // In the file's order, as the rows were read before: whoever walks the map meets them so.
   return `select to_json(list([${fields.join(", ")}] order by rowid))::varchar as customers
@@ -82,7 +80,7 @@ type Text = string | null;
 /** One customer of standingJsonSql's arrays. */
 export function customerFromJson(a: readonly Text[]): CustomerStanding {
   const n = TEXT_COLUMNS.length;
-  const money = (i: number) => (a[n + i] == null ? null : BigInt(a[n + i]!));
+  const money = (i: number) => centsFromText(a[n + i]);
   return {
     customerId: a[0]!,
     customerName: a[1] ?? null,
