@@ -70,7 +70,10 @@ export async function runBuild(ctx: Context, wh: Warehouse, select?: string): Pr
     if (!(e instanceof BuildFailed)) throw e;
     const failed = e.result.tests.filter((t) => t.failures > 0 && t.test.severity === "error");
     const details = failed.flatMap((t) => [`data test ${t.test.name} (${t.test.model}): ${t.test.description}; failing rows:`, formatTable(t.sample)]);
-    throw new CommandFailed(`build failed, nothing was changed: ${e.message}`, details);
+    const outcome = e.committed
+      ? "build failed after its models were written to the warehouse (they stay; the credit standing and holds were not updated: run arwatch build again)"
+      : "build failed, nothing was changed";
+    throw new CommandFailed(`${outcome}: ${e.message}`, details);
   }
 }
 

@@ -46,11 +46,16 @@ export interface BuildResult {
   tests: TestResult[];
 }
 
-/** A build stopped by a failing blocking test; nothing it built is visible. */
+/**
+ * A build that did not finish: stopped by a failing blocking test or an error before its models
+ * reached the warehouse (nothing it built is visible), or, when `committed`, after they did (the
+ * warehouse holds them, but what comes after, putting the scratch away or the build log, failed).
+ */
 export class BuildFailed extends Error {
   constructor(
     message: string,
     readonly result: BuildResult,
+    readonly committed = false,
   ) {
     super(message);
     this.name = "BuildFailed";
@@ -80,7 +85,8 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   let pendingTests = await testsWithDependencies(wh, models, selected);
   const result: BuildResult = { buildId: randomUUID(), models: [], tests: [] };
   const startedAt = now();
-  let failure: Error | undefined;
+  let failure: BuildFailed | undefined;
+  let committed = false;
   // Marts have no inherent row order (readers sort); not keeping one lets DuckDB write in parallel.
   await wh.run("set preserve_insertion_order = false");
   // DuckDB bit-packs DECIMAL(38,2) (a 128-bit integer) through a slow generic path: a model that
@@ -142,13 +148,14 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
         log.info(`  ${entry.id.padEnd(42)} ${"written".padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
       }
     });
+    committed = true;
   } catch (e) {
     failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
   }
   try {
     await closeScratch(wh, home, scratch);
   } catch (e) {
-    failure ??= new BuildFailed(`could not put the build's scratch database away: ${firstLine(e)}`, result);
+    failure ??= new BuildFailed(`could not put the build's scratch database away: ${firstLine(e)}`, result, committed);
   }
   await wh.run("reset preserve_insertion_order");
   await wh.run("reset disabled_compression_methods");
@@ -157,7 +164,12 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   for (const name of new Set([...selected].flatMap((id) => Object.keys(byId.get(id)?.doc.settings ?? {})))) {
     await wh.run(`reset ${name}`).catch(() => {});
   }
-  await recordBuild(wh, result, options.asOf, startedAt, now(), failure);
+  try {
+    await recordBuild(wh, result, options.asOf, startedAt, now(), failure);
+  } catch (e) {
+    // The site reads the latest succeeded build's test results: a build it cannot log is not done.
+    failure ??= new BuildFailed(`the build log (meta.build_log, meta.test_results) could not be written: ${firstLine(e)}`, result, committed);
+  }
   if (failure) throw failure;
   return result;
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { arwatch } from "../helpers/cli.ts";
 import { tempDir } from "../helpers/warehouse.ts";
+import { openWarehouse } from "../../core/warehouse.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/ledger", import.meta.url));
 
@@ -108,6 +109,25 @@ describe("the credit standing a build publishes", () => {
     expect(readdirSync(dir).filter((f) => f.includes(".tmp")).sort()).toEqual([`w.credit-standing.duckdb.p${process.pid}9.tmp.keep`, `w.credit-standing.duckdb.p${process.ppid}.tmp`].sort());
     const log = arwatch(["sql", "select outcome from meta.build_log order by started_at", "--db", db, "--format", "json"]);
     expect(JSON.parse(log.stdout)).toEqual([{ outcome: "succeeded" }, { outcome: "succeeded" }]);
+  });
+
+  it("is not published by a build that fails after its models reached the warehouse, which says so", async () => {
+    const dir = tempDir();
+    const db = join(dir, "w.duckdb");
+    expect(arwatch(["ingest", FIXTURE, "--db", db]).status).toBe(0);
+    // A build log of another shape: the build's line cannot be written once its models are in.
+    const wh = await openWarehouse(db);
+    await wh.run("create schema if not exists meta; create table meta.build_log (note VARCHAR)");
+    wh.close();
+    const built = arwatch(["build", "--db", db, "--as-of", "2024-03-31"]);
+    expect(built.status).toBe(1);
+    expect(built.stderr).toMatch(
+      /build failed after its models were written to the warehouse \(they stay; the credit standing and holds were not updated: run arwatch build again\): the build log \(meta\.build_log, meta\.test_results\) could not be written: /,
+    );
+    expect(built.stderr).not.toContain("nothing was changed");
+    const items = arwatch(["sql", "select count(*) as n from marts.fct_open_items", "--db", db, "--format", "json"]);
+    expect(JSON.parse(items.stdout)).toEqual([{ n: "3" }]);
+    expect(readdirSync(dir).filter((f) => f.includes("credit-standing"))).toEqual([]);
   });
 });
 

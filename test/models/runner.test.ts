@@ -171,6 +171,7 @@ describe("the model runner", () => {
     const error = await build().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildFailed);
     expect((error as BuildFailed).message).toBe("data test accepted_values__a__customer_id failed on 1 row(s): customer_id is one of C1");
+    expect((error as BuildFailed).committed).toBe(false);
     expect(await wh.all("select count(*) as n from information_schema.tables where table_schema = 'marts'")).toEqual([{ n: "0" }]);
     expect(await wh.all("select outcome from meta.build_log")).toEqual([{ outcome: "failed" }]);
     expect(await wh.all("select test_name, status, failures from meta.test_results")).toEqual([
@@ -308,6 +309,21 @@ describe("the model runner", () => {
     expect(failed).toBeInstanceOf(BuildFailed);
     expect(seen).toHaveLength(4);
     expect(await wh.all("select n from marts.a")).toEqual([{ n: "3" }]);
+  });
+
+  it("says its models reached the warehouse when it fails after they did (the build log cannot be written)", async () => {
+    const dir = project({
+      "marts/a.sql": "select count(*) as n from raw.customers",
+      [doc("marts", {})[0]]: doc("marts", { a: ["n"] })[1],
+    });
+    const { wh, build } = await run(dir);
+    // A build log of another shape: the insert of this build's line fails after the commit.
+    await wh.run("create schema if not exists meta; create table meta.build_log (note VARCHAR)");
+    const failed = await build().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(BuildFailed);
+    expect((failed as BuildFailed).committed).toBe(true);
+    expect((failed as BuildFailed).message).toMatch(/^the build log \(meta\.build_log, meta\.test_results\) could not be written: /);
+    expect(await wh.all("select n from marts.a")).toEqual([{ n: "2" }]);
   });
 
   it("replaces a model whose materialization changed between builds, table to view and back", async () => {
