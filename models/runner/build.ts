@@ -8,6 +8,7 @@ import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
 import { writeBuildParams, type ParamTable, type ParamValue } from "./params.ts";
 import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
+import { dropRetiredModels, recordBuiltModels } from "./retired.ts";
 import { closeScratch, copyViews, currentCatalog, openScratch, scratchName, scratchTables } from "./scratch.ts";
 
 export interface BuildOptions {
@@ -139,6 +140,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
       await createMacros(wh, macros);
       for (const name of paramTables) await wh.run(`create or replace table meta.${ident(name)} as select * from ${ident(scratch)}.meta.${ident(name)}`);
       const kinds = await objectKinds(wh, home);
+      await dropRetiredModels(wh, new Set(byId.keys()), kinds, log);
       for (const entry of result.models) {
         const started = performance.now();
         const written = await persist(wh, byId.get(entry.id)!, scratch, kinds.get(entry.id));
@@ -147,6 +149,8 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
         entry.ms += ms;
         log.info(`  ${entry.id.padEnd(42)} ${"written".padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
       }
+      const written = result.models.map((m) => ({ id: m.id, kind: byId.get(m.id)!.materialized === "table" ? ("table" as const) : ("view" as const) }));
+      await recordBuiltModels(wh, written, result.buildId, startedAt);
     });
     committed = true;
   } catch (e) {
