@@ -8,7 +8,7 @@ import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
 import { writeBuildParams, type ParamTable, type ParamValue } from "./params.ts";
 import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
-import { dropRetiredModels, recordBuiltModels } from "./retired.ts";
+import { dropRetiredModels, markBuilt, recordBuiltModels, type ObjectKind } from "./retired.ts";
 import { closeScratch, copyViews, currentCatalog, openScratch, scratchName, scratchTables } from "./scratch.ts";
 
 export interface BuildOptions {
@@ -88,6 +88,7 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   const startedAt = now();
   let failure: BuildFailed | undefined;
   let committed = false;
+  let dropped: string[] = [];
   // Marts have no inherent row order (readers sort); not keeping one lets DuckDB write in parallel.
   await wh.run("set preserve_insertion_order = false");
   // DuckDB bit-packs DECIMAL(38,2) (a 128-bit integer) through a slow generic path: a model that
@@ -140,19 +141,22 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
       await createMacros(wh, macros);
       for (const name of paramTables) await wh.run(`create or replace table meta.${ident(name)} as select * from ${ident(scratch)}.meta.${ident(name)}`);
       const kinds = await objectKinds(wh, home);
-      await dropRetiredModels(wh, new Set(byId.keys()), kinds, log);
+      // Only a whole build retires models: a partial one may run on another models folder's warehouse.
+      if (!options.select) dropped = await dropRetiredModels(wh, home, new Set(byId.keys()));
       for (const entry of result.models) {
         const started = performance.now();
-        const written = await persist(wh, byId.get(entry.id)!, scratch, kinds.get(entry.id));
+        const model = byId.get(entry.id)!;
+        const written = await persist(wh, model, scratch, kinds.get(entry.id));
+        await markBuilt(wh, entry.id, objectKind(model), result.buildId);
         if (!written) continue;
         const ms = elapsed(started);
         entry.ms += ms;
         log.info(`  ${entry.id.padEnd(42)} ${"written".padEnd(5)} ${(ms / 1000).toFixed(2)} s`);
       }
-      const written = result.models.map((m) => ({ id: m.id, kind: byId.get(m.id)!.materialized === "table" ? ("table" as const) : ("view" as const) }));
-      await recordBuiltModels(wh, written, result.buildId, startedAt);
+      await recordBuiltModels(wh, result.models.map((m) => ({ id: m.id, kind: objectKind(byId.get(m.id)!) })), result.buildId, startedAt);
     });
     committed = true;
+    for (const object of dropped) log.warn(`removed ${object}: an earlier build made it, and the models no longer have it (renamed, moved or removed)`);
   } catch (e) {
     failure = e instanceof BuildFailed ? e : new BuildFailed(firstLine(e), result);
   }
@@ -161,8 +165,9 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
   } catch (e) {
     failure ??= new BuildFailed(`could not put the build's scratch database away: ${firstLine(e)}`, result, committed);
   }
-  await wh.run("reset preserve_insertion_order");
-  await wh.run("reset disabled_compression_methods");
+  // Never over the build's own outcome: a failure here would hide it.
+  await wh.run("reset preserve_insertion_order").catch(() => {});
+  await wh.run("reset disabled_compression_methods").catch(() => {});
   // A model's settings are global to the database and outlive a rollback: put them back here too,
   // outside the transaction, in case the model failed where its own reset could not run.
   for (const name of new Set([...selected].flatMap((id) => Object.keys(byId.get(id)?.doc.settings ?? {})))) {
@@ -218,7 +223,7 @@ async function compute(wh: Warehouse, model: Model): Promise<void> {
 async function persist(wh: Warehouse, model: Model, scratch: string, existing: "table" | "view" | undefined): Promise<boolean> {
   try {
     // A model whose materialization changed leaves an object of the other kind in the way.
-    const wanted = model.materialized === "table" ? "table" : "view";
+    const wanted = objectKind(model);
     if (existing && existing !== wanted) await wh.run(`drop ${existing} ${model.id}`);
     if (model.materialized !== "table") {
       await wh.run(`create or replace view ${model.id} as\n${model.sql}`);
@@ -243,6 +248,11 @@ async function objectKinds(wh: Warehouse, home: string): Promise<Map<string, "ta
     [home],
   );
   return new Map(rows.map((r) => [r.id, r.kind]));
+}
+
+/** What a model is in the warehouse: a table, or a view (a view's and a cached view's query). */
+function objectKind(model: Model): ObjectKind {
+  return model.materialized === "table" ? "table" : "view";
 }
 
 async function createMacros(wh: Warehouse, macros: { path: string; sql: string }[]): Promise<void> {

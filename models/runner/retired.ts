@@ -1,43 +1,67 @@
-import type { Logger } from "../../core/log.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
 import { ident } from "../../core/warehouse.ts";
 
 // A model renamed, moved to another layer or removed leaves its table or view in the warehouse,
 // still holding the figures of the last build that made it, for anyone who reads it by its old
-// name. So the warehouse lists the models its builds wrote (meta.built_models), and a build drops
-// those its project no longer has, in the build's own transaction. An object no build listed (a
-// table or view of the user's own, or one built before the list existed) is never touched.
+// name. So the warehouse lists the models its builds wrote (meta.built_models), each object
+// carries its build's mark as its comment, and a whole build drops, in its own transaction, the
+// objects of listed models its project no longer has, but only the very object that build made:
+// of the listed kind and still carrying that mark. A table or view of the user's own (made anew
+// under a listed name too) and one built before the list existed are never touched.
 
 export type ObjectKind = "table" | "view";
 
 const BUILT_MODELS = "meta.built_models";
 
-/** `schema.name` quoted part by part. */
+/** `schema.name` quoted part by part (a layer's name has no dot). */
 function qualified(id: string): string {
   const dot = id.indexOf(".");
   return `${ident(id.slice(0, dot))}.${ident(id.slice(dot + 1))}`;
 }
 
+/** The comment a build leaves on every table and view it makes. */
+export function builtMark(buildId: string): string {
+  return `written by arwatch build ${buildId}`;
+}
+
+/** Marks a table or view this build has just made as its own (inside the build's transaction). */
+export async function markBuilt(wh: Warehouse, id: string, kind: ObjectKind, buildId: string): Promise<void> {
+  await wh.run(`comment on ${kind} ${qualified(id)} is '${builtMark(buildId).replaceAll("'", "''")}'`);
+}
+
 /**
  * Drops the objects of the models earlier builds wrote that the project no longer has, and takes
- * them off the list. Must run inside the build's transaction. Returns their ids.
+ * them off the list. Must run inside the build's transaction, whose commit makes it happen.
+ * Returns what it dropped, as `table marts.x`.
  */
-export async function dropRetiredModels(wh: Warehouse, projectIds: ReadonlySet<string>, kinds: ReadonlyMap<string, ObjectKind>, log: Logger): Promise<string[]> {
+export async function dropRetiredModels(wh: Warehouse, home: string, projectIds: ReadonlySet<string>): Promise<string[]> {
   await wh.run(`create table if not exists ${BUILT_MODELS} (model_id VARCHAR, kind VARCHAR, build_id VARCHAR, built_at TIMESTAMPTZ)`);
-  const listed = await wh.all<{ model_id: string }>(`select distinct model_id from ${BUILT_MODELS} order by model_id`);
-  const retired = listed.map((r) => r.model_id).filter((id) => !projectIds.has(id));
-  for (const id of retired) {
-    const kind = kinds.get(id);
-    if (kind) await wh.run(`drop ${kind} if exists ${qualified(id)}`);
-    await wh.run(`delete from ${BUILT_MODELS} where model_id = $1`, [id]);
-    if (kind) log.warn(`removed ${kind} ${id}: an earlier build made it, and the models no longer have it (renamed, moved or removed)`);
+  const listed = await wh.all<{ model_id: string; kind: string; build_id: string }>(`select model_id, kind, build_id from ${BUILT_MODELS} order by model_id`);
+  const retired = listed.filter((row) => !projectIds.has(row.model_id));
+  if (retired.length === 0) return [];
+  const objects = await wh.all<{ id: string; kind: ObjectKind; comment: string | null }>(
+    `select schema_name || '.' || table_name as id, 'table' as kind, comment from duckdb_tables() where database_name = $1 and not temporary
+     union all
+     select schema_name || '.' || view_name, 'view', comment from duckdb_views() where database_name = $1 and not temporary and not internal`,
+    [home],
+  );
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  const dropped: string[] = [];
+  for (const row of retired) {
+    const object = byId.get(row.model_id);
+    if (object && object.kind === row.kind && object.comment === builtMark(row.build_id)) {
+      await wh.run(`drop ${object.kind} ${qualified(row.model_id)}`);
+      dropped.push(`${object.kind} ${row.model_id}`);
+    }
+    await wh.run(`delete from ${BUILT_MODELS} where model_id = $1`, [row.model_id]);
   }
-  return retired;
+  return dropped;
 }
 
 /** Lists the models this build wrote into the warehouse (inside the build's transaction, after dropRetiredModels). */
 export async function recordBuiltModels(wh: Warehouse, written: { id: string; kind: ObjectKind }[], buildId: string, builtAt: Date): Promise<void> {
   if (written.length === 0) return;
+  await wh.run(`create table if not exists ${BUILT_MODELS} (model_id VARCHAR, kind VARCHAR, build_id VARCHAR, built_at TIMESTAMPTZ)`);
   const ids = written.map((w) => w.id);
   await wh.run(`delete from ${BUILT_MODELS} where model_id in (${ids.map((_, i) => `$${i + 1}`).join(", ")})`, ids);
   const rows = written.map((w) => [w.id, w.kind, buildId, builtAt.toISOString()]);

@@ -328,41 +328,42 @@ describe("the model runner", () => {
 
   it("drops what an earlier build made for a model the project no longer has, and nothing it did not make", async () => {
     const marts = (names: string[]) =>
-      `models:\n${names.map((n) => `  - name: ${n}\n    description: ${n}\n    materialized: ${n === "v" ? "view" : "table"}\n    columns: [{ name: n, description: n }]\n`).join("")}`;
-    const before = project({
-      "marts/a.sql": "select count(*) as n from raw.customers",
-      "marts/b.sql": "select 1 as n",
-      "marts/v.sql": "select 2 as n",
-      "marts/_marts__models.yml": marts(["a", "b", "v"]),
+      `models:\n${names.map((n) => `  - name: ${n}\n    description: ${n}\n    materialized: ${n.startsWith("v") ? "view" : "table"}\n    columns: [{ name: n, description: n }]\n`).join("")}`;
+    const files = (names: string[]) => ({
+      ...Object.fromEntries(names.map((n) => [`marts/${n}.sql`, n === "a" ? "select count(*) as n from raw.customers" : "select 1 as n"])),
+      "marts/_marts__models.yml": marts(names),
     });
-    // b renamed c, the view v removed.
-    const after = project({
-      "marts/a.sql": "select count(*) as n from raw.customers",
-      "marts/c.sql": "select 1 as n",
-      "marts/_marts__models.yml": marts(["a", "c"]),
-    });
+    const before = project(files(["a", "b", "d", "v", "v2"]));
+    // b renamed c; d, v and v2 removed.
+    const after = project(files(["a", "c"]));
     const { wh, log } = await run(before);
     // Objects no build made: the user's own, and one of a build before the list existed.
     await wh.run("create schema if not exists marts; create table marts.mine as select 42 as n; create view marts.my_view as select 7 as n");
     await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: before });
     const objects = async () => (await wh.all<{ t: string }>("select table_name as t from information_schema.tables where table_schema = 'marts' order by 1")).map((r) => r.t);
-    expect(await objects()).toEqual(["a", "b", "mine", "my_view", "v"]);
+    expect(await objects()).toEqual(["a", "b", "d", "mine", "my_view", "v", "v2"]);
+    // The user makes d and v2 anew under the same names (a table for a table, a table for a view):
+    // they are the user's now, not what the build made.
+    await wh.run("drop table marts.d; create table marts.d as select 3 as n; drop view marts.v2; create table marts.v2 as select 4 as n");
 
-    // A build that fails keeps them: the drop is part of the build's transaction.
-    const failing = project({ "marts/a.sql": "select count(*) as n from raw.customers", "marts/c.sql": "select 1 as n", "marts/_marts__models.yml": marts(["a", "c"]).replace("columns: [{ name: n, description: n }]", "columns: [{ name: n, description: n, tests: [{ accepted_values: { values: [\"5\"] } }] }]") });
-    expect(await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: failing }).catch((e: unknown) => e)).toBeInstanceOf(BuildFailed);
-    expect(await objects()).toEqual(["a", "b", "mine", "my_view", "v"]);
-
+    // A partial build retires nothing: it may be another models folder's.
     await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: after, select: "marts.a" });
-    // Only a was built (c not yet): b and v are gone all the same.
-    expect(await objects()).toEqual(["a", "mine", "my_view"]);
+    expect(await objects()).toEqual(["a", "b", "d", "mine", "my_view", "v", "v2"]);
+
+    // A whole build that fails in its transaction, after the drops, keeps everything, and says nothing was removed.
+    await wh.run("alter table meta.built_models add column extra VARCHAR");
+    expect(await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: after }).catch((e: unknown) => e)).toBeInstanceOf(BuildFailed);
+    expect(await objects()).toEqual(["a", "b", "d", "mine", "my_view", "v", "v2"]);
+    expect(log.lines.filter((l) => l.includes("removed"))).toEqual([]);
+    await wh.run("alter table meta.built_models drop column extra");
+
+    await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: after });
+    expect(await objects()).toEqual(["a", "c", "d", "mine", "my_view", "v2"]);
     expect(log.lines.filter((l) => l.includes("removed"))).toEqual([
       expect.stringContaining("removed table marts.b: an earlier build made it, and the models no longer have it"),
       expect.stringContaining("removed view marts.v: an earlier build made it"),
     ]);
-    await buildModels(wh, { asOf: "2024-03-31", log, modelsDir: after });
-    expect(await objects()).toEqual(["a", "c", "mine", "my_view"]);
-    expect(await wh.all("select n from marts.mine")).toEqual([{ n: 42 }]);
+    expect(await wh.all("select (select n from marts.mine) as mine, (select n from marts.d) as d, (select n from marts.v2) as v2")).toEqual([{ mine: 42, d: 3, v2: 4 }]);
     expect(await wh.all("select model_id, kind from meta.built_models order by 1")).toEqual([
       { model_id: "marts.a", kind: "table" },
       { model_id: "marts.c", kind: "table" },
