@@ -2,10 +2,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, renameSync, rm
 import { basename, dirname, join } from "node:path";
 import { processAlive } from "../core/process-alive.ts";
 import type { Warehouse } from "../core/warehouse.ts";
-import { firstLine } from "../core/warehouse.ts";
+import { firstLine, literal } from "../core/warehouse.ts";
 import { standingPath } from "./paths.ts";
-
-const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 function fsyncPath(path: string): void {
   const fd = openSync(path, "r");
@@ -75,7 +73,7 @@ async function writeStanding(wh: Warehouse, working: string): Promise<void> {
   );
   // The build's own setting, put back as it was after (not reset: a build sets it too).
   const [compression] = await wh.all<{ value: string }>("select current_setting('disabled_compression_methods') as value");
-  await wh.run(`attach ${quoteLiteral(working)} as arwatch_credit_standing`);
+  await wh.run(`attach ${literal(working)} as arwatch_credit_standing`);
   try {
     // As the build writes its tables (models/runner/build.ts): a bit-packed DECIMAL(38,2) is slow
     // to write and ~5x slower to read, and every server reload reads the standing's amounts.
@@ -95,7 +93,7 @@ async function writeStanding(wh: Warehouse, working: string): Promise<void> {
     await wh.run("checkpoint arwatch_credit_standing");
   } finally {
     try {
-      await wh.run(`set disabled_compression_methods = ${quoteLiteral(compression?.value ?? "")}`);
+      await wh.run(`set disabled_compression_methods = ${literal(compression?.value ?? "")}`);
     } finally {
       await wh.run("detach arwatch_credit_standing");
     }

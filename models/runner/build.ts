@@ -8,7 +8,7 @@ import { testsOf, type DataTest } from "./data-tests.ts";
 import { modelsRead, resolveDependencies, selectModels, topologicalOrder } from "./dependencies.ts";
 import { writeBuildParams, type ParamTable, type ParamValue } from "./params.ts";
 import { LAYERS, loadMacros, loadProject, type Model } from "./project.ts";
-import { dropRetiredModels, markBuilt, recordBuiltModels, type ObjectKind } from "./retired.ts";
+import { dropRetiredModels, markBuilt, recordBuiltModels, type CatalogObject, type ObjectKind } from "./retired.ts";
 import { closeScratch, copyViews, currentCatalog, openScratch, scratchName, scratchTables } from "./scratch.ts";
 
 export interface BuildOptions {
@@ -140,13 +140,13 @@ export async function buildModels(wh: Warehouse, options: BuildOptions): Promise
       for (const layer of LAYERS) await wh.run(`create schema if not exists ${layer}`);
       await createMacros(wh, macros);
       for (const name of paramTables) await wh.run(`create or replace table meta.${ident(name)} as select * from ${ident(scratch)}.meta.${ident(name)}`);
-      const kinds = await objectKinds(wh, home);
+      const objects = await catalogObjects(wh, home);
       // Only a whole build retires models: a partial one may run on another models folder's warehouse.
-      if (!options.select) dropped = await dropRetiredModels(wh, home, new Set(byId.keys()));
+      if (!options.select) dropped = await dropRetiredModels(wh, objects, new Set(byId.keys()));
       for (const entry of result.models) {
         const started = performance.now();
         const model = byId.get(entry.id)!;
-        const written = await persist(wh, model, scratch, kinds.get(entry.id));
+        const written = await persist(wh, model, scratch, objects.get(entry.id)?.kind);
         await markBuilt(wh, entry.id, objectKind(model), result.buildId);
         if (!written) continue;
         const ms = elapsed(started);
@@ -220,7 +220,7 @@ async function compute(wh: Warehouse, model: Model): Promise<void> {
  * the scratch; a view, and a cached view, as a view with the model's own query. True when rows
  * were written.
  */
-async function persist(wh: Warehouse, model: Model, scratch: string, existing: "table" | "view" | undefined): Promise<boolean> {
+async function persist(wh: Warehouse, model: Model, scratch: string, existing: ObjectKind | undefined): Promise<boolean> {
   try {
     // A model whose materialization changed leaves an object of the other kind in the way.
     const wanted = objectKind(model);
@@ -237,17 +237,17 @@ async function persist(wh: Warehouse, model: Model, scratch: string, existing: "
 }
 
 /**
- * Whether each table and view of the warehouse is a table or a view, by schema.name: one look at
- * the catalog for the whole build (a look per model through information_schema cost ~10 ms each).
+ * Each table and view of the warehouse by schema.name, with its kind and comment: one look at the
+ * catalog for the whole build (a look per model through information_schema cost ~10 ms each).
  */
-async function objectKinds(wh: Warehouse, home: string): Promise<Map<string, "table" | "view">> {
-  const rows = await wh.all<{ id: string; kind: "table" | "view" }>(
-    `select schema_name || '.' || table_name as id, 'table' as kind from duckdb_tables() where database_name = $1 and not temporary
+async function catalogObjects(wh: Warehouse, home: string): Promise<Map<string, CatalogObject>> {
+  const rows = await wh.all<{ id: string } & CatalogObject>(
+    `select schema_name || '.' || table_name as id, 'table' as kind, comment from duckdb_tables() where database_name = $1 and not temporary
      union all
-     select schema_name || '.' || view_name, 'view' from duckdb_views() where database_name = $1 and not temporary and not internal`,
+     select schema_name || '.' || view_name, 'view', comment from duckdb_views() where database_name = $1 and not temporary and not internal`,
     [home],
   );
-  return new Map(rows.map((r) => [r.id, r.kind]));
+  return new Map(rows.map(({ id, kind, comment }) => [id, { kind, comment }]));
 }
 
 /** What a model is in the warehouse: a table, or a view (a view's and a cached view's query). */

@@ -1,5 +1,5 @@
 import type { Warehouse } from "../../core/warehouse.ts";
-import { ident } from "../../core/warehouse.ts";
+import { ident, literal } from "../../core/warehouse.ts";
 
 // A model renamed, moved to another layer or removed leaves its table or view in the warehouse,
 // still holding the figures of the last build that made it, for anyone who reads it by its old
@@ -11,7 +11,14 @@ import { ident } from "../../core/warehouse.ts";
 
 export type ObjectKind = "table" | "view";
 
+/** A table or view of the warehouse, as its catalog has it. */
+export interface CatalogObject {
+  kind: ObjectKind;
+  comment: string | null;
+}
+
 const BUILT_MODELS = "meta.built_models";
+const CREATE_BUILT_MODELS = `create table if not exists ${BUILT_MODELS} (model_id VARCHAR, kind VARCHAR, build_id VARCHAR, built_at TIMESTAMPTZ)`;
 
 /** `schema.name` quoted part by part (a layer's name has no dot). */
 function qualified(id: string): string {
@@ -26,29 +33,22 @@ export function builtMark(buildId: string): string {
 
 /** Marks a table or view this build has just made as its own (inside the build's transaction). */
 export async function markBuilt(wh: Warehouse, id: string, kind: ObjectKind, buildId: string): Promise<void> {
-  await wh.run(`comment on ${kind} ${qualified(id)} is '${builtMark(buildId).replaceAll("'", "''")}'`);
+  await wh.run(`comment on ${kind} ${qualified(id)} is ${literal(builtMark(buildId))}`);
 }
 
 /**
  * Drops the objects of the models earlier builds wrote that the project no longer has, and takes
- * them off the list. Must run inside the build's transaction, whose commit makes it happen.
- * Returns what it dropped, as `table marts.x`.
+ * them off the list, given the warehouse's tables and views as the build found them. Must run
+ * inside the build's transaction, whose commit makes it happen. Returns what it dropped, as
+ * `table marts.x`.
  */
-export async function dropRetiredModels(wh: Warehouse, home: string, projectIds: ReadonlySet<string>): Promise<string[]> {
-  await wh.run(`create table if not exists ${BUILT_MODELS} (model_id VARCHAR, kind VARCHAR, build_id VARCHAR, built_at TIMESTAMPTZ)`);
+export async function dropRetiredModels(wh: Warehouse, objects: ReadonlyMap<string, CatalogObject>, projectIds: ReadonlySet<string>): Promise<string[]> {
+  await wh.run(CREATE_BUILT_MODELS);
   const listed = await wh.all<{ model_id: string; kind: string; build_id: string }>(`select model_id, kind, build_id from ${BUILT_MODELS} order by model_id`);
   const retired = listed.filter((row) => !projectIds.has(row.model_id));
-  if (retired.length === 0) return [];
-  const objects = await wh.all<{ id: string; kind: ObjectKind; comment: string | null }>(
-    `select schema_name || '.' || table_name as id, 'table' as kind, comment from duckdb_tables() where database_name = $1 and not temporary
-     union all
-     select schema_name || '.' || view_name, 'view', comment from duckdb_views() where database_name = $1 and not temporary and not internal`,
-    [home],
-  );
-  const byId = new Map(objects.map((o) => [o.id, o]));
   const dropped: string[] = [];
   for (const row of retired) {
-    const object = byId.get(row.model_id);
+    const object = objects.get(row.model_id);
     if (object && object.kind === row.kind && object.comment === builtMark(row.build_id)) {
       await wh.run(`drop ${object.kind} ${qualified(row.model_id)}`);
       dropped.push(`${object.kind} ${row.model_id}`);
@@ -61,7 +61,7 @@ export async function dropRetiredModels(wh: Warehouse, home: string, projectIds:
 /** Lists the models this build wrote into the warehouse (inside the build's transaction, after dropRetiredModels). */
 export async function recordBuiltModels(wh: Warehouse, written: { id: string; kind: ObjectKind }[], buildId: string, builtAt: Date): Promise<void> {
   if (written.length === 0) return;
-  await wh.run(`create table if not exists ${BUILT_MODELS} (model_id VARCHAR, kind VARCHAR, build_id VARCHAR, built_at TIMESTAMPTZ)`);
+  await wh.run(CREATE_BUILT_MODELS);
   const ids = written.map((w) => w.id);
   await wh.run(`delete from ${BUILT_MODELS} where model_id in (${ids.map((_, i) => `$${i + 1}`).join(", ")})`, ids);
   const rows = written.map((w) => [w.id, w.kind, buildId, builtAt.toISOString()]);
